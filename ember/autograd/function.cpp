@@ -1,0 +1,44 @@
+#include "ember/autograd/function.h"
+
+#include "ember/autograd/grad_mode.h"
+
+namespace ember::autograd {
+
+bool should_record(const std::vector<Tensor>& inputs) {
+  if (!is_grad_enabled()) return false;
+  for (const Tensor& t : inputs)
+    if (t.defined() && t.requires_grad()) return true;
+  return false;
+}
+
+bool should_record(std::initializer_list<Tensor> inputs) {
+  return should_record(std::vector<Tensor>(inputs));
+}
+
+std::shared_ptr<Node> gradient_edge(const Tensor& t) {
+  if (!t.defined() || !t.requires_grad()) return nullptr;
+  AutogradMeta& meta = t.impl()->autograd_meta();
+  if (meta.grad_fn) return meta.grad_fn;
+  // A leaf: every use shares one AccumulateGrad, so the engine sums the uses before adding.
+  std::shared_ptr<Node> acc = meta.accumulator.lock();
+  if (!acc) {
+    acc = std::make_shared<AccumulateGrad>(t.impl_ptr());
+    meta.accumulator = acc;
+  }
+  return acc;
+}
+
+Tensor record(Tensor out, const std::string& name, const std::vector<Tensor>& inputs,
+              BackwardFn backward, std::vector<Tensor> saved) {
+  // Only floating-point results carry gradients (comparisons, argmax, ... never do).
+  if (!should_record(inputs) || !is_floating_point(out.dtype())) return out;
+  std::vector<std::shared_ptr<Node>> next;
+  next.reserve(inputs.size());
+  for (const Tensor& t : inputs) next.push_back(gradient_edge(t));
+  AutogradMeta& meta = out.impl()->autograd_meta();
+  meta.requires_grad = true;
+  meta.grad_fn = std::make_shared<FunctionNode>(name, std::move(next), std::move(backward), std::move(saved));
+  return out;
+}
+
+}  // namespace ember::autograd

@@ -1,0 +1,64 @@
+#include "ember/autograd/node.h"
+
+#include "ember/autograd/engine.h"
+#include "ember/kernels/elementwise.h"
+
+namespace ember::autograd {
+
+FunctionNode::FunctionNode(std::string name, std::vector<std::shared_ptr<Node>> next,
+                           BackwardFn fn, std::vector<Tensor> saved)
+    : Node(std::move(name), std::move(next)), fn_(std::move(fn)), saved_(std::move(saved)) {
+  for (const Tensor& t : saved_) saved_versions_.push_back(t.impl()->storage->version());
+}
+
+std::vector<Tensor> FunctionNode::apply(const Tensor& grad_output) {
+  EMBER_CHECK(!released_, AutogradError, "[backward] trying to backward through ", name(),
+              " a second time: its saved tensors were freed by the first backward(). "
+              "Pass retain_graph=true to the first backward() to keep them.");
+  for (size_t i = 0; i < saved_.size(); ++i) {
+    const uint64_t now = saved_[i].impl()->storage->version();
+    EMBER_CHECK(now == saved_versions_[i], AutogradError, "[backward] a tensor of shape ",
+                shape_str(saved_[i].sizes()), " needed by ", name(),
+                " was modified by an in-place operation after the forward pass (version ",
+                saved_versions_[i], ", now ", now, "); clone() it before modifying it");
+  }
+  Needs needs(next_edges().size());
+  for (size_t i = 0; i < needs.size(); ++i) needs[i] = next_edges()[i] != nullptr;
+  return fn_(grad_output, needs);
+}
+
+void FunctionNode::release() {
+  released_ = true;
+  fn_ = nullptr;  // destroys the captured tensors
+  saved_.clear();
+}
+
+std::vector<Tensor> AccumulateGrad::apply(const Tensor& grad_output) {
+  AutogradMeta& meta = leaf_->autograd_meta();
+  if (!meta.grad) {
+    // A fresh contiguous copy: the incoming gradient may be a view of another tensor (or of a
+    // broadcast), and the stored .grad must be the leaf's own, safe to modify in place.
+    Tensor g = detail::alloc(grad_output.sizes(), leaf_->dtype);
+    detail::copy_into(g, grad_output);
+    meta.grad = g.impl_ptr();
+  } else {
+    // Accumulate in place, so a handle obtained from grad() earlier sees the sum.
+    Tensor existing(meta.grad);
+    dispatch_floating(existing.dtype(), [&](auto tag) {
+      using T = typename decltype(tag)::type;
+      const Tensor g = grad_output.dtype() == existing.dtype() ? grad_output : [&] {
+        Tensor c = detail::alloc(grad_output.sizes(), existing.dtype());
+        detail::copy_into(c, grad_output);
+        return c;
+      }();
+      kernels::binary(existing.sizes(), static_cast<T*>(existing.data_ptr()), existing.strides().data(),
+                      static_cast<const T*>(existing.data_ptr()), existing.strides().data(),
+                      static_cast<const T*>(g.data_ptr()), g.strides().data(),
+                      [](T a, T b) { return a + b; });
+    });
+    existing.impl()->storage->bump_version();
+  }
+  return {};
+}
+
+}  // namespace ember::autograd

@@ -1,0 +1,30 @@
+#include "ember/core/parallel.h"
+
+#include <omp.h>
+
+#include <algorithm>
+
+namespace ember {
+
+int get_num_threads() { return omp_get_max_threads(); }
+void set_num_threads(int n) { omp_set_num_threads(std::max(1, n)); }
+
+void parallel_for(int64_t begin, int64_t end, int64_t grain,
+                  const std::function<void(int64_t, int64_t)>& fn) {
+  grain = std::max<int64_t>(grain, 1);
+  const int64_t n = end - begin;
+  if (n <= 0) return;
+  const int threads = get_num_threads();
+  if (n <= grain || threads == 1 || omp_in_parallel()) {
+    fn(begin, end);
+    return;
+  }
+  const int64_t chunks = std::min<int64_t>(threads, (n + grain - 1) / grain);
+#pragma omp parallel for num_threads(static_cast<int>(chunks)) schedule(static, 1)
+  for (int64_t c = 0; c < chunks; ++c) {
+    const int64_t lo = begin + n * c / chunks, hi = begin + n * (c + 1) / chunks;
+    fn(lo, hi);
+  }
+}
+
+}  // namespace ember

@@ -1,0 +1,23 @@
+// Threads, through OpenMP: a parallel_for that splits a range into chunks only when there is
+// enough work (a grain, in elements) to pay for waking the second core, and the thread count.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+namespace ember {
+
+/// Number of threads ember's kernels use (defaults to OpenMP's, i.e. the core count).
+int get_num_threads();
+void set_num_threads(int n);
+
+/// Below this many elements an elementwise loop stays on one thread: waking a second thread costs
+/// a few microseconds, about the time one core needs for this much simple arithmetic.
+inline constexpr int64_t kElementwiseGrain = 32768;
+
+/// Calls fn(begin, end) on disjoint chunks covering [begin, end). Runs inline (one chunk) when
+/// (end - begin) <= grain or only one thread is set. fn must not throw.
+void parallel_for(int64_t begin, int64_t end, int64_t grain,
+                  const std::function<void(int64_t, int64_t)>& fn);
+
+}  // namespace ember

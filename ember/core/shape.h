@@ -1,0 +1,25 @@
+// Shapes and strides (both in elements, outermost dim first) and the pure arithmetic on them:
+// element counts, contiguous strides, broadcasting, negative-dim wrapping.
+// Not here: views of real data (tensor/view.cpp).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace ember {
+
+using Shape = std::vector<int64_t>;
+using Strides = std::vector<int64_t>;
+
+int64_t numel(const Shape& shape);
+/// Row-major strides: the last dim has stride 1.
+Strides contiguous_strides(const Shape& shape);
+/// NumPy/PyTorch broadcasting: align trailing dims; each pair must be equal or contain a 1.
+/// Throws ShapeError naming `op` and both shapes.
+Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op);
+/// Maps dim in [-ndim, ndim) to [0, ndim); throws IndexError naming `op` otherwise.
+int64_t wrap_dim(int64_t dim, int64_t ndim, const char* op);
+/// Wraps and sorts a dim list; an empty list means every dim. Throws on repeats.
+std::vector<int64_t> wrap_dims(const std::vector<int64_t>& dims, int64_t ndim, const char* op);
+
+}  // namespace ember

@@ -1,0 +1,25 @@
+// ember: deep learning from the foundations, in C++. The one header a user includes:
+//   #include <ember/ember.h>
+//   auto w = ember::randn({784, 10}, ember::requires_grad());
+//   auto loss = ember::cross_entropy_loss(x.matmul(w), y);
+//   loss.backward();
+#pragma once
+
+#include "ember/autograd/grad_mode.h"
+#include "ember/autograd/gradcheck.h"
+#include "ember/autograd/node.h"
+#include "ember/core/dtype.h"
+#include "ember/core/error.h"
+#include "ember/core/parallel.h"
+#include "ember/core/random.h"
+#include "ember/core/scalar.h"
+#include "ember/core/shape.h"
+#include "ember/kernels/gemm.h"
+#include "ember/ops/creation.h"
+#include "ember/ops/elementwise.h"
+#include "ember/ops/indexing.h"
+#include "ember/ops/linalg.h"
+#include "ember/ops/loss.h"
+#include "ember/ops/reduction.h"
+#include "ember/ops/shape_ops.h"
+#include "ember/tensor/tensor.h"

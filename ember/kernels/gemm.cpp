@@ -1,0 +1,59 @@
+// gemm(): picks the kernel (reference, portable blocked, AVX-512 blocked) and handles the cases
+// every kernel shares: empty sizes and K == 0 (C = beta * C).
+#include "ember/kernels/gemm.h"
+
+#include <atomic>
+
+namespace ember::kernels {
+
+namespace {
+std::atomic<GemmKernel> g_kernel{GemmKernel::Auto};
+
+template <class T>
+void gemm_dispatch(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, bool trans_a,
+                   const T* B, int64_t ldb, bool trans_b, T* C, int64_t ldc, T alpha, T beta) {
+  if (M == 0 || N == 0) return;
+  if (K == 0) {
+    for (int64_t m = 0; m < M; ++m)
+      for (int64_t n = 0; n < N; ++n) C[m * ldc + n] = beta == T(0) ? T(0) : beta * C[m * ldc + n];
+    return;
+  }
+  GemmKernel k = g_kernel.load();
+  if (k == GemmKernel::Auto) k = cpu_has_avx512() ? GemmKernel::Avx512 : GemmKernel::Blocked;
+  if (k == GemmKernel::Avx512 && !cpu_has_avx512()) k = GemmKernel::Blocked;
+  switch (k) {
+    case GemmKernel::Reference:
+      return gemm_reference(M, N, K, A, lda, trans_a, B, ldb, trans_b, C, ldc, alpha, beta);
+    case GemmKernel::Avx512: {
+      detail::BlockedConfig<T> cfg;
+      if constexpr (std::is_same_v<T, float>) cfg = detail::avx512_config_f32();
+      else cfg = detail::avx512_config_f64();
+      return detail::gemm_blocked(cfg, M, N, K, A, lda, trans_a, B, ldb, trans_b, C, ldc, alpha, beta);
+    }
+    default:
+      return detail::gemm_blocked(detail::portable_config<T>(), M, N, K, A, lda, trans_a, B, ldb,
+                                  trans_b, C, ldc, alpha, beta);
+  }
+}
+}  // namespace
+
+void set_gemm_kernel(GemmKernel kernel) { g_kernel.store(kernel); }
+GemmKernel gemm_kernel() { return g_kernel.load(); }
+
+bool cpu_has_avx512() {
+  static const bool has = __builtin_cpu_supports("avx512f") != 0;
+  return has;
+}
+
+void gemm(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, bool trans_a,
+          const float* B, int64_t ldb, bool trans_b, float* C, int64_t ldc, float alpha, float beta) {
+  gemm_dispatch(M, N, K, A, lda, trans_a, B, ldb, trans_b, C, ldc, alpha, beta);
+}
+
+void gemm(int64_t M, int64_t N, int64_t K, const double* A, int64_t lda, bool trans_a,
+          const double* B, int64_t ldb, bool trans_b, double* C, int64_t ldc, double alpha,
+          double beta) {
+  gemm_dispatch(M, N, K, A, lda, trans_a, B, ldb, trans_b, C, ldc, alpha, beta);
+}
+
+}  // namespace ember::kernels

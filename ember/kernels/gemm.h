@@ -1,0 +1,68 @@
+// General matrix multiply, the kernel behind matmul, linear layers and their gradients.
+//   C (M x N) = alpha * op(A) (M x K) @ op(B) (K x N) + beta * C,   all row-major.
+// op(A) = A, element (m, k) at A[m*lda + k]    (trans_a false)
+//       = A^T, element (m, k) at A[k*lda + m]  (trans_a true); the same for B with ldb.
+// beta == 0 means C is write-only: it is never read, so it may hold garbage or NaN.
+// Three kernels form the course's ladder and can be chosen at run time: the triple loop (the
+// oracle and fallback), Goto-style blocking with a portable micro-kernel, and the same blocking
+// with an AVX-512 micro-kernel (chosen automatically when the CPU has AVX-512F).
+#pragma once
+
+#include <cstdint>
+
+namespace ember::kernels {
+
+enum class GemmKernel { Auto, Reference, Blocked, Avx512 };
+
+/// Which kernel gemm() uses; Auto picks the fastest the CPU supports.
+void set_gemm_kernel(GemmKernel kernel);
+GemmKernel gemm_kernel();
+bool cpu_has_avx512();
+
+void gemm(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, bool trans_a,
+          const float* B, int64_t ldb, bool trans_b, float* C, int64_t ldc, float alpha = 1,
+          float beta = 0);
+void gemm(int64_t M, int64_t N, int64_t K, const double* A, int64_t lda, bool trans_a,
+          const double* B, int64_t ldb, bool trans_b, double* C, int64_t ldc, double alpha = 1,
+          double beta = 0);
+
+/// The triple loop, for every element type (integer matmul uses it too). Accumulates in T.
+template <class T>
+void gemm_reference(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, bool trans_a,
+                    const T* B, int64_t ldb, bool trans_b, T* C, int64_t ldc, T alpha, T beta) {
+  for (int64_t m = 0; m < M; ++m)
+    for (int64_t n = 0; n < N; ++n) {
+      T acc = 0;
+      for (int64_t k = 0; k < K; ++k)
+        acc += (trans_a ? A[k * lda + m] : A[m * lda + k]) * (trans_b ? B[n * ldb + k] : B[k * ldb + n]);
+      C[m * ldc + n] = beta == T(0) ? alpha * acc : alpha * acc + beta * C[m * ldc + n];
+    }
+}
+
+namespace detail {
+/// A micro-kernel computes one MR x NR tile from packed panels: a holds kc columns of MR values,
+/// b holds kc rows of NR values. It writes the top-left m x n corner of the tile to C.
+template <class T>
+using MicroKernel = void (*)(int64_t kc, const T* a, const T* b, T* C, int64_t ldc, T alpha, T beta,
+                             int64_t m, int64_t n);
+
+template <class T>
+struct BlockedConfig {
+  int64_t mr, nr;      // micro-tile
+  int64_t mc, kc, nc;  // cache blocks
+  MicroKernel<T> kernel;
+};
+
+template <class T>
+void gemm_blocked(const BlockedConfig<T>& cfg, int64_t M, int64_t N, int64_t K, const T* A,
+                  int64_t lda, bool trans_a, const T* B, int64_t ldb, bool trans_b, T* C,
+                  int64_t ldc, T alpha, T beta);
+
+template <class T>
+BlockedConfig<T> portable_config();  // gemm_blocked.cpp
+// Defined in gemm_avx512.cpp, the only file compiled with AVX-512 enabled.
+BlockedConfig<float> avx512_config_f32();
+BlockedConfig<double> avx512_config_f64();
+}  // namespace detail
+
+}  // namespace ember::kernels

@@ -1,0 +1,141 @@
+// Goto-style blocked GEMM (Goto & van de Geijn, "Anatomy of High-Performance Matrix
+// Multiplication", 2008), written for readability; the micro-kernel is a parameter.
+// Loop order (outer to inner) and where each block lives:
+//   jc over N by nc: B block (kc x nc) packed once, stays in L3/L2
+//   pc over K by kc: one rank-kc update
+//   ic over M by mc: A block (mc x kc) packed, stays in L2
+//   jr, ir over the tiles: micro-kernel reads an MR x kc sliver of A (from L2) and a kc x NR
+//   sliver of B that it keeps in L1 across the ir loop.
+// Packing lays each sliver out in exactly the order the micro-kernel reads it, zero-padded to a
+// full tile, which also turns transposed operands into the same layout at no extra cost.
+// M,N,K: sizes; mc,kc,nc: cache blocks; mr,nr: micro-tile.
+#include <omp.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <memory>
+
+#include "ember/core/parallel.h"
+#include "ember/kernels/gemm.h"
+
+namespace ember::kernels::detail {
+
+namespace {
+
+template <class T>
+struct AlignedBuffer {
+  explicit AlignedBuffer(int64_t n)
+      : ptr(static_cast<T*>(std::aligned_alloc(64, ((n * sizeof(T) + 63) / 64) * 64 + 64))) {}
+  ~AlignedBuffer() { std::free(ptr); }
+  T* ptr;
+};
+
+// Packs rows [i0, i0+m) x cols [p0, p0+kc) of op(A) into kc groups of mr values.
+template <class T>
+void pack_a(const T* A, int64_t lda, bool trans_a, int64_t i0, int64_t m, int64_t p0, int64_t kc,
+            int64_t mr, T* out) {
+  for (int64_t k = 0; k < kc; ++k) {
+    T* dst = out + k * mr;
+    for (int64_t i = 0; i < m; ++i)
+      dst[i] = trans_a ? A[(p0 + k) * lda + i0 + i] : A[(i0 + i) * lda + p0 + k];
+    for (int64_t i = m; i < mr; ++i) dst[i] = 0;
+  }
+}
+
+// Packs rows [p0, p0+kc) x cols [j0, j0+n) of op(B) into kc rows of nr values.
+template <class T>
+void pack_b(const T* B, int64_t ldb, bool trans_b, int64_t p0, int64_t kc, int64_t j0, int64_t n,
+            int64_t nr, T* out) {
+  for (int64_t k = 0; k < kc; ++k) {
+    T* dst = out + k * nr;
+    if (!trans_b) {
+      const T* src = B + (p0 + k) * ldb + j0;
+      for (int64_t j = 0; j < n; ++j) dst[j] = src[j];
+    } else {
+      for (int64_t j = 0; j < n; ++j) dst[j] = B[(j0 + j) * ldb + p0 + k];
+    }
+    for (int64_t j = n; j < nr; ++j) dst[j] = 0;
+  }
+}
+
+// Below this many multiply-adds the second thread costs more to wake than it saves.
+constexpr int64_t kParallelFlops = 48 * 48 * 48;
+
+}  // namespace
+
+template <class T>
+void gemm_blocked(const BlockedConfig<T>& cfg, int64_t M, int64_t N, int64_t K, const T* A,
+                  int64_t lda, bool trans_a, const T* B, int64_t ldb, bool trans_b, T* C,
+                  int64_t ldc, T alpha, T beta) {
+  const int64_t mr = cfg.mr, nr = cfg.nr;
+  const int64_t mc = std::min(cfg.mc, (M + mr - 1) / mr * mr);
+  const int64_t nc = std::min(cfg.nc, (N + nr - 1) / nr * nr);
+  const int64_t kc_max = std::min(cfg.kc, K);
+  AlignedBuffer<T> packed_a(mc * kc_max), packed_b(nc * kc_max);
+  const int threads = (M * N * K >= kParallelFlops && !omp_in_parallel()) ? get_num_threads() : 1;
+
+#pragma omp parallel num_threads(threads)
+  for (int64_t jc = 0; jc < N; jc += nc) {
+    const int64_t nb = std::min(nc, N - jc);
+    const int64_t b_panels = (nb + nr - 1) / nr;
+    for (int64_t pc = 0; pc < K; pc += kc_max) {
+      const int64_t kc = std::min(kc_max, K - pc);
+      const T beta_block = pc == 0 ? beta : T(1);  // later K blocks add to the first's result
+#pragma omp for schedule(static)
+      for (int64_t jp = 0; jp < b_panels; ++jp)
+        pack_b(B, ldb, trans_b, pc, kc, jc + jp * nr, std::min(nr, nb - jp * nr), nr,
+               packed_b.ptr + jp * nr * kc);
+      for (int64_t ic = 0; ic < M; ic += mc) {
+        const int64_t mb = std::min(mc, M - ic);
+        const int64_t a_panels = (mb + mr - 1) / mr;
+#pragma omp for schedule(static)
+        for (int64_t ip = 0; ip < a_panels; ++ip)
+          pack_a(A, lda, trans_a, ic + ip * mr, std::min(mr, mb - ip * mr), pc, kc, mr,
+                 packed_a.ptr + ip * mr * kc);
+        // Tiles in (jr, ir) order: consecutive tiles of one thread share the B sliver in L1.
+#pragma omp for schedule(static) collapse(2)
+        for (int64_t jp = 0; jp < b_panels; ++jp)
+          for (int64_t ip = 0; ip < a_panels; ++ip) {
+            const int64_t i = ic + ip * mr, j = jc + jp * nr;
+            cfg.kernel(kc, packed_a.ptr + ip * mr * kc, packed_b.ptr + jp * nr * kc,
+                       C + i * ldc + j, ldc, alpha, beta_block, std::min(mr, M - i),
+                       std::min(nr, N - j));
+          }
+      }
+    }
+  }
+}
+
+namespace {
+
+// Portable micro-kernel: the accumulator tile is a small fixed-size array the compiler keeps in
+// vector registers and unrolls; on a plain x86-64 build that means SSE2.
+template <class T, int64_t MR, int64_t NR>
+void micro_portable(int64_t kc, const T* a, const T* b, T* C, int64_t ldc, T alpha, T beta,
+                    int64_t m, int64_t n) {
+  T acc[MR][NR] = {};
+  for (int64_t k = 0; k < kc; ++k, a += MR, b += NR)
+    for (int64_t i = 0; i < MR; ++i)
+      for (int64_t j = 0; j < NR; ++j) acc[i][j] += a[i] * b[j];
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t j = 0; j < n; ++j)
+      C[i * ldc + j] = beta == T(0) ? alpha * acc[i][j] : alpha * acc[i][j] + beta * C[i * ldc + j];
+}
+
+}  // namespace
+
+template <class T>
+BlockedConfig<T> portable_config() {
+  return {4, 8, 128, 256, 2048, &micro_portable<T, 4, 8>};
+}
+
+template void gemm_blocked<float>(const BlockedConfig<float>&, int64_t, int64_t, int64_t,
+                                  const float*, int64_t, bool, const float*, int64_t, bool, float*,
+                                  int64_t, float, float);
+template void gemm_blocked<double>(const BlockedConfig<double>&, int64_t, int64_t, int64_t,
+                                   const double*, int64_t, bool, const double*, int64_t, bool,
+                                   double*, int64_t, double, double);
+template BlockedConfig<float> portable_config<float>();
+template BlockedConfig<double> portable_config<double>();
+
+}  // namespace ember::kernels::detail

@@ -1,0 +1,52 @@
+// Gather and scatter-add along one dim: the kernels behind gather, index_select, max(dim) and
+// their gradients. The index and the output (or source) are contiguous with the index's shape;
+// `src`/`dst` may be strided. Indices were bounds-checked by the caller.
+//   gather:      out[p] = src[p with p[dim] replaced by index[p]]
+//   scatter_add: dst[p with p[dim] replaced by index[p]] += src[p]
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace ember::kernels {
+
+namespace detail {
+// Calls fn(linear position, offset into the strided tensor) for each position of `sizes`,
+// where the offset uses index[position] in place of the coordinate along `dim`.
+template <class F>
+void walk_indexed(const std::vector<int64_t>& sizes, int64_t dim, const int64_t* strides,
+                  const int64_t* index, F fn) {
+  const int64_t ndim = static_cast<int64_t>(sizes.size());
+  int64_t n = 1;
+  for (int64_t s : sizes) n *= s;
+  std::vector<int64_t> pos(ndim, 0);
+  int64_t base = 0;  // offset of pos with pos[dim] treated as 0
+  for (int64_t i = 0; i < n; ++i) {
+    fn(i, base + index[i] * strides[dim]);
+    for (int64_t d = ndim - 1; d >= 0; --d) {  // advance the multi-index like an odometer
+      if (++pos[d] < sizes[d]) {
+        if (d != dim) base += strides[d];
+        break;
+      }
+      if (d != dim) base -= (sizes[d] - 1) * strides[d];
+      pos[d] = 0;
+    }
+  }
+}
+}  // namespace detail
+
+template <class T>
+void gather(const std::vector<int64_t>& index_sizes, int64_t dim, const T* src,
+            const int64_t* src_strides, const int64_t* index, T* out) {
+  detail::walk_indexed(index_sizes, dim, src_strides, index,
+                       [&](int64_t i, int64_t offset) { out[i] = src[offset]; });
+}
+
+template <class T>
+void scatter_add(const std::vector<int64_t>& index_sizes, int64_t dim, T* dst,
+                 const int64_t* dst_strides, const int64_t* index, const T* src) {
+  detail::walk_indexed(index_sizes, dim, dst_strides, index,
+                       [&](int64_t i, int64_t offset) { dst[offset] += src[i]; });
+}
+
+}  // namespace ember::kernels

@@ -1,0 +1,81 @@
+#include "ember/ops/indexing.h"
+
+#include "ember/autograd/function.h"
+#include "ember/kernels/index.h"
+#include "ember/ops/creation.h"
+#include "ember/ops/op_helpers.h"
+
+namespace ember {
+
+using autograd::Needs;
+using Grads = std::vector<Tensor>;
+
+namespace {
+
+// Validates index against t for gather/scatter and returns it as contiguous int64.
+Tensor checked_index(const Tensor& t, int64_t dim, const Tensor& index, const char* op) {
+  EMBER_CHECK(index.dtype() == kInt64, TypeError, "[", op, "] index must be int64; got ", dtype_name(index.dtype()));
+  EMBER_CHECK(index.dim() == t.dim(), ShapeError, "[", op, "] index ", shape_str(index.sizes()),
+              " and input ", shape_str(t.sizes()), " must have the same number of dims");
+  for (int64_t d = 0; d < t.dim(); ++d)
+    EMBER_CHECK(d == dim || index.size(d) <= t.size(d), ShapeError, "[", op, "] index ",
+                shape_str(index.sizes()), " is larger than input ", shape_str(t.sizes()),
+                " in dim ", d, " (only dim ", dim, " may differ)");
+  const Tensor idx = index.contiguous();
+  const int64_t* p = idx.data_ptr<int64_t>();
+  const int64_t size = t.dim() == 0 ? 1 : t.size(dim);
+  for (int64_t i = 0, n = idx.numel(); i < n; ++i)
+    EMBER_CHECK(p[i] >= 0 && p[i] < size, IndexError, "[", op, "] index ", p[i],
+                " is out of bounds for dim ", dim, " with size ", size);
+  return idx;
+}
+
+}  // namespace
+
+Tensor gather(const Tensor& t, int64_t dim, const Tensor& index) {
+  const int64_t d = t.dim() == 0 ? 0 : wrap_dim(dim, t.dim(), "gather");
+  const Tensor idx = checked_index(t, d, index, "gather");
+  Tensor out = detail::alloc(idx.sizes(), t.dtype());
+  dispatch(t.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    kernels::gather(idx.sizes(), d, static_cast<const T*>(t.data_ptr()), t.strides().data(),
+                    idx.data_ptr<int64_t>(), static_cast<T*>(out.data_ptr()));
+  });
+  const Shape in = t.sizes();
+  return autograd::record(out, "GatherBackward", {t}, [in, d, idx](const Tensor& g, const Needs&) {
+    return Grads{scatter_add(zeros(in, g.dtype()), d, idx, g)};
+  }, {idx});
+}
+
+Tensor scatter_add(const Tensor& t, int64_t dim, const Tensor& index, const Tensor& src) {
+  const int64_t d = t.dim() == 0 ? 0 : wrap_dim(dim, t.dim(), "scatter_add");
+  const Tensor idx = checked_index(t, d, index, "scatter_add");
+  EMBER_CHECK(src.sizes() == idx.sizes(), ShapeError, "[scatter_add] src ", shape_str(src.sizes()),
+              " must have the index's shape ", shape_str(idx.sizes()));
+  Tensor out = t.clone().detach();
+  const Tensor s = src.to(t.dtype()).contiguous();
+  dispatch(t.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    kernels::scatter_add(idx.sizes(), d, static_cast<T*>(out.data_ptr()), out.strides().data(),
+                         idx.data_ptr<int64_t>(), static_cast<const T*>(s.data_ptr()));
+  });
+  return autograd::record(out, "ScatterAddBackward", {t, src}, [d, idx](const Tensor& g, const Needs& needs) {
+    return Grads{g, needs[1] ? gather(g, d, idx) : Tensor()};
+  });
+}
+
+Tensor index_select(const Tensor& t, int64_t dim, const Tensor& index) {
+  EMBER_CHECK(index.dim() <= 1, ShapeError, "[index_select] index must be 0-D or 1-D; got shape ",
+              shape_str(index.sizes()));
+  EMBER_CHECK(index.dtype() == kInt64 || index.dtype() == kInt32, TypeError,
+              "[index_select] index must be int64 or int32; got ", dtype_name(index.dtype()));
+  EMBER_CHECK(t.dim() > 0, ShapeError, "[index_select] needs a tensor with at least one dim");
+  const int64_t d = wrap_dim(dim, t.dim(), "index_select");
+  // A gather whose index repeats the 1-D index across every other dim.
+  Shape view_shape(t.dim(), 1), out_shape = t.sizes();
+  view_shape[d] = out_shape[d] = index.numel();
+  const Tensor idx = index.to(kInt64).reshape(view_shape).expand(out_shape);
+  return gather(t, d, idx);
+}
+
+}  // namespace ember

@@ -1,0 +1,135 @@
+// mm, bmm and matmul. mm and bmm call the GEMM kernel directly, passing transposed operands as
+// a transpose flag rather than copying them; matmul reduces every case to mm or bmm with views,
+// so its gradient needs no code of its own.
+#include "ember/ops/linalg.h"
+
+#include "ember/autograd/function.h"
+#include "ember/kernels/gemm.h"
+#include "ember/ops/op_helpers.h"
+
+namespace ember {
+
+using autograd::Needs;
+using Grads = std::vector<Tensor>;
+
+namespace {
+
+// How the kernel reads one (rows x cols) matrix: a leading dimension and a transpose flag.
+// Row-major (unit column stride) and column-major (unit row stride) layouts are read in place;
+// anything else is copied first.
+struct MatrixOperand {
+  Tensor storage_owner;  // keeps a copy alive when one was needed
+  const char* data;
+  int64_t ld;
+  bool trans;
+};
+
+MatrixOperand as_operand(const Tensor& m, int64_t row_stride, int64_t col_stride, int64_t rows, int64_t cols) {
+  // The kernel reads element (r, c) at r * ld + c (or c * ld + r transposed), for c < cols and
+  // r < rows only, so a size-1 dim's stride never matters and ld may be 0 (broadcast rows).
+  if (col_stride == 1 || cols == 1) return {m, static_cast<const char*>(m.data_ptr()), row_stride, false};
+  if (row_stride == 1 || rows == 1) return {m, static_cast<const char*>(m.data_ptr()), col_stride, true};
+  return {Tensor(), nullptr, 0, false};
+}
+
+void check_same_dtype(const Tensor& a, const Tensor& b, const char* op) {
+  EMBER_CHECK(a.dtype() == b.dtype(), TypeError, "[", op, "] both operands must have the same dtype; got ",
+              dtype_name(a.dtype()), " and ", dtype_name(b.dtype()));
+  EMBER_CHECK(a.dtype() != kBool, TypeError, "[", op, "] bool tensors cannot be multiplied");
+}
+
+// out[b] = a[b] @ c[b] for 3-D a (B, M, K), c (B, K, N), into a fresh (B, M, N) tensor.
+Tensor batched_product(Tensor a, Tensor c) {
+  const int64_t B = a.size(0), M = a.size(1), K = a.size(2), N = c.size(2);
+  Tensor out = detail::alloc({B, M, N}, a.dtype());
+  auto oa = as_operand(a, a.stride(1), a.stride(2), M, K);
+  if (!oa.data) { a = a.detach().contiguous(); oa = as_operand(a, a.stride(1), a.stride(2), M, K); }
+  auto oc = as_operand(c, c.stride(1), c.stride(2), K, N);
+  if (!oc.data) { c = c.detach().contiguous(); oc = as_operand(c, c.stride(1), c.stride(2), K, N); }
+  dispatch(a.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const int64_t esize = sizeof(T);
+    for (int64_t b = 0; b < B; ++b) {
+      const T* pa = reinterpret_cast<const T*>(oa.data + b * a.stride(0) * esize);
+      const T* pc = reinterpret_cast<const T*>(oc.data + b * c.stride(0) * esize);
+      T* po = static_cast<T*>(out.data_ptr()) + b * M * N;
+      if constexpr (std::is_floating_point_v<T>)
+        kernels::gemm(M, N, K, pa, oa.ld, oa.trans, pc, oc.ld, oc.trans, po, N);
+      else
+        kernels::gemm_reference<T>(M, N, K, pa, oa.ld, oa.trans, pc, oc.ld, oc.trans, po, N, 1, 0);
+    }
+  });
+  return out;
+}
+
+}  // namespace
+
+Tensor mm(const Tensor& a, const Tensor& b) {
+  EMBER_CHECK(a.dim() == 2 && b.dim() == 2, ShapeError, "[mm] expects 2-D tensors; got ",
+              shape_str(a.sizes()), " @ ", shape_str(b.sizes()));
+  EMBER_CHECK(a.size(1) == b.size(0), ShapeError, "[mm] inner dimensions differ: ", shape_str(a.sizes()),
+              " @ ", shape_str(b.sizes()));
+  check_same_dtype(a, b, "mm");
+  const Tensor as = a.detach(), bs = b.detach();
+  return autograd::record(batched_product(as.unsqueeze(0), bs.unsqueeze(0)).squeeze(0), "MmBackward", {a, b},
+                          [as, bs](const Tensor& g, const Needs& needs) {
+                            return Grads{needs[0] ? mm(g, bs.t()) : Tensor(), needs[1] ? mm(as.t(), g) : Tensor()};
+                          },
+                          {as, bs});
+}
+
+Tensor bmm(const Tensor& a, const Tensor& b) {
+  EMBER_CHECK(a.dim() == 3 && b.dim() == 3, ShapeError, "[bmm] expects 3-D tensors; got ",
+              shape_str(a.sizes()), " @ ", shape_str(b.sizes()));
+  EMBER_CHECK(a.size(0) == b.size(0), ShapeError, "[bmm] batch sizes differ: ", shape_str(a.sizes()),
+              " @ ", shape_str(b.sizes()));
+  EMBER_CHECK(a.size(2) == b.size(1), ShapeError, "[bmm] inner dimensions differ: ", shape_str(a.sizes()),
+              " @ ", shape_str(b.sizes()));
+  check_same_dtype(a, b, "bmm");
+  const Tensor as = a.detach(), bs = b.detach();
+  return autograd::record(batched_product(as, bs), "BmmBackward", {a, b},
+                          [as, bs](const Tensor& g, const Needs& needs) {
+                            return Grads{needs[0] ? bmm(g, bs.transpose(1, 2)) : Tensor(),
+                                         needs[1] ? bmm(as.transpose(1, 2), g) : Tensor()};
+                          },
+                          {as, bs});
+}
+
+Tensor matmul(const Tensor& a, const Tensor& b) {
+  EMBER_CHECK(a.dim() >= 1 && b.dim() >= 1, ShapeError, "[matmul] both arguments need at least 1 dim; got ",
+              shape_str(a.sizes()), " @ ", shape_str(b.sizes()));
+  const int64_t ka = a.size(-1), kb = b.dim() == 1 ? b.size(0) : b.size(-2);
+  EMBER_CHECK(ka == kb, ShapeError, "[matmul] inner dimensions differ: ", shape_str(a.sizes()), " @ ",
+              shape_str(b.sizes()));
+  if (a.dim() <= 2 && b.dim() <= 2) {
+    const Tensor x = a.dim() == 1 ? a.unsqueeze(0) : a;
+    const Tensor y = b.dim() == 1 ? b.unsqueeze(1) : b;
+    Tensor out = mm(x, y);
+    if (b.dim() == 1) out = out.squeeze(1);
+    if (a.dim() == 1) out = out.squeeze(0);
+    return out;
+  }
+  if (b.dim() <= 2 && a.dim() > 2) {
+    // (..., M, K) @ (K, N): fold the batch into the rows of one big product.
+    Shape out_shape(a.sizes().begin(), a.sizes().end() - 1);
+    const Tensor y = b.dim() == 1 ? b.unsqueeze(1) : b;
+    if (b.dim() == 2) out_shape.push_back(b.size(1));
+    return mm(a.reshape({-1, ka}), y).reshape(out_shape);
+  }
+  // General case: broadcast the batch dims, then one bmm.
+  const Tensor x = a.dim() == 1 ? a.unsqueeze(0) : a;
+  const Tensor y = b.dim() == 1 ? b.unsqueeze(1) : b;
+  const Shape batch_a(x.sizes().begin(), x.sizes().end() - 2), batch_b(y.sizes().begin(), y.sizes().end() - 2);
+  const Shape batch = broadcast_shapes(batch_a, batch_b, "matmul");
+  const int64_t M = x.size(-2), N = y.size(-1);
+  Shape xs = batch, ys = batch;
+  xs.insert(xs.end(), {M, ka});
+  ys.insert(ys.end(), {ka, N});
+  Tensor out = bmm(x.expand(xs).reshape({-1, M, ka}), y.expand(ys).reshape({-1, ka, N}));
+  Shape out_shape = batch;
+  if (a.dim() > 1) out_shape.push_back(M);
+  if (b.dim() > 1) out_shape.push_back(N);
+  return out.reshape(out_shape);
+}
+
+}  // namespace ember

@@ -1,0 +1,93 @@
+// softmax / log_softmax have their own backward nodes (one fused formula instead of the chain
+// through exp, sum and log); the losses are compositions of differentiable ops.
+#include "ember/ops/loss.h"
+
+#include "ember/autograd/function.h"
+#include "ember/autograd/grad_mode.h"
+#include "ember/ops/elementwise.h"
+#include "ember/ops/indexing.h"
+#include "ember/ops/reduction.h"
+
+namespace ember {
+
+using autograd::Needs;
+using Grads = std::vector<Tensor>;
+
+namespace {
+
+Tensor reduce(const Tensor& losses, Reduction r) {
+  if (r == Reduction::Mean) return losses.mean();
+  if (r == Reduction::Sum) return losses.sum();
+  return losses;
+}
+}  // namespace
+
+Tensor log_softmax(const Tensor& t, int64_t dim) {
+  const Tensor x = t.is_floating_point() ? t : t.to(kDefaultFloat);
+  const int64_t d = wrap_dim(dim, x.dim(), "log_softmax");
+  Tensor out;
+  {
+    NoGradGuard no_grad;
+    out = x - logsumexp(x, d, /*keepdim=*/true);
+  }
+  const Tensor os = out.detach();
+  // d/dx: g - softmax * sum(g) along dim.
+  return autograd::record(out, "LogSoftmaxBackward", {x},
+                          [os, d](const Tensor& g, const Needs&) {
+                            return Grads{g - exp(os) * g.sum(d, /*keepdim=*/true)};
+                          },
+                          {os});
+}
+
+Tensor softmax(const Tensor& t, int64_t dim) {
+  const Tensor x = t.is_floating_point() ? t : t.to(kDefaultFloat);
+  const int64_t d = wrap_dim(dim, x.dim(), "softmax");
+  Tensor out;
+  {
+    NoGradGuard no_grad;
+    out = exp(log_softmax(x, d));
+  }
+  const Tensor os = out.detach();
+  // d/dx: softmax * (g - sum(g * softmax)) along dim.
+  return autograd::record(out, "SoftmaxBackward", {x},
+                          [os, d](const Tensor& g, const Needs&) {
+                            return Grads{os * (g - (g * os).sum(d, /*keepdim=*/true))};
+                          },
+                          {os});
+}
+
+Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction) {
+  EMBER_CHECK(input.sizes() == target.sizes(), ShapeError, "[mse_loss] input ", shape_str(input.sizes()),
+              " and target ", shape_str(target.sizes()), " must have the same shape");
+  const Tensor diff = input - target;
+  return reduce(diff * diff, reduction);
+}
+
+Tensor nll_loss(const Tensor& log_probs, const Tensor& target, Reduction reduction) {
+  EMBER_CHECK(log_probs.dim() == 1 || log_probs.dim() == 2, ShapeError,
+              "[nll_loss] expects log-probabilities of shape (N, C) or (C); got ", shape_str(log_probs.sizes()));
+  EMBER_CHECK(target.dtype() == kInt64, TypeError, "[nll_loss] target must hold int64 class indices; got ",
+              dtype_name(target.dtype()));
+  const bool batched = log_probs.dim() == 2;
+  EMBER_CHECK(target.dim() == (batched ? 1 : 0) && (!batched || target.size(0) == log_probs.size(0)), ShapeError,
+              "[nll_loss] target ", shape_str(target.sizes()), " does not match input ", shape_str(log_probs.sizes()),
+              batched ? ": expected shape (N) with N the input's first dim" : ": expected a 0-d target");
+  const Tensor lp = batched ? log_probs : log_probs.unsqueeze(0);
+  const Tensor tg = (batched ? target : target.unsqueeze(0)).contiguous();
+  const int64_t classes = lp.size(1);
+  const int64_t* p = tg.data_ptr<int64_t>();
+  for (int64_t i = 0; i < tg.numel(); ++i)
+    EMBER_CHECK(p[i] >= 0 && p[i] < classes, IndexError, "[nll_loss] target ", p[i], " at position ", i,
+                " is out of bounds for ", classes, " classes");
+  Tensor losses = -lp.gather(1, tg.unsqueeze(1)).squeeze(1);
+  if (!batched) losses = losses.squeeze(0);
+  return reduce(losses, reduction);
+}
+
+Tensor cross_entropy_loss(const Tensor& logits, const Tensor& target, Reduction reduction) {
+  EMBER_CHECK(logits.dim() == 1 || logits.dim() == 2, ShapeError,
+              "[cross_entropy_loss] expects logits of shape (N, C) or (C); got ", shape_str(logits.sizes()));
+  return nll_loss(log_softmax(logits, -1), target, reduction);
+}
+
+}  // namespace ember

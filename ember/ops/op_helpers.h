@@ -1,0 +1,51 @@
+// Helpers every op file shares (internal, namespace ember::detail): dtype promotion, turning a
+// Scalar into a tensor, running a typed elementwise loop into a fresh tensor, in-place writes,
+// and sum_to (the backward of broadcasting).
+#pragma once
+
+#include <string>
+
+#include "ember/autograd/function.h"
+#include "ember/kernels/elementwise.h"
+#include "ember/tensor/tensor.h"
+
+namespace ember::detail {
+
+/// The dtype of a binary op's result, following torch.result_type: dtypes promote, except that
+/// a 0-d operand (such as a Scalar) only raises the result when it is of a higher kind
+/// (bool < integer < floating): int_tensor * 2.5 is float32, float32_tensor * 2.5 is float32.
+ScalarType result_type(const Tensor& a, const Tensor& b);
+
+/// A 0-d tensor holding s, of dtype `dtype` or, by default, the Scalar's natural dtype.
+Tensor scalar_tensor(const Scalar& s, std::optional<ScalarType> dtype = std::nullopt);
+
+/// `grad` (shape of a broadcast result) summed down to `shape`: the backward of expand.
+Tensor sum_to(const Tensor& grad, const Shape& shape);
+
+/// A fresh contiguous tensor of dtype Out with out[i] = f(a[i]); `a` has dtype In.
+template <class Out, class In, class F>
+Tensor map(const Tensor& a, F f) {
+  Tensor out = alloc(a.sizes(), dtype_of<Out>);
+  kernels::unary(a.sizes(), static_cast<Out*>(out.data_ptr()), out.strides().data(),
+                 static_cast<const In*>(a.data_ptr()), a.strides().data(), f);
+  return out;
+}
+
+/// As map() for two operands already expanded to one shape.
+template <class Out, class In, class F>
+Tensor map2(const Tensor& a, const Tensor& b, F f) {
+  Tensor out = alloc(a.sizes(), dtype_of<Out>);
+  kernels::binary(a.sizes(), static_cast<Out*>(out.data_ptr()), out.strides().data(),
+                  static_cast<const In*>(a.data_ptr()), a.strides().data(),
+                  static_cast<const In*>(b.data_ptr()), b.strides().data(), f);
+  return out;
+}
+
+/// Writes `compute(self)` into self: the single path of every in-place op. When the result will
+/// have history (self or one of `operands` requires grad), compute() gets a clone of self, so
+/// tensors saved by its backward are not overwritten, and self takes over the result's history.
+/// Checks shape, dtype casting and leaf rules.
+Tensor& write_inplace(Tensor& self, const char* op, const std::vector<Tensor>& operands,
+                      const std::function<Tensor(const Tensor& self)>& compute);
+
+}  // namespace ember::detail

@@ -1,0 +1,219 @@
+#!/usr/bin/env python3
+"""Writes tests/reference/fixtures/ops.txt: reference values and gradients from PyTorch.
+
+Run with Debian's python3-torch (apt-get install python3-torch):
+    /usr/bin/python3 tools/gen_fixtures.py
+
+Each case names an op (the C++ twin lives in tests/ops/torch_reference_test.cpp under the same
+name), its inputs (stored exactly, so the RNGs never need to agree), the float32 result, a
+random cotangent c, and the gradient of sum(result * c) with respect to each float input.
+Inputs are drawn away from the points where an op is not differentiable, so the same inputs
+also serve the float64 finite-difference checks.
+
+Text format, one record per line:
+    case NAME
+    input DTYPE REQUIRES_GRAD NDIM DIMS... VALUES...
+    output DTYPE NDIM DIMS... VALUES...
+    cotangent NDIM DIMS... VALUES...
+    grad INPUT_INDEX NDIM DIMS... VALUES...
+    end
+"""
+import os
+import torch
+
+torch.manual_seed(0)
+G = torch.Generator().manual_seed(1234)
+OUT = os.path.join(os.path.dirname(__file__), "..", "tests", "reference", "fixtures", "ops.txt")
+
+
+# ---- input makers: each returns a float64 (or int64/bool) tensor -----------------------------
+def randn(*shape):
+    return torch.randn(*shape, generator=G, dtype=torch.float64)
+
+
+def pos(*shape):  # strictly positive, for log / sqrt / pow
+    return torch.rand(*shape, generator=G, dtype=torch.float64) * 2 + 0.2
+
+
+def away(*shape):  # |x| >= 0.1: away from the kinks of relu, abs, clamp at 0
+    x = randn(*shape)
+    return torch.where(x.abs() < 0.1, torch.sign(x) * 0.1 + x, x)
+
+
+def distinct(*shape):  # no ties, for max / min / argmax
+    n = 1
+    for s in shape:
+        n *= s
+    return (torch.randperm(n, generator=G).to(torch.float64) / n * 4 - 2).reshape(shape)
+
+
+def ints(high, *shape):
+    return torch.randint(0, high, shape, generator=G)
+
+
+def boolean(*shape):
+    return torch.rand(*shape, generator=G) > 0.5
+
+
+# ---- the cases: name -> (function of float32 torch tensors, inputs) ---------------------------
+CASES = {
+    # arithmetic and broadcasting
+    "add": (lambda a, b: a + b, [randn(3, 4), randn(3, 4)]),
+    "add_broadcast_trailing": (lambda a, b: a + b, [randn(2, 3, 4), randn(4)]),
+    "add_broadcast_both": (lambda a, b: a + b, [randn(3, 1), randn(1, 4)]),
+    "add_scalar": (lambda a: a + 2.5, [randn(3, 4)]),
+    "add_alpha": (lambda a, b: torch.add(a, b, alpha=2), [randn(3, 4), randn(4)]),
+    "sub_broadcast": (lambda a, b: a - b, [randn(3, 4), randn(3, 1)]),
+    "rsub_scalar": (lambda a: 2 - a, [randn(3, 4)]),
+    "mul_broadcast": (lambda a, b: a * b, [randn(2, 3), randn(3)]),
+    "mul_scalar": (lambda a: a * 3, [randn(3, 4)]),
+    "div_broadcast": (lambda a, b: a / b, [randn(2, 3), pos(3)]),
+    "rdiv_scalar": (lambda a: 1 / a, [pos(3, 4)]),
+    "neg": (lambda a: -a, [randn(3, 4)]),
+    # unary math
+    "exp": (torch.exp, [randn(3, 4)]),
+    "log": (torch.log, [pos(3, 4)]),
+    "sqrt": (torch.sqrt, [pos(3, 4)]),
+    "rsqrt": (torch.rsqrt, [pos(3, 4)]),
+    "abs": (torch.abs, [away(3, 4)]),
+    "sin": (torch.sin, [randn(3, 4)]),
+    "cos": (torch.cos, [randn(3, 4)]),
+    "tanh": (torch.tanh, [randn(3, 4)]),
+    "sigmoid": (torch.sigmoid, [randn(3, 4)]),
+    "relu": (torch.relu, [away(3, 4)]),
+    "pow_scalar": (lambda a: a ** 2.5, [pos(3, 4)]),
+    "pow_int": (lambda a: a ** 3, [randn(3, 4)]),
+    "pow_tensor": (lambda a, b: a ** b, [pos(3, 4), randn(4)]),
+    "clamp": (lambda a: a.clamp(-0.5, 0.5), [away(4, 5)]),
+    "clamp_min": (lambda a: a.clamp_min(0.2), [away(4, 5)]),
+    "clamp_max": (lambda a: a.clamp_max(-0.2), [away(4, 5)]),
+    "maximum": (torch.maximum, [distinct(3, 4), distinct(4)]),
+    "minimum": (torch.minimum, [distinct(3, 4), distinct(3, 1)]),
+    "where": (lambda c, a, b: torch.where(c, a, b), [boolean(3, 4), randn(3, 4), randn(4)]),
+    # reductions
+    "sum_all": (lambda a: a.sum(), [randn(3, 4)]),
+    "sum_dim": (lambda a: a.sum(1), [randn(3, 4)]),
+    "sum_dims_keepdim": (lambda a: a.sum((0, 2), keepdim=True), [randn(2, 3, 4)]),
+    "sum_last_dims": (lambda a: a.sum((1, 2)), [randn(2, 3, 4)]),
+    "mean_all": (lambda a: a.mean(), [randn(3, 4)]),
+    "mean_dim": (lambda a: a.mean(0), [randn(3, 4)]),
+    "prod_all": (lambda a: a.prod(), [pos(2, 3)]),
+    "prod_dim": (lambda a: a.prod(1), [randn(3, 4)]),
+    "amax_dim": (lambda a: a.amax(1), [distinct(3, 4)]),
+    "amin_dims": (lambda a: a.amin((0, 2), keepdim=True), [distinct(2, 3, 4)]),
+    "max_all": (lambda a: a.max(), [distinct(3, 4)]),
+    "min_all": (lambda a: a.min(), [distinct(3, 4)]),
+    "max_dim_values": (lambda a: a.max(1).values, [distinct(3, 4)]),
+    "max_dim_indices": (lambda a: a.max(1).indices, [distinct(3, 4)]),
+    "min_dim_keepdim_values": (lambda a: a.min(0, keepdim=True).values, [distinct(3, 4)]),
+    "argmax_dim": (lambda a: a.argmax(1), [distinct(3, 4)]),
+    "argmin_all": (lambda a: a.argmin(), [distinct(3, 4)]),
+    "var_all": (lambda a: a.var(), [randn(3, 4)]),
+    "var_dim": (lambda a: a.var(1), [randn(3, 4)]),
+    "var_biased_keepdim": (lambda a: a.var(0, unbiased=False, keepdim=True), [randn(3, 4)]),
+    "std_dim": (lambda a: a.std(1), [randn(3, 4)]),
+    "logsumexp_dim": (lambda a: a.logsumexp(1), [randn(3, 4)]),
+    "logsumexp_large": (lambda a: (a * 1000).logsumexp(1), [randn(3, 4)]),
+    "norm_all": (lambda a: a.norm(), [randn(3, 4)]),
+    "norm_dim": (lambda a: a.norm(2, 1), [randn(3, 4)]),
+    "norm_p1": (lambda a: a.norm(1), [away(3, 4)]),
+    "norm_p3_dim": (lambda a: a.norm(3, 0, keepdim=True), [away(3, 4)]),
+    # linear algebra
+    "mm": (torch.mm, [randn(3, 4), randn(4, 5)]),
+    "matmul_1d_1d": (torch.matmul, [randn(4), randn(4)]),
+    "matmul_2d_1d": (torch.matmul, [randn(3, 4), randn(4)]),
+    "matmul_1d_2d": (torch.matmul, [randn(4), randn(4, 5)]),
+    "matmul_batched_2d": (torch.matmul, [randn(2, 3, 4), randn(4, 5)]),
+    "matmul_broadcast": (torch.matmul, [randn(2, 1, 3, 4), randn(5, 4, 2)]),
+    "matmul_1d_batched": (torch.matmul, [randn(4), randn(2, 4, 3)]),
+    "bmm": (torch.bmm, [randn(2, 3, 4), randn(2, 4, 5)]),
+    "einsum_matmul": (lambda a, b: torch.einsum("ij,jk->ik", a, b), [randn(3, 4), randn(4, 5)]),
+    "einsum_batch": (lambda a, b: torch.einsum("bij,bjk->bik", a, b), [randn(2, 3, 4), randn(2, 4, 5)]),
+    "einsum_trace": (lambda a: torch.einsum("ii", a), [randn(4, 4)]),
+    "einsum_diagonal": (lambda a: torch.einsum("ii->i", a), [randn(4, 4)]),
+    "einsum_outer": (lambda a, b: torch.einsum("i,j->ij", a, b), [randn(3), randn(4)]),
+    "einsum_transpose_sum": (lambda a: torch.einsum("ijk->kj", a), [randn(2, 3, 4)]),
+    "einsum_implicit": (lambda a, b: torch.einsum("ij,jk", a, b), [randn(3, 4), randn(4, 5)]),
+    "einsum_ellipsis": (lambda a, b: torch.einsum("...ij,...jk->...ik", a, b), [randn(2, 3, 4), randn(2, 4, 5)]),
+    "einsum_three": (lambda a, b, c: torch.einsum("ij,jk,kl->il", a, b, c), [randn(2, 3), randn(3, 4), randn(4, 5)]),
+    "einsum_bilinear": (lambda a, w, b: torch.einsum("bi,oij,bj->bo", a, w, b), [randn(2, 3), randn(4, 3, 5), randn(2, 5)]),
+    # views and joins
+    "reshape": (lambda a: a.reshape(4, 3) * 1.5, [randn(3, 4)]),
+    "permute": (lambda a: a.permute(2, 0, 1) * 1.5, [randn(2, 3, 4)]),
+    "transpose": (lambda a: a.transpose(0, 2) * 1.5, [randn(2, 3, 4)]),
+    "expand": (lambda a: a.expand(2, 3, 4) * 1.5, [randn(3, 1)]),
+    "slice": (lambda a: a[:, 1:3] * 1.5, [randn(3, 4)]),
+    "slice_step": (lambda a: a[:, ::2] * 1.5, [randn(3, 5)]),
+    "narrow": (lambda a: a.narrow(0, 1, 2) * 1.5, [randn(3, 4)]),
+    "select": (lambda a: a.select(1, -1) * 1.5, [randn(3, 4)]),
+    "unsqueeze_squeeze": (lambda a: a.unsqueeze(1).squeeze(0) * 1.5, [randn(1, 4)]),
+    "flatten": (lambda a: a.flatten(1) * 1.5, [randn(2, 3, 4)]),
+    "diagonal": (lambda a: a.diagonal(1) * 1.5, [randn(3, 4)]),
+    "cat": (lambda a, b: torch.cat([a, b], 1), [randn(2, 3), randn(2, 2)]),
+    "stack": (lambda a, b: torch.stack([a, b], 1), [randn(2, 3), randn(2, 3)]),
+    "index_select": (lambda a, i: a.index_select(0, i), [randn(4, 3), torch.tensor([2, 0, 2])]),
+    "gather": (lambda a, i: a.gather(1, i), [randn(3, 4), ints(4, 3, 2)]),
+    # activations and losses
+    "softmax": (lambda a: a.softmax(1), [randn(3, 5)]),
+    "softmax_dim0": (lambda a: a.softmax(0), [randn(3, 5)]),
+    "log_softmax": (lambda a: a.log_softmax(1), [randn(3, 5)]),
+    "log_softmax_large": (lambda a: (a * 1000).log_softmax(1), [randn(3, 5)]),
+    "mse_loss": (torch.nn.functional.mse_loss, [randn(4, 3), randn(4, 3)]),
+    "nll_loss": (torch.nn.functional.nll_loss, [randn(4, 5), torch.tensor([1, 0, 4, 2])]),
+    "cross_entropy": (torch.nn.functional.cross_entropy, [randn(4, 5), torch.tensor([1, 0, 4, 2])]),
+    "cross_entropy_large": (lambda a, t: torch.nn.functional.cross_entropy(a * 1000, t), [randn(4, 5), torch.tensor([3, 3, 0, 1])]),
+    # comparisons (values only)
+    "gt": (lambda a, b: a > b, [randn(3, 4), randn(4)]),
+    "le_scalar": (lambda a: a <= 0.25, [randn(3, 4)]),
+    "eq": (lambda a, b: a == b, [torch.tensor([1.0, 2.0, 3.0]), torch.tensor([1.0, 0.0, 3.0])]),
+}
+
+
+def fmt(t):
+    t = t.detach().reshape(-1)
+    if t.dtype == torch.bool:
+        vals = " ".join("1" if v else "0" for v in t.tolist())
+    elif t.dtype.is_floating_point:
+        vals = " ".join(repr(float(v)) for v in t.double().tolist())
+    else:
+        vals = " ".join(str(int(v)) for v in t.tolist())
+    return vals
+
+
+def dims(t):
+    return " ".join([str(t.dim())] + [str(s) for s in t.shape])
+
+
+def dtype_name(t):
+    return str(t.dtype).replace("torch.", "")
+
+
+def main():
+    lines = [f"# generated by tools/gen_fixtures.py with torch {torch.__version__}; do not edit"]
+    for name, (fn, inputs) in CASES.items():
+        lines.append(f"case {name}")
+        args = []
+        for x in inputs:
+            float_input = x.dtype.is_floating_point
+            arg = x.float().requires_grad_(True) if float_input else x
+            args.append(arg)
+            lines.append(f"input {dtype_name(arg)} {int(float_input)} {dims(x)} {fmt(x)}".rstrip())
+        out = fn(*args)
+        lines.append(f"output {dtype_name(out)} {dims(out)} {fmt(out)}".rstrip())
+        if out.dtype.is_floating_point:
+            cot = torch.randn(out.shape, generator=G, dtype=torch.float64)
+            (out * cot.float()).sum().backward()
+            lines.append(f"cotangent {dims(cot)} {fmt(cot)}".rstrip())
+            for i, a in enumerate(args):
+                if a.dtype.is_floating_point:
+                    g = a.grad if a.grad is not None else torch.zeros_like(a)
+                    lines.append(f"grad {i} {dims(g)} {fmt(g)}".rstrip())
+        lines.append("end")
+    os.makedirs(os.path.dirname(OUT), exist_ok=True)
+    with open(OUT, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print(f"wrote {len(CASES)} cases to {os.path.normpath(OUT)}")
+
+
+if __name__ == "__main__":
+    main()
