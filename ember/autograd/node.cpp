@@ -5,6 +5,21 @@
 
 namespace ember::autograd {
 
+Node::~Node() {
+  // Each node owns its inputs' nodes, so letting destructors recurse down a long chain (a loop
+  // that ran 100k steps) would overflow the stack. Unlink the chain iteratively instead: a node
+  // about to die hands its edges to this loop before it goes.
+  std::vector<std::shared_ptr<Node>> stack = std::move(next_);
+  while (!stack.empty()) {
+    std::shared_ptr<Node> node = std::move(stack.back());
+    stack.pop_back();
+    if (node && node.use_count() == 1) {
+      for (auto& edge : node->next_) stack.push_back(std::move(edge));
+      node->next_.clear();
+    }
+  }
+}
+
 FunctionNode::FunctionNode(std::string name, std::vector<std::shared_ptr<Node>> next,
                            BackwardFn fn, std::vector<Tensor> saved)
     : Node(std::move(name), std::move(next)), fn_(std::move(fn)), saved_(std::move(saved)) {

@@ -22,7 +22,7 @@ class Node {
  public:
   Node(std::string name, std::vector<std::shared_ptr<Node>> next)
       : name_(std::move(name)), next_(std::move(next)) {}
-  virtual ~Node() = default;
+  virtual ~Node();
 
   /// "MulBackward", "AccumulateGrad", ...: printed in grad_fn=<...> and in errors.
   const std::string& name() const { return name_; }

@@ -53,7 +53,7 @@ void reduce(const T* in, int64_t outer, int64_t R, int64_t inner, Op& op) {
   // loads are sequential and the combine vectorises across i.
   constexpr int64_t kBlock = 256;
   const int64_t blocks = (inner + kBlock - 1) / kBlock;
-  parallel_for(0, outer * blocks, kElementwiseGrain / (R * kBlock) + 1, [&](int64_t lo, int64_t hi) {
+  parallel_for(0, outer * blocks, kElementwiseGrain / ((R + 1) * kBlock) + 1, [&](int64_t lo, int64_t hi) {
     Acc acc[kBlock];
     for (int64_t job = lo; job < hi; ++job) {
       const int64_t o = job / blocks, i0 = (job % blocks) * kBlock;

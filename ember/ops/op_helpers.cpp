@@ -37,7 +37,7 @@ Tensor sum_to(const Tensor& grad, const Shape& shape) {
 }
 
 Tensor& write_inplace(Tensor& self, const char* op, const std::vector<Tensor>& operands,
-                      const std::function<Tensor(const Tensor& self)>& compute) {
+                      const InplaceFn& compute) {
   std::vector<Tensor> all = operands;
   all.push_back(self);
   const bool recording = autograd::should_record(all);
@@ -48,7 +48,15 @@ Tensor& write_inplace(Tensor& self, const char* op, const std::vector<Tensor>& o
                 "] in-place changes to a view of a tensor that requires grad are not tracked by "
                 "autograd; clone() the view first");
   }
-  Tensor result = compute(recording ? self.clone() : self);
+  Tensor result;
+  if (recording) {
+    std::vector<Tensor> safe;
+    for (const Tensor& o : operands)
+      safe.push_back(o.impl()->storage == self.impl()->storage ? o.clone() : o);
+    result = compute(self.clone(), safe);
+  } else {
+    result = compute(self, operands);
+  }
   EMBER_CHECK(result.sizes() == self.sizes(), ShapeError, "[", op, "] the result has shape ",
               shape_str(result.sizes()), " and cannot be written in place into a tensor of shape ",
               shape_str(self.sizes()));

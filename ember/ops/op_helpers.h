@@ -41,11 +41,12 @@ Tensor map2(const Tensor& a, const Tensor& b, F f) {
   return out;
 }
 
-/// Writes `compute(self)` into self: the single path of every in-place op. When the result will
-/// have history (self or one of `operands` requires grad), compute() gets a clone of self, so
-/// tensors saved by its backward are not overwritten, and self takes over the result's history.
-/// Checks shape, dtype casting and leaf rules.
+/// Writes `compute(self, operands)` into self: the single path of every in-place op. When the
+/// result will have history (self or an operand requires grad), compute() gets clones of self
+/// and of operands that share its storage, so tensors saved by its backward are not
+/// overwritten, and self takes over the result's history. Checks shape, dtype and leaf rules.
+using InplaceFn = std::function<Tensor(const Tensor& self, const std::vector<Tensor>& operands)>;
 Tensor& write_inplace(Tensor& self, const char* op, const std::vector<Tensor>& operands,
-                      const std::function<Tensor(const Tensor& self)>& compute);
+                      const InplaceFn& compute);
 
 }  // namespace ember::detail

@@ -34,8 +34,9 @@ class Formatter {
       }
     }
     if (min_abs == INFINITY) min_abs = 0;
-    sci_mode_ = int_mode_ ? max_abs > 1e8
-                          : max_abs > 0 && (max_abs / min_abs > 1000 || max_abs > 1e8 || min_abs < 1e-4);
+    // As torch/_tensor_str.py: scientific when the magnitudes span more than 1000x or get
+    // very large (or, for non-integers, very small).
+    sci_mode_ = max_abs > 0 && (max_abs / min_abs > 1000 || max_abs > 1e8 || (!int_mode_ && min_abs < 1e-4));
     for (double v : values) width_ = std::max(width_, format(v).size());
   }
 

@@ -12,6 +12,7 @@
 namespace ember {
 
 namespace {
+using Inputs = std::vector<Tensor>;
 Tensor S(const Scalar& s) { return detail::scalar_tensor(s); }
 }  // namespace
 
@@ -30,6 +31,7 @@ Tensor Tensor::log() const { return ember::log(*this); }
 Tensor Tensor::sqrt() const { return ember::sqrt(*this); }
 Tensor Tensor::rsqrt() const { return ember::rsqrt(*this); }
 Tensor Tensor::abs() const { return ember::abs(*this); }
+Tensor Tensor::sign() const { return ember::sign(*this); }
 Tensor Tensor::sin() const { return ember::sin(*this); }
 Tensor Tensor::cos() const { return ember::cos(*this); }
 Tensor Tensor::tanh() const { return ember::tanh(*this); }
@@ -52,46 +54,46 @@ Tensor Tensor::logical_not() const { return ember::logical_not(*this); }
 
 // ---- in place ---------------------------------------------------------------------------------
 Tensor& Tensor::add_(const Tensor& o, const Scalar& alpha) {
-  return detail::write_inplace(*this, "add_", {o}, [&](const Tensor& s) { return ember::add(s, o, alpha); });
+  return detail::write_inplace(*this, "add_", {o}, [&](const Tensor& s, const Inputs& x) { return ember::add(s, x[0], alpha); });
 }
 Tensor& Tensor::add_(const Scalar& o) { return add_(S(o)); }
 Tensor& Tensor::sub_(const Tensor& o, const Scalar& alpha) {
-  return detail::write_inplace(*this, "sub_", {o}, [&](const Tensor& s) { return ember::sub(s, o, alpha); });
+  return detail::write_inplace(*this, "sub_", {o}, [&](const Tensor& s, const Inputs& x) { return ember::sub(s, x[0], alpha); });
 }
 Tensor& Tensor::sub_(const Scalar& o) { return sub_(S(o)); }
 Tensor& Tensor::mul_(const Tensor& o) {
-  return detail::write_inplace(*this, "mul_", {o}, [&](const Tensor& s) { return ember::mul(s, o); });
+  return detail::write_inplace(*this, "mul_", {o}, [&](const Tensor& s, const Inputs& x) { return ember::mul(s, x[0]); });
 }
 Tensor& Tensor::mul_(const Scalar& o) { return mul_(S(o)); }
 Tensor& Tensor::div_(const Tensor& o) {
-  return detail::write_inplace(*this, "div_", {o}, [&](const Tensor& s) { return ember::div(s, o); });
+  return detail::write_inplace(*this, "div_", {o}, [&](const Tensor& s, const Inputs& x) { return ember::div(s, x[0]); });
 }
 Tensor& Tensor::div_(const Scalar& o) { return div_(S(o)); }
 Tensor& Tensor::clamp_(std::optional<Scalar> lo, std::optional<Scalar> hi) {
-  return detail::write_inplace(*this, "clamp_", {}, [&](const Tensor& s) { return ember::clamp(s, lo, hi); });
+  return detail::write_inplace(*this, "clamp_", {}, [&](const Tensor& s, const Inputs&) { return ember::clamp(s, lo, hi); });
 }
 Tensor& Tensor::fill_(const Scalar& value) {
   return detail::write_inplace(*this, "fill_", {},
-                               [&](const Tensor& s) { return detail::scalar_tensor(value, s.dtype()).expand(s.sizes()); });
+                               [&](const Tensor& s, const Inputs&) { return detail::scalar_tensor(value, s.dtype()).expand(s.sizes()); });
 }
 Tensor& Tensor::zero_() { return fill_(0); }
 Tensor& Tensor::copy_(const Tensor& src) {
   EMBER_CHECK(broadcast_shapes(sizes(), src.sizes(), "copy_") == sizes(), ShapeError, "[copy_] source of shape ",
               shape_str(src.sizes()), " cannot be broadcast to the destination's shape ", shape_str(sizes()));
   return detail::write_inplace(*this, "copy_", {src},
-                               [&](const Tensor& s) { return src.to(s.dtype()).expand(s.sizes()); });
+                               [&](const Tensor& s, const Inputs& x) { return x[0].to(s.dtype()).expand(s.sizes()); });
 }
 Tensor& Tensor::uniform_(double from, double to) {
   EMBER_CHECK(is_floating_point(), TypeError, "[uniform_] needs a floating-point tensor; got ", dtype_name(dtype()));
   EMBER_CHECK(from <= to, ValueError, "[uniform_] expects from <= to; got from=", from, " to=", to);
-  return detail::write_inplace(*this, "uniform_", {}, [&](const Tensor& s) {
+  return detail::write_inplace(*this, "uniform_", {}, [&](const Tensor& s, const Inputs&) {
     return ember::rand(s.sizes(), s.dtype()) * (to - from) + from;
   });
 }
 Tensor& Tensor::normal_(double mean, double std) {
   EMBER_CHECK(is_floating_point(), TypeError, "[normal_] needs a floating-point tensor; got ", dtype_name(dtype()));
   EMBER_CHECK(std >= 0, ValueError, "[normal_] expects std >= 0; got ", std);
-  return detail::write_inplace(*this, "normal_", {}, [&](const Tensor& s) {
+  return detail::write_inplace(*this, "normal_", {}, [&](const Tensor& s, const Inputs&) {
     return ember::randn(s.sizes(), s.dtype()) * std + mean;
   });
 }

@@ -105,6 +105,7 @@ class Tensor {
   Tensor sqrt() const;
   Tensor rsqrt() const;
   Tensor abs() const;
+  Tensor sign() const;
   Tensor sin() const;
   Tensor cos() const;
   Tensor tanh() const;

@@ -2,6 +2,7 @@
 // atol + rtol * |expected|; on failure reports both shapes, the first bad index and max |diff|.
 #pragma once
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cmath>

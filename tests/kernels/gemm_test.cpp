@@ -1,0 +1,144 @@
+// Every GEMM kernel against a float64 triple loop, on sizes at and around each tile and block
+// edge (portable mr = 4, nr = 8; AVX-512 mr = 12, nr = 32 (16 for double); kc = 256, mc = 144),
+// odd K, leading dimensions wider than the matrix, transposed operands and alpha/beta.
+#include <gtest/gtest.h>
+
+#include <cfloat>
+#include <random>
+#include <tuple>
+
+#include "support/tensor_expect.h"
+
+namespace ember {
+namespace {
+
+using kernels::GemmKernel;
+
+struct Case {
+  int64_t M, N, K;
+  bool trans_a, trans_b;
+  int64_t pad;  // extra leading-dimension columns: lda = width + pad
+};
+
+template <class T>
+std::vector<T> random_vector(size_t n, std::mt19937& rng) {
+  std::uniform_real_distribution<double> dist(-1, 1);
+  std::vector<T> v(n);
+  for (auto& x : v) x = static_cast<T>(dist(rng));
+  return v;
+}
+
+template <class T>
+void check_kernel(GemmKernel kernel, const Case& c, T alpha, T beta) {
+  std::mt19937 rng(static_cast<unsigned>(c.M * 131 + c.N * 17 + c.K));
+  const int64_t a_rows = c.trans_a ? c.K : c.M, a_cols = c.trans_a ? c.M : c.K;
+  const int64_t b_rows = c.trans_b ? c.N : c.K, b_cols = c.trans_b ? c.K : c.N;
+  const int64_t lda = a_cols + c.pad, ldb = b_cols + c.pad, ldc = c.N + c.pad;
+  auto A = random_vector<T>(a_rows * lda, rng), B = random_vector<T>(b_rows * ldb, rng);
+  auto C = random_vector<T>(c.M * ldc, rng);
+  std::vector<double> Ad(A.begin(), A.end()), Bd(B.begin(), B.end()), Cd(C.begin(), C.end());
+
+  kernels::gemm_reference<double>(c.M, c.N, c.K, Ad.data(), lda, c.trans_a, Bd.data(), ldb, c.trans_b, Cd.data(),
+                                  ldc, alpha, beta);
+  kernels::set_gemm_kernel(kernel);
+  kernels::gemm(c.M, c.N, c.K, A.data(), lda, c.trans_a, B.data(), ldb, c.trans_b, C.data(), ldc, alpha, beta);
+  kernels::set_gemm_kernel(GemmKernel::Auto);
+
+  // |a|, |b| <= 1 so each dot product is a sum of K terms of size <= 1; rounding in T adds at
+  // most about K * eps(T) to it (K products, K additions, error growing linearly), plus the
+  // beta * C term.
+  const double eps = std::is_same_v<T, float> ? FLT_EPSILON : DBL_EPSILON;
+  const double tol = 2 * (c.K + 2) * eps;
+  for (int64_t m = 0; m < c.M; ++m)
+    for (int64_t n = 0; n < c.N; ++n)
+      ASSERT_NEAR(C[m * ldc + n], Cd[m * ldc + n], tol) << "at (" << m << ", " << n << ")";
+  // Padding columns of C are never written.
+  for (int64_t m = 0; m < c.M; ++m)
+    for (int64_t n = c.N; n < ldc; ++n) ASSERT_EQ(C[m * ldc + n], static_cast<T>(Cd[m * ldc + n]));
+}
+
+std::vector<Case> edge_cases() {
+  std::vector<Case> cases;
+  for (int64_t M : {1, 3, 4, 5, 11, 12, 13, 24, 143, 145})
+    for (int64_t N : {1, 7, 8, 9, 31, 32, 33})
+      cases.push_back({M, N, 17, false, false, 0});
+  for (int64_t K : {1, 2, 255, 256, 257, 513}) cases.push_back({13, 33, K, false, false, 0});
+  for (bool ta : {false, true})
+    for (bool tb : {false, true}) {
+      cases.push_back({13, 33, 19, ta, tb, 0});
+      cases.push_back({25, 70, 300, ta, tb, 5});  // lda > width, two K blocks
+    }
+  cases.push_back({300, 200, 100, false, false, 3});  // several M blocks, threads engaged
+  cases.push_back({64, 100, 784, false, true, 0});    // the MLP training shapes
+  cases.push_back({784, 100, 64, true, false, 0});
+  cases.push_back({64, 784, 100, false, false, 0});
+  return cases;
+}
+
+class GemmKernels : public ::testing::TestWithParam<GemmKernel> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == GemmKernel::Avx512 && !kernels::cpu_has_avx512())
+      GTEST_SKIP() << "this CPU has no AVX-512F; the AVX-512 kernel cannot run here";
+  }
+};
+
+TEST_P(GemmKernels, FloatMatchesReferenceAtTileEdges) {
+  for (const Case& c : edge_cases()) {
+    SCOPED_TRACE(::testing::Message() << "M=" << c.M << " N=" << c.N << " K=" << c.K << " ta=" << c.trans_a
+                                      << " tb=" << c.trans_b << " pad=" << c.pad);
+    check_kernel<float>(GetParam(), c, 1.0f, 0.0f);
+  }
+}
+
+TEST_P(GemmKernels, DoubleMatchesReferenceAtTileEdges) {
+  for (const Case& c : edge_cases()) {
+    SCOPED_TRACE(::testing::Message() << "M=" << c.M << " N=" << c.N << " K=" << c.K);
+    check_kernel<double>(GetParam(), c, 1.0, 0.0);
+  }
+}
+
+TEST_P(GemmKernels, AlphaAndBetaScaleAndAccumulate) {
+  check_kernel<float>(GetParam(), {13, 33, 300, false, true, 2}, 0.5f, 2.0f);
+  check_kernel<double>(GetParam(), {13, 17, 300, true, false, 2}, -1.5, 1.0);
+}
+
+TEST_P(GemmKernels, BetaZeroNeverReadsC) {
+  const int64_t M = 13, N = 33, K = 5;
+  std::vector<float> A(M * K, 1.0f), B(K * N, 1.0f), C(M * N, std::numeric_limits<float>::quiet_NaN());
+  kernels::set_gemm_kernel(GetParam());
+  kernels::gemm(M, N, K, A.data(), K, false, B.data(), N, false, C.data(), N, 1.0f, 0.0f);
+  kernels::set_gemm_kernel(GemmKernel::Auto);
+  for (float c : C) ASSERT_EQ(c, 5.0f);
+}
+
+INSTANTIATE_TEST_SUITE_P(Kernels, GemmKernels,
+                         ::testing::Values(GemmKernel::Reference, GemmKernel::Blocked, GemmKernel::Avx512),
+                         [](const auto& info) {
+                           switch (info.param) {
+                             case GemmKernel::Reference: return std::string("Reference");
+                             case GemmKernel::Blocked: return std::string("Blocked");
+                             default: return std::string("Avx512");
+                           }
+                         });
+
+TEST(Gemm, EmptyAndZeroK) {
+  std::vector<float> C(6, 3.0f);
+  kernels::gemm(2, 3, 0, static_cast<const float*>(nullptr), 0, false, nullptr, 3, false, C.data(), 3, 1.0f, 2.0f);
+  for (float c : C) EXPECT_EQ(c, 6.0f);  // K = 0: C = beta * C
+  kernels::gemm(0, 3, 4, static_cast<const float*>(nullptr), 4, false, nullptr, 3, false, nullptr, 3);  // M = 0
+}
+
+TEST(Gemm, SameResultOnOneAndTwoThreads) {
+  Tensor a = randn({300, 257}), b = randn({257, 190});
+  const int threads = get_num_threads();
+  set_num_threads(1);
+  Tensor one = a.mm(b);
+  set_num_threads(2);
+  Tensor two = a.mm(b);
+  set_num_threads(threads);
+  EXPECT_TENSOR_EQ(one, two);
+}
+
+}  // namespace
+}  // namespace ember
