@@ -106,12 +106,15 @@ std::string render(const std::vector<double>& v, const Shape& sizes, size_t dim,
     const int64_t per_line =
         std::max<int64_t>(1, (kLineWidth - indent) / static_cast<int64_t>(f.width() + 2));
     for (size_t i = 0; i < items.size(); ++i) {
-      if (i > 0) out += (i % per_line == 0) ? ",\n" + std::string(indent + 1, ' ') : ", ";
+      if (i > 0 && i % per_line == 0) out.append(",\n").append(indent + 1, ' ');
+      else if (i > 0) out.append(", ");
       out += items[i];
     }
   } else {
-    const std::string sep = "," + std::string(sizes.size() - dim - 1, '\n') + std::string(indent + 1, ' ');
-    for (size_t i = 0; i < items.size(); ++i) out += (i ? sep : "") + items[i];
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (i > 0) out.append(",").append(sizes.size() - dim - 1, '\n').append(indent + 1, ' ');
+      out += items[i];
+    }
   }
   return out + "]";
 }
