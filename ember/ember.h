@@ -23,4 +23,8 @@
 #include "ember/ops/loss.h"
 #include "ember/ops/reduction.h"
 #include "ember/ops/shape_ops.h"
+#include "ember/data/data.h"
+#include "ember/nn/nn.h"
+#include "ember/optim/optim.h"
+#include "ember/serialize/module_io.h"
 #include "ember/tensor/tensor.h"

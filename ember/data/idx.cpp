@@ -1,0 +1,92 @@
+#include "ember/data/idx.h"
+
+#include <zlib.h>
+
+#include <memory>
+
+#include "ember/core/error.h"
+
+namespace ember::data {
+
+namespace {
+
+constexpr uint8_t kUnsignedByte = 0x08;
+
+struct GzCloser {
+  void operator()(gzFile f) const { gzclose(f); }
+};
+using GzFile = std::unique_ptr<std::remove_pointer_t<gzFile>, GzCloser>;
+
+// Reads exactly n bytes or throws, naming what was being read.
+void read_exact(gzFile f, void* out, size_t n, const std::string& path, const char* what) {
+  size_t done = 0;
+  while (done < n) {
+    const int chunk = static_cast<int>(std::min<size_t>(n - done, 1 << 30));
+    const int got = gzread(f, static_cast<char*>(out) + done, static_cast<unsigned>(chunk));
+    if (got < 0) {
+      int err;
+      const char* msg = gzerror(f, &err);
+      throw IOError(detail::str(path, ": corrupt file while reading ", what, " (", msg, ")"));
+    }
+    if (got == 0)
+      throw IOError(detail::str(path, ": file is truncated: expected ", n, " bytes of ", what, ", found ", done,
+                                "\n---> HINT: re-download or re-extract the file"));
+    done += static_cast<size_t>(got);
+  }
+}
+
+uint32_t big_endian(const uint8_t* b) {
+  return (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) | (uint32_t{b[2]} << 8) | uint32_t{b[3]};
+}
+
+}  // namespace
+
+IdxArray read_idx(const std::string& path, int expected_dims) {
+  GzFile f(gzopen(path.c_str(), "rb"));
+  if (!f) throw IOError(path + ": cannot open file (does it exist, and can it be read?)");
+  uint8_t magic[4];
+  read_exact(f.get(), magic, 4, path, "the header");
+  if (magic[0] != 0 || magic[1] != 0)
+    throw IOError(detail::str(path, ": not an IDX file: the magic number must start with two zero bytes, found 0x",
+                              std::hex, static_cast<int>(magic[0]), " 0x", static_cast<int>(magic[1]),
+                              "\n---> HINT: --data expects MNIST-style files such as train-images-idx3-ubyte.gz"));
+  if (magic[2] != kUnsignedByte)
+    throw IOError(detail::str(path, ": unsupported IDX data type 0x", std::hex, static_cast<int>(magic[2]),
+                              "; only unsigned bytes (0x08) are supported"));
+  const int dims = magic[3];
+  if (dims < 1 || (expected_dims > 0 && dims != expected_dims))
+    throw IOError(detail::str(path, ": expected an IDX file with ", expected_dims > 0 ? expected_dims : 1,
+                              expected_dims > 0 ? "" : " or more", " dims, found ", dims, " (magic number ",
+                              big_endian(magic), ")"));
+  IdxArray out;
+  int64_t total = 1;
+  for (int d = 0; d < dims; ++d) {
+    uint8_t b[4];
+    read_exact(f.get(), b, 4, path, "the header's sizes");
+    out.sizes.push_back(big_endian(b));
+    total *= out.sizes.back();
+  }
+  if (total == 0) throw IOError(path + ": the file holds no items (a size in its header is 0)");
+  out.data.resize(static_cast<size_t>(total));
+  read_exact(f.get(), out.data.data(), out.data.size(), path, "data");
+  uint8_t extra;
+  if (gzread(f.get(), &extra, 1) > 0)
+    throw IOError(detail::str(path, ": the file is longer than its header says (", total,
+                              " data bytes); it may be corrupt or not an IDX file"));
+  return out;
+}
+
+void write_idx(const std::string& path, const IdxArray& array) {
+  const bool gz = path.size() > 3 && path.compare(path.size() - 3, 3, ".gz") == 0;
+  GzFile f(gzopen(path.c_str(), gz ? "wb" : "wbT"));  // T: write uncompressed
+  if (!f) throw IOError(path + ": cannot open file for writing");
+  std::vector<uint8_t> header{0, 0, kUnsignedByte, static_cast<uint8_t>(array.sizes.size())};
+  for (int64_t s : array.sizes)
+    for (int shift = 24; shift >= 0; shift -= 8) header.push_back(static_cast<uint8_t>(s >> shift));
+  const bool ok = gzwrite(f.get(), header.data(), static_cast<unsigned>(header.size())) == static_cast<int>(header.size()) &&
+                  (array.data.empty() ||
+                   gzwrite(f.get(), array.data.data(), static_cast<unsigned>(array.data.size())) == static_cast<int>(array.data.size()));
+  if (!ok) throw IOError(path + ": write failed");
+}
+
+}  // namespace ember::data

@@ -1,0 +1,67 @@
+#include "ember/data/mnist.h"
+
+#include <filesystem>
+
+#include "ember/autograd/grad_mode.h"
+#include "ember/data/idx.h"
+#include "ember/ops/creation.h"
+#include "ember/ops/reduction.h"
+
+namespace ember::data {
+
+std::string find_idx_file(const std::string& root, const std::string& name) {
+  namespace fs = std::filesystem;
+  if (!fs::is_directory(root))
+    throw IOError(root + ": data folder not found\n---> HINT: --data takes a folder holding MNIST-style IDX files "
+                         "(train-images-idx3-ubyte.gz, ...)");
+  for (const std::string& candidate : {name + ".gz", name})
+    if (fs::exists(fs::path(root) / candidate)) return (fs::path(root) / candidate).string();
+  throw IOError(detail::str((fs::path(root) / name).string(), "[.gz]: file not found\n---> HINT: the folder needs ",
+                            "train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and ",
+                            "t10k-labels-idx1-ubyte (gzipped or not)"));
+}
+
+namespace {
+
+std::pair<Tensor, Tensor> load(const std::string& root, MNIST::Split split) {
+  const std::string prefix = split == MNIST::Split::Train ? "train" : "t10k";
+  const std::string images_path = find_idx_file(root, prefix + "-images-idx3-ubyte");
+  const std::string labels_path = find_idx_file(root, prefix + "-labels-idx1-ubyte");
+  IdxArray images = read_idx(images_path, 3);
+  IdxArray labels = read_idx(labels_path, 1);
+  if (images.sizes[0] != labels.sizes[0])
+    throw IOError(detail::str(images_path, " holds ", images.sizes[0], " images but ", labels_path, " holds ",
+                              labels.sizes[0], " labels; they must match"));
+  for (size_t i = 0; i < labels.data.size(); ++i)
+    if (labels.data[i] > 9)
+      throw IOError(detail::str(labels_path, ": label ", static_cast<int>(labels.data[i]), " at index ", i,
+                                " is not a class 0-9"));
+  const int64_t n = images.sizes[0];
+  Tensor raw = empty({n, images.sizes[1], images.sizes[2]}, kUInt8);
+  std::copy(images.data.begin(), images.data.end(), raw.data_ptr<uint8_t>());
+  Tensor targets = empty({n}, kInt64);
+  std::copy(labels.data.begin(), labels.data.end(), targets.data_ptr<int64_t>());
+  return {raw, targets};
+}
+
+}  // namespace
+
+MNIST::MNIST(const std::string& root, Split split) : MNIST(load(root, split)) {}
+
+MNIST::MNIST(std::pair<Tensor, Tensor> loaded)
+    : TensorDataset((loaded.first.to(kFloat32) / 255.0).unsqueeze(1), loaded.second), raw_(loaded.first) {}
+
+std::pair<double, double> MNIST::stats() const {
+  NoGradGuard no_grad;
+  const Tensor x = data().to(kFloat64);
+  return {x.mean().item<double>(), x.std().item<double>()};
+}
+
+void MNIST::normalize(double mean, double std) {
+  EMBER_CHECK(std > 0, ValueError, "[MNIST] normalize needs a positive std; got ", std);
+  NoGradGuard no_grad;
+  Tensor x = data();
+  x.sub_(mean).div_(std);
+}
+
+}  // namespace ember::data

@@ -1,0 +1,52 @@
+#include "ember/nn/functional.h"
+
+#include "ember/ops/creation.h"
+#include "ember/ops/elementwise.h"
+#include "ember/ops/linalg.h"
+
+namespace ember::nn::functional {
+
+Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
+  EMBER_CHECK(weight.dim() == 2, ShapeError, "[linear] weight must be 2-D (out, in); got ", shape_str(weight.sizes()));
+  EMBER_CHECK(x.dim() >= 1 && x.size(-1) == weight.size(1), ShapeError, "[linear] input ", shape_str(x.sizes()),
+              " does not fit weight ", shape_str(weight.sizes()), ": the input's last dim must be ", weight.size(1));
+  const Tensor out = x.matmul(weight.t());  // the transpose is a view; the kernel reads it in place
+  if (!bias.defined()) return out;
+  EMBER_CHECK(bias.dim() == 1 && bias.size(0) == weight.size(0), ShapeError, "[linear] bias ",
+              shape_str(bias.sizes()), " does not fit weight ", shape_str(weight.sizes()));
+  return out + bias;
+}
+
+Tensor relu(const Tensor& x) { return ember::relu(x); }
+
+Tensor leaky_relu(const Tensor& x, double negative_slope) {
+  return where(x > 0, x, x * negative_slope);
+}
+
+Tensor general_relu(const Tensor& x, std::optional<double> leak, double shift, std::optional<double> max_value) {
+  Tensor y = leak ? leaky_relu(x, *leak) : ember::relu(x);
+  if (shift != 0) y = y - shift;
+  if (max_value) y = y.clamp_max(*max_value);
+  return y;
+}
+
+Tensor sigmoid(const Tensor& x) { return ember::sigmoid(x); }
+Tensor tanh(const Tensor& x) { return ember::tanh(x); }
+Tensor softmax(const Tensor& x, int64_t dim) { return ember::softmax(x, dim); }
+Tensor log_softmax(const Tensor& x, int64_t dim) { return ember::log_softmax(x, dim); }
+
+Tensor dropout(const Tensor& x, double p, bool training) {
+  EMBER_CHECK(p >= 0 && p <= 1, ValueError, "[dropout] probability must be in [0, 1]; got ", p);
+  if (!training || p == 0) return x;
+  if (p == 1) return x * 0;
+  const Tensor keep = (rand(x.sizes(), x.dtype()) >= p).to(x.dtype()) / (1 - p);
+  return x * keep;
+}
+
+Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction r) { return ember::mse_loss(input, target, r); }
+Tensor nll_loss(const Tensor& input, const Tensor& target, Reduction r) { return ember::nll_loss(input, target, r); }
+Tensor cross_entropy(const Tensor& input, const Tensor& target, Reduction r) {
+  return ember::cross_entropy_loss(input, target, r);
+}
+
+}  // namespace ember::nn::functional

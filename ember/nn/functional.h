@@ -1,0 +1,32 @@
+// nn::functional: the stateless forms of the layers (namespace alias F in user code):
+//   namespace F = ember::nn::functional;   auto y = F::relu(F::linear(x, w, b));
+// Most forward to ember:: ops; the modules in nn/modules/ hold parameters and call these.
+#pragma once
+
+#include <optional>
+
+#include "ember/ops/loss.h"
+#include "ember/tensor/tensor.h"
+
+namespace ember::nn::functional {
+
+/// x (..., in) @ weight (out, in)^T + bias (out): PyTorch's weight layout.
+Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias = {});
+Tensor relu(const Tensor& x);
+/// The course's generalised ReLU: leaky_relu(x, leak) (or relu when leak is unset), minus
+/// `shift`, clamped above at `max_value`.
+Tensor general_relu(const Tensor& x, std::optional<double> leak = std::nullopt, double shift = 0,
+                    std::optional<double> max_value = std::nullopt);
+Tensor leaky_relu(const Tensor& x, double negative_slope = 0.01);
+Tensor sigmoid(const Tensor& x);
+Tensor tanh(const Tensor& x);
+Tensor softmax(const Tensor& x, int64_t dim);
+Tensor log_softmax(const Tensor& x, int64_t dim);
+/// Zeroes each element with probability p and scales the rest by 1 / (1 - p); identity when
+/// not training.
+Tensor dropout(const Tensor& x, double p = 0.5, bool training = true);
+Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::Mean);
+Tensor nll_loss(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::Mean);
+Tensor cross_entropy(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::Mean);
+
+}  // namespace ember::nn::functional

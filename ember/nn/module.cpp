@@ -1,0 +1,144 @@
+#include "ember/nn/module.h"
+
+#include <algorithm>
+#include <ostream>
+
+#include "ember/autograd/grad_mode.h"
+
+namespace ember::nn {
+
+Tensor Module::forward(const Tensor&) {
+  EMBER_CHECK(false, ValueError, "[", name_, "] this module does not implement forward(Tensor)");
+  return {};
+}
+
+Tensor Module::operator()(const Tensor& input) {
+  Tensor output = forward(input);
+  for (auto& [id, hook] : hooks_) hook(*this, input, output);
+  return output;
+}
+
+Tensor& Module::register_parameter(const std::string& name, Tensor tensor, bool requires_grad) {
+  EMBER_CHECK(!name.empty() && name.find('.') == std::string::npos, ValueError, "[", name_,
+              "] parameter name '", name, "' must be non-empty and contain no '.'");
+  for (const auto& [n, t] : parameters_)
+    EMBER_CHECK(n != name, ValueError, "[", name_, "] parameter '", name, "' is already registered");
+  if (tensor.defined() && requires_grad && !tensor.requires_grad()) tensor.requires_grad_(true);
+  parameters_.emplace_back(name, tensor);
+  return parameters_.back().second;
+}
+
+Tensor& Module::register_buffer(const std::string& name, Tensor tensor) {
+  EMBER_CHECK(!name.empty() && name.find('.') == std::string::npos, ValueError, "[", name_,
+              "] buffer name '", name, "' must be non-empty and contain no '.'");
+  buffers_.emplace_back(name, tensor);
+  return buffers_.back().second;
+}
+
+void Module::add_child(const std::string& name, std::shared_ptr<Module> child) {
+  EMBER_CHECK(child != nullptr, ValueError, "[", name_, "] child module '", name, "' is null");
+  EMBER_CHECK(!name.empty() && name.find('.') == std::string::npos, ValueError, "[", name_,
+              "] module name '", name, "' must be non-empty and contain no '.'");
+  for (const auto& [n, m] : children_)
+    EMBER_CHECK(n != name, ValueError, "[", name_, "] a child module named '", name, "' already exists");
+  children_.emplace_back(name, std::move(child));
+}
+
+template <class Get>
+void Module::collect(const std::string& prefix, bool recurse, Get get,
+                     std::vector<std::pair<std::string, Tensor>>& out) const {
+  for (const auto& [name, t] : get(*this))
+    if (t.defined()) out.emplace_back(prefix + name, t);
+  if (!recurse) return;
+  for (const auto& [name, child] : children_) child->collect(prefix + name + ".", true, get, out);
+}
+
+std::vector<std::pair<std::string, Tensor>> Module::named_parameters(bool recurse) const {
+  std::vector<std::pair<std::string, Tensor>> out;
+  collect("", recurse, [](const Module& m) -> const auto& { return m.parameters_; }, out);
+  return out;
+}
+
+std::vector<std::pair<std::string, Tensor>> Module::named_buffers(bool recurse) const {
+  std::vector<std::pair<std::string, Tensor>> out;
+  collect("", recurse, [](const Module& m) -> const auto& { return m.buffers_; }, out);
+  return out;
+}
+
+std::vector<Tensor> Module::parameters(bool recurse) const {
+  std::vector<Tensor> out;
+  for (auto& [name, t] : named_parameters(recurse)) out.push_back(t);
+  return out;
+}
+
+std::vector<Tensor> Module::buffers(bool recurse) const {
+  std::vector<Tensor> out;
+  for (auto& [name, t] : named_buffers(recurse)) out.push_back(t);
+  return out;
+}
+
+std::vector<std::shared_ptr<Module>> Module::children() const {
+  std::vector<std::shared_ptr<Module>> out;
+  for (const auto& [name, child] : children_) out.push_back(child);
+  return out;
+}
+
+void Module::train(bool on) {
+  training_ = on;
+  for (auto& [name, child] : children_) child->train(on);
+}
+
+void Module::zero_grad() {
+  for (Tensor& p : parameters()) p.set_grad(Tensor());
+}
+
+void Module::to(ScalarType dtype) {
+  NoGradGuard no_grad;
+  auto convert = [dtype](Tensor t) {
+    if (!t.defined() || t.dtype() == dtype) return;
+    const Tensor converted = t.to(dtype).contiguous();
+    TensorImpl* impl = t.impl();  // swap the data under every handle to this tensor
+    impl->storage = converted.impl()->storage;
+    impl->sizes = converted.sizes();
+    impl->strides = converted.strides();
+    impl->offset = converted.storage_offset();
+    impl->dtype = dtype;
+    if (impl->autograd) impl->autograd->grad.reset();
+  };
+  for (auto& t : parameters()) convert(t);
+  for (auto& t : buffers()) convert(t);
+}
+
+size_t Module::register_forward_hook(ForwardHook hook) {
+  hooks_.emplace_back(next_hook_id_, std::move(hook));
+  return next_hook_id_++;
+}
+
+void Module::remove_forward_hook(size_t id) {
+  hooks_.erase(std::remove_if(hooks_.begin(), hooks_.end(), [id](const auto& h) { return h.first == id; }),
+               hooks_.end());
+}
+
+namespace {
+void print(std::ostream& out, const Module& m, int indent) {
+  out << m.name() << "(" << m.extra_repr();
+  if (m.named_children().empty()) {
+    out << ")";
+    return;
+  }
+  out << "\n";
+  for (const auto& [name, child] : m.named_children()) {
+    out << std::string(indent + 2, ' ') << "(" << name << "): ";
+    print(out, *child, indent + 2);
+    out << "\n";
+  }
+  out << std::string(indent, ' ') << ")";
+}
+}  // namespace
+
+std::ostream& operator<<(std::ostream& out, const Module& module) {
+  print(out, module, 0);
+  return out;
+}
+
+}  // namespace ember::nn

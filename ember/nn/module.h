@@ -1,0 +1,138 @@
+// Module: the base of every layer and model. A module owns named parameters (tensors that
+// require grad), named buffers (state such as running statistics) and named child modules, in
+// registration order; named_parameters() gives PyTorch's state_dict keys ("0.weight",
+// "fc1.bias"), so weights move between ember and PyTorch by name.
+//
+// Ownership, as in libtorch: modules live in std::shared_ptr. Each layer is a class FooImpl
+// plus a holder Foo (EMBER_MODULE below) that wraps a shared_ptr<FooImpl>, so
+//     nn::Linear fc(784, 100);   fc->weight;   fc(x);
+// reads like libtorch. Copying a holder copies the pointer: both names refer to one module and
+// one set of weights (use clone-free code; there is no deep copy). A parent keeps its children
+// alive through the shared_ptrs it registered; register_module accepts a holder or a shared_ptr.
+// Not here: the layers themselves (nn/modules/), the math (nn/functional/, ops/).
+#pragma once
+
+#include <functional>
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "ember/tensor/tensor.h"
+
+namespace ember::nn {
+
+class Module : public std::enable_shared_from_this<Module> {
+ public:
+  explicit Module(std::string name = "Module") : name_(std::move(name)) {}
+  virtual ~Module() = default;
+  Module(const Module&) = delete;
+  Module& operator=(const Module&) = delete;
+
+  /// The module's computation on one input. Layers override it; losses take two inputs and
+  /// have their own forward(input, target) instead.
+  virtual Tensor forward(const Tensor& input);
+  /// forward(), then any forward hooks (used by activation statistics).
+  Tensor operator()(const Tensor& input);
+
+  /// Registers a tensor as a parameter (it is made to require grad) and returns it.
+  Tensor& register_parameter(const std::string& name, Tensor tensor, bool requires_grad = true);
+  Tensor& register_buffer(const std::string& name, Tensor tensor);
+  template <class M>
+  std::shared_ptr<M> register_module(const std::string& name, std::shared_ptr<M> module) {
+    add_child(name, module);
+    return module;
+  }
+  template <class Holder, class = typename Holder::ImplType>
+  Holder register_module(const std::string& name, Holder holder) {
+    add_child(name, holder.ptr());
+    return holder;
+  }
+
+  /// Parameters of this module and (recurse) its descendants, in registration order.
+  std::vector<Tensor> parameters(bool recurse = true) const;
+  /// (dotted name, parameter) pairs: "weight", "0.weight", "encoder.fc1.bias", ...
+  std::vector<std::pair<std::string, Tensor>> named_parameters(bool recurse = true) const;
+  std::vector<Tensor> buffers(bool recurse = true) const;
+  std::vector<std::pair<std::string, Tensor>> named_buffers(bool recurse = true) const;
+  std::vector<std::shared_ptr<Module>> children() const;
+  const std::vector<std::pair<std::string, std::shared_ptr<Module>>>& named_children() const { return children_; }
+
+  /// Training mode (dropout active, ...) for this module and all descendants.
+  virtual void train(bool on = true);
+  void eval() { train(false); }
+  bool is_training() const { return training_; }
+  /// Drops every parameter's gradient (set to undefined, as PyTorch's set_to_none=True).
+  void zero_grad();
+  /// Converts every parameter and buffer to dtype in place: tensors held elsewhere (by an
+  /// optimiser, say) see the new data.
+  void to(ScalarType dtype);
+
+  const std::string& name() const { return name_; }
+  /// The part inside the parentheses when printed: "in_features=784, out_features=100".
+  virtual std::string extra_repr() const { return ""; }
+
+  using ForwardHook = std::function<void(Module&, const Tensor& input, const Tensor& output)>;
+  /// Calls hook after every forward through operator(); returns an id for remove_forward_hook.
+  size_t register_forward_hook(ForwardHook hook);
+  void remove_forward_hook(size_t id);
+
+ private:
+  void add_child(const std::string& name, std::shared_ptr<Module> child);
+  template <class Get>
+  void collect(const std::string& prefix, bool recurse, Get get,
+               std::vector<std::pair<std::string, Tensor>>& out) const;
+
+  std::string name_;
+  bool training_ = true;
+  std::vector<std::pair<std::string, Tensor>> parameters_;
+  std::vector<std::pair<std::string, Tensor>> buffers_;
+  std::vector<std::pair<std::string, std::shared_ptr<Module>>> children_;
+  std::vector<std::pair<size_t, ForwardHook>> hooks_;
+  size_t next_hook_id_ = 0;
+};
+
+/// Prints the module tree as PyTorch does: Sequential(\n  (0): Linear(in_features=...)\n ...).
+std::ostream& operator<<(std::ostream& out, const Module& module);
+
+/// A shared_ptr<Impl> with libtorch's holder conveniences: construct with Impl's arguments,
+/// use -> for members, call like a function.
+template <class Impl>
+class ModuleHolder {
+ public:
+  using ImplType = Impl;
+  /// Constructs a new Impl from the arguments (none for layers like ReLU). Disabled for a
+  /// single holder or shared_ptr argument, which copy the pointer instead.
+  template <class... Args, std::enable_if_t<!(sizeof...(Args) == 1 && (std::is_convertible_v<Args, std::shared_ptr<Impl>> && ...)), int> = 0>
+  explicit ModuleHolder(Args&&... args) : impl_(std::make_shared<Impl>(std::forward<Args>(args)...)) {}
+  ModuleHolder(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+  ModuleHolder(const ModuleHolder&) = default;
+  ModuleHolder(ModuleHolder&&) noexcept = default;
+  ModuleHolder& operator=(const ModuleHolder&) = default;
+  ModuleHolder& operator=(ModuleHolder&&) noexcept = default;
+  operator std::shared_ptr<Impl>() const { return impl_; }
+
+  Impl* operator->() const { return impl_.get(); }
+  Impl& operator*() const { return *impl_; }
+  const std::shared_ptr<Impl>& ptr() const { return impl_; }
+  operator std::shared_ptr<Module>() const { return impl_; }
+  template <class... Args>
+  decltype(auto) operator()(Args&&... args) const {
+    if constexpr (sizeof...(Args) == 1) return (*impl_)(std::forward<Args>(args)...);
+    else return impl_->forward(std::forward<Args>(args)...);
+  }
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace ember::nn
+
+/// Declares the holder `Name` for `NameImpl`, as libtorch's TORCH_MODULE.
+#define EMBER_MODULE(Name)                                \
+  class Name : public ::ember::nn::ModuleHolder<Name##Impl> { \
+   public:                                                \
+    using ::ember::nn::ModuleHolder<Name##Impl>::ModuleHolder; \
+  }

@@ -1,0 +1,38 @@
+#include "ember/nn/modules/activation.h"
+
+#include <sstream>
+
+#include "ember/nn/functional.h"
+
+namespace ember::nn {
+
+Tensor ReLUImpl::forward(const Tensor& x) { return functional::relu(x); }
+Tensor GeneralReLUImpl::forward(const Tensor& x) {
+  return functional::general_relu(x, options.leak_, options.shift_, options.max_value_);
+}
+std::string GeneralReLUImpl::extra_repr() const {
+  std::ostringstream s;
+  s << "leak=" << (options.leak_ ? std::to_string(*options.leak_) : "None") << ", shift=" << options.shift_
+    << ", max_value=" << (options.max_value_ ? std::to_string(*options.max_value_) : "None");
+  return s.str();
+}
+Tensor SigmoidImpl::forward(const Tensor& x) { return functional::sigmoid(x); }
+Tensor TanhImpl::forward(const Tensor& x) { return functional::tanh(x); }
+Tensor SoftmaxImpl::forward(const Tensor& x) { return functional::softmax(x, dim); }
+Tensor LogSoftmaxImpl::forward(const Tensor& x) { return functional::log_softmax(x, dim); }
+Tensor FlattenImpl::forward(const Tensor& x) { return x.flatten(start_dim, end_dim); }
+std::string FlattenImpl::extra_repr() const {
+  return "start_dim=" + std::to_string(start_dim) + ", end_dim=" + std::to_string(end_dim);
+}
+
+DropoutImpl::DropoutImpl(double p) : Module("Dropout"), p(p) {
+  EMBER_CHECK(p >= 0 && p <= 1, ValueError, "[Dropout] probability must be in [0, 1]; got ", p);
+}
+Tensor DropoutImpl::forward(const Tensor& x) { return functional::dropout(x, p, is_training()); }
+std::string DropoutImpl::extra_repr() const {
+  std::ostringstream s;
+  s << "p=" << p;
+  return s.str();
+}
+
+}  // namespace ember::nn

@@ -1,0 +1,10 @@
+// Everything in ember::nn: Module, the layers, the losses, functional, init.
+#pragma once
+
+#include "ember/nn/functional.h"
+#include "ember/nn/init.h"
+#include "ember/nn/module.h"
+#include "ember/nn/modules/activation.h"
+#include "ember/nn/modules/linear.h"
+#include "ember/nn/modules/loss.h"
+#include "ember/nn/modules/sequential.h"

@@ -1,0 +1,8 @@
+// Everything in ember::optim.
+#pragma once
+
+#include "ember/optim/adam.h"
+#include "ember/optim/lr_scheduler.h"
+#include "ember/optim/optimizer.h"
+#include "ember/optim/rmsprop.h"
+#include "ember/optim/sgd.h"
