@@ -27,4 +27,5 @@
 #include "ember/nn/nn.h"
 #include "ember/optim/optim.h"
 #include "ember/serialize/module_io.h"
+#include "ember/train/train.h"
 #include "ember/tensor/tensor.h"

@@ -1,0 +1,63 @@
+// ember: the command-line program. Argument dispatch and error reporting only; each subcommand
+// lives in its own cmd_*.cpp. Bad input prints one line, "ember: error: ...", and exits 2 (usage)
+// or 1 (anything else); nothing is left half-written.
+#include <cstring>
+#include <iostream>
+#include <map>
+
+#include "args.h"
+#include "commands.h"
+
+namespace {
+
+const char* kHelp =
+    "usage: ember <command> [options]\n"
+    "\n"
+    "Deep learning from the foundations, in C++.\n"
+    "\n"
+    "commands:\n"
+    "  train     train a classifier on MNIST-style data (default: the MNIST digits in data/mnist)\n"
+    "  eval      accuracy and confusion matrix of a trained model on the test split\n"
+    "  predict   classify 28x28 grey PNG images (or dataset images with --data/--index)\n"
+    "  show      draw a grid of dataset images with their labels (and predictions) to a PNG\n"
+    "\n"
+    "Run 'ember <command> --help' for the options of a command.\n";
+
+// One line: multi-line messages (file errors carry a "---> HINT:" line) are joined.
+std::string one_line(std::string msg) {
+  for (size_t pos; (pos = msg.find("\n---> HINT: ")) != std::string::npos;) msg.replace(pos, 12, " (hint: ").append(")");
+  for (char& c : msg)
+    if (c == '\n') c = ' ';
+  return msg;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace ember::cli;
+  const std::map<std::string, int (*)(const std::vector<std::string>&)> commands = {
+      {"train", cmd_train}, {"eval", cmd_eval}, {"predict", cmd_predict}, {"show", cmd_show}};
+  if (argc < 2) {
+    std::cerr << kHelp;
+    return 2;
+  }
+  const std::string command = argv[1];
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::cout << kHelp;
+    return 0;
+  }
+  const auto it = commands.find(command);
+  if (it == commands.end()) {
+    std::cerr << "ember: error: unknown command '" << command << "' (see 'ember --help')\n";
+    return 2;
+  }
+  try {
+    return it->second(std::vector<std::string>(argv + 2, argv + argc));
+  } catch (const UsageError& e) {
+    std::cerr << "ember: error: " << one_line(e.what()) << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "ember: error: " << one_line(e.what()) << "\n";
+    return 1;
+  }
+}

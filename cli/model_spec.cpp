@@ -1,0 +1,85 @@
+#include "model_spec.h"
+
+#include <filesystem>
+#include <sstream>
+
+namespace ember::cli {
+
+std::shared_ptr<nn::SequentialImpl> ModelSpec::build() const {
+  auto model = std::make_shared<nn::SequentialImpl>();
+  model->push_back(nn::Flatten().ptr());
+  int64_t width = inputs;
+  if (kind == "mlp") {
+    for (int64_t h : hidden) {
+      model->push_back(nn::Linear(width, h).ptr());
+      model->push_back(nn::ReLU().ptr());
+      width = h;
+    }
+  }
+  model->push_back(nn::Linear(width, classes).ptr());
+  return model;
+}
+
+Metadata ModelSpec::to_metadata() const {
+  std::ostringstream h, m, s;
+  for (size_t i = 0; i < hidden.size(); ++i) h << (i ? "," : "") << hidden[i];
+  m.precision(17);
+  s.precision(17);
+  m << mean;
+  s << std;
+  return {{"ember.model", kind},        {"ember.hidden", kind == "mlp" ? h.str() : ""},
+          {"ember.inputs", std::to_string(inputs)}, {"ember.classes", std::to_string(classes)},
+          {"ember.mean", m.str()},      {"ember.std", s.str()}};
+}
+
+ModelSpec ModelSpec::from_metadata(const Metadata& meta, const std::string& path) {
+  auto need = [&](const std::string& key) -> const std::string& {
+    const auto it = meta.find(key);
+    if (it == meta.end())
+      throw IOError(path + ": not an ember model file (metadata '" + key + "' is missing)\n---> HINT: use a file written "
+                           "by 'ember train --out FILE'");
+    return it->second;
+  };
+  ModelSpec spec;
+  try {
+    spec.kind = need("ember.model");
+    if (spec.kind != "mlp" && spec.kind != "linear") throw IOError(path + ": unknown model kind '" + spec.kind + "'");
+    spec.hidden.clear();
+    std::stringstream hidden(need("ember.hidden"));
+    for (std::string item; std::getline(hidden, item, ',');) spec.hidden.push_back(std::stoll(item));
+    spec.inputs = std::stoll(need("ember.inputs"));
+    spec.classes = std::stoll(need("ember.classes"));
+    spec.mean = std::stod(need("ember.mean"));
+    spec.std = std::stod(need("ember.std"));
+  } catch (const std::invalid_argument&) {
+    throw IOError(path + ": malformed ember metadata");
+  } catch (const std::out_of_range&) {
+    throw IOError(path + ": malformed ember metadata");
+  }
+  return spec;
+}
+
+std::string ModelSpec::describe() const {
+  std::ostringstream out;
+  out << kind << " " << inputs;
+  if (kind == "mlp")
+    for (int64_t h : hidden) out << "-" << h;
+  out << "-" << classes;
+  return out.str();
+}
+
+std::pair<ModelSpec, std::shared_ptr<nn::SequentialImpl>> load_model_file(const std::string& path) {
+  SafetensorsFile file = load_safetensors(path);
+  ModelSpec spec = ModelSpec::from_metadata(file.metadata, path);
+  auto model = spec.build();
+  load_state_dict(*model, file.tensors, path);
+  model->eval();
+  return {spec, model};
+}
+
+std::string default_data_dir() {
+  if (std::filesystem::is_directory("data/mnist")) return "data/mnist";
+  return std::string(EMBER_SOURCE_DIR) + "/data/mnist";
+}
+
+}  // namespace ember::cli

@@ -1,0 +1,214 @@
+#include "ember/train/callbacks.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iomanip>
+#include <ostream>
+#include <sstream>
+
+#include "ember/autograd/grad_mode.h"
+#include "ember/ops/reduction.h"
+#include "ember/serialize/module_io.h"
+
+namespace ember::train {
+
+namespace {
+double now_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+}  // namespace
+
+// ---- progress ------------------------------------------------------------------------------
+
+ProgressCallback::ProgressCallback(std::ostream& table, std::ostream& bar, bool bar_is_terminal)
+    : table_(table), bar_(bar), show_bar_(bar_is_terminal) {}
+
+void ProgressCallback::on_fit_begin(Learner&) {
+  table_ << "epoch  train_loss  valid_loss  valid_acc        lr   seconds\n";
+  table_.flush();
+}
+
+void ProgressCallback::on_epoch_begin(Learner&) { epoch_start_ = last_draw_ = now_seconds(); }
+
+void ProgressCallback::on_batch_end(Learner& learn) {
+  if (!show_bar_) return;
+  const LearnerState& s = learn.state();
+  const double now = now_seconds();
+  if (now - last_draw_ < 0.1 && s.batch != s.batches_per_epoch) return;  // ~10 redraws a second
+  last_draw_ = now;
+  constexpr int kWidth = 30;
+  const int filled = static_cast<int>(kWidth * s.batch / std::max<int64_t>(s.batches_per_epoch, 1));
+  const double rate = static_cast<double>(s.batch) / std::max(now - epoch_start_, 1e-9);
+  char line[160];
+  std::snprintf(line, sizeof line, "\repoch %lld/%lld [%s%s] %lld/%lld  %.0f batch/s  loss %.4f ",
+                static_cast<long long>(s.epoch), static_cast<long long>(s.epochs), std::string(filled, '#').c_str(),
+                std::string(kWidth - filled, '.').c_str(), static_cast<long long>(s.batch),
+                static_cast<long long>(s.batches_per_epoch), rate, s.running_loss);
+  bar_ << line;
+  bar_.flush();
+}
+
+void ProgressCallback::on_epoch_end(Learner& learn) {
+  if (show_bar_) {
+    bar_ << "\r" << std::string(100, ' ') << "\r";
+    bar_.flush();
+  }
+  const EpochMetrics& m = learn.history().back();
+  char row[128];
+  std::snprintf(row, sizeof row, "%5lld  %10.4f  %10.4f  %9.4f  %8.5f  %8.2f\n", static_cast<long long>(m.epoch),
+                m.train_loss, m.valid_loss, m.valid_accuracy, m.lr, m.seconds);
+  table_ << row;
+  table_.flush();
+}
+
+// ---- schedules -----------------------------------------------------------------------------
+
+LRSchedulerCallback::LRSchedulerCallback(std::shared_ptr<optim::LRScheduler> scheduler, Every every)
+    : scheduler_(std::move(scheduler)), every_(every) {
+  EMBER_CHECK(scheduler_ != nullptr, ValueError, "[LRSchedulerCallback] scheduler is null");
+}
+void LRSchedulerCallback::on_batch_end(Learner&) {
+  if (every_ == Every::Batch) scheduler_->step();
+}
+void LRSchedulerCallback::on_epoch_end(Learner&) {
+  if (every_ == Every::Epoch) scheduler_->step();
+}
+
+// ---- early stopping ------------------------------------------------------------------------
+
+EarlyStopping::EarlyStopping(int64_t patience, double min_delta) : patience_(patience), min_delta_(min_delta) {
+  EMBER_CHECK(patience >= 1, ValueError, "[EarlyStopping] patience must be at least 1; got ", patience);
+}
+
+void EarlyStopping::on_fit_begin(Learner&) {
+  best_ = INFINITY;
+  best_epoch_ = 0;
+  waited_ = 0;
+}
+
+void EarlyStopping::on_epoch_end(Learner& learn) {
+  const EpochMetrics& m = learn.history().back();
+  if (m.valid_loss < best_ - min_delta_) {
+    best_ = m.valid_loss;
+    best_epoch_ = m.epoch;
+    waited_ = 0;
+  } else if (++waited_ >= patience_) {
+    learn.state().stop = true;
+  }
+}
+
+// ---- history as CSV ------------------------------------------------------------------------
+
+std::string history_to_csv(const std::vector<EpochMetrics>& history) {
+  std::ostringstream out;
+  out << "epoch,train_loss,valid_loss,valid_accuracy,lr,seconds\n" << std::setprecision(9);
+  for (const EpochMetrics& m : history)
+    out << m.epoch << "," << m.train_loss << "," << m.valid_loss << "," << m.valid_accuracy << "," << m.lr << ","
+        << m.seconds << "\n";
+  return out.str();
+}
+
+std::vector<EpochMetrics> history_from_csv(const std::string& csv) {
+  std::vector<EpochMetrics> out;
+  std::istringstream in(csv);
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    EpochMetrics m;
+    char c1, c2, c3, c4, c5;
+    std::istringstream row(line);
+    row >> m.epoch >> c1 >> m.train_loss >> c2 >> m.valid_loss >> c3 >> m.valid_accuracy >> c4 >> m.lr >> c5 >> m.seconds;
+    EMBER_CHECK(row && c1 == ',' && c5 == ',', IOError, "history: malformed line '", line, "'");
+    out.push_back(m);
+  }
+  return out;
+}
+
+void CSVLogger::on_epoch_end(Learner& learn) {
+  // Write beside the target and rename, so a reader never sees half a file.
+  const std::string tmp = path_ + ".tmp";
+  {
+    std::ofstream out(tmp);
+    out << history_to_csv(learn.history());
+    if (!out) throw IOError(path_ + ": cannot write the metrics CSV");
+  }
+  if (std::rename(tmp.c_str(), path_.c_str()) != 0) throw IOError(path_ + ": cannot write the metrics CSV");
+}
+
+// ---- checkpoints ---------------------------------------------------------------------------
+
+CheckpointCallback::CheckpointCallback(std::string path, Metadata extra) : path_(std::move(path)), extra_(std::move(extra)) {}
+
+void CheckpointCallback::on_epoch_end(Learner& learn) {
+  NamedTensors tensors = state_dict(learn.model());
+  for (auto& [key, t] : learn.optimizer().state()) tensors.emplace_back("optimizer." + key, t);
+  Metadata meta = extra_;
+  meta["ember.checkpoint.epoch"] = std::to_string(learn.history().back().epoch);
+  meta["ember.checkpoint.optimizer"] = learn.optimizer().name();
+  meta["ember.checkpoint.lr"] = std::to_string(learn.optimizer().lr());
+  meta["ember.checkpoint.history"] = history_to_csv(learn.history());
+  save_safetensors(path_, tensors, meta);
+}
+
+Metadata CheckpointCallback::resume(Learner& learn, const std::string& path) {
+  SafetensorsFile file = load_safetensors(path);
+  const auto epoch = file.metadata.find("ember.checkpoint.epoch");
+  if (epoch == file.metadata.end())
+    throw IOError(path + ": not an ember checkpoint (no ember.checkpoint.epoch metadata)\n---> HINT: --resume takes "
+                         "the .checkpoint.safetensors file that ember train writes every epoch");
+  const auto optimizer = file.metadata.find("ember.checkpoint.optimizer");
+  if (optimizer == file.metadata.end() || optimizer->second != learn.optimizer().name())
+    throw IOError(path + ": the checkpoint was made with optimizer " +
+                  (optimizer == file.metadata.end() ? std::string("?") : optimizer->second) + " but this run uses " +
+                  learn.optimizer().name());
+  NamedTensors model, optimizer_state;
+  for (auto& [name, t] : file.tensors) {
+    if (name.rfind("optimizer.", 0) == 0) optimizer_state.emplace_back(name.substr(10), t);
+    else model.emplace_back(name, t);
+  }
+  load_state_dict(learn.model(), model, path);
+  learn.optimizer().load_state(optimizer_state);
+  learn.optimizer().set_lr(std::stod(file.metadata["ember.checkpoint.lr"]));
+  learn.set_start_epoch(std::stoll(epoch->second), history_from_csv(file.metadata["ember.checkpoint.history"]));
+  return file.metadata;
+}
+
+// ---- activation statistics ------------------------------------------------------------------
+
+ActivationStats::ActivationStats(nn::Module& model) {
+  for (const auto& [name, child] : model.named_children()) {
+    const size_t index = names_.size();
+    names_.push_back(name);
+    kinds_.push_back(child->name());
+    means_.emplace_back();
+    stds_.emplace_back();
+    const size_t id = child->register_forward_hook([this, index](nn::Module&, const Tensor&, const Tensor& out) {
+      if (!recording_) return;
+      NoGradGuard no_grad;
+      const Tensor x = out.detach().to(kFloat64);
+      means_[index].push_back(x.mean().item<double>());
+      stds_[index].push_back(x.numel() > 1 ? x.std().item<double>() : 0.0);
+    });
+    hooked_.emplace_back(child, id);
+  }
+}
+
+ActivationStats::~ActivationStats() {
+  for (auto& [module, id] : hooked_) module->remove_forward_hook(id);
+}
+
+void ActivationStats::print_summary(std::ostream& out) const {
+  out << "layer  module          mean       std   (last training batch)\n";
+  for (size_t i = 0; i < names_.size(); ++i) {
+    if (means_[i].empty()) continue;
+    char row[128];
+    std::snprintf(row, sizeof row, "%5s  %-12s %8.4f  %8.4f\n", names_[i].c_str(), kinds_[i].c_str(), means_[i].back(),
+                  stds_[i].back());
+    out << row;
+  }
+}
+
+}  // namespace ember::train

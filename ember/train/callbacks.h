@@ -1,0 +1,115 @@
+// The callbacks that come with the Learner: progress display, LR schedules, early stopping,
+// checkpoints, a CSV log and activation statistics. Each is independent; add the ones you want.
+#pragma once
+
+#include <iosfwd>
+#include <map>
+#include <string>
+
+#include "ember/optim/lr_scheduler.h"
+#include "ember/serialize/safetensors.h"
+#include "ember/train/learner.h"
+
+namespace ember::train {
+
+/// A progress bar (batch/s, running loss) redrawn in place on a terminal, and a table row per
+/// epoch: epoch, train loss, valid loss, valid accuracy, learning rate, seconds.
+class ProgressCallback : public Callback {
+ public:
+  /// Rows go to `table`; the bar goes to `bar` only when it is a terminal (or force_bar).
+  ProgressCallback(std::ostream& table, std::ostream& bar, bool bar_is_terminal);
+  void on_fit_begin(Learner& learn) override;
+  void on_epoch_begin(Learner& learn) override;
+  void on_batch_end(Learner& learn) override;
+  void on_epoch_end(Learner& learn) override;
+
+ private:
+  std::ostream& table_;
+  std::ostream& bar_;
+  bool show_bar_;
+  double epoch_start_ = 0, last_draw_ = 0;
+};
+
+/// Steps a scheduler after every batch (OneCycleLR) or after every epoch (StepLR, ...).
+class LRSchedulerCallback : public Callback {
+ public:
+  enum class Every { Batch, Epoch };
+  LRSchedulerCallback(std::shared_ptr<optim::LRScheduler> scheduler, Every every);
+  void on_batch_end(Learner& learn) override;
+  void on_epoch_end(Learner& learn) override;
+  optim::LRScheduler& scheduler() { return *scheduler_; }
+
+ private:
+  std::shared_ptr<optim::LRScheduler> scheduler_;
+  Every every_;
+};
+
+/// Stops training when the validation loss has not improved by min_delta for `patience` epochs.
+class EarlyStopping : public Callback {
+ public:
+  explicit EarlyStopping(int64_t patience = 3, double min_delta = 0);
+  void on_fit_begin(Learner& learn) override;
+  void on_epoch_end(Learner& learn) override;
+  int64_t best_epoch() const { return best_epoch_; }
+
+ private:
+  int64_t patience_;
+  double min_delta_, best_ = 0;
+  int64_t best_epoch_ = 0, waited_ = 0;
+};
+
+/// After every epoch, saves model weights (under their own names), optimiser state (under
+/// "optimizer.<key>") and the history to one safetensors file, atomically. `extra` metadata
+/// (how to rebuild the model, say) is stored too. resume() restores all of it.
+class CheckpointCallback : public Callback {
+ public:
+  CheckpointCallback(std::string path, Metadata extra = {});
+  void on_epoch_end(Learner& learn) override;
+  /// Loads a checkpoint into the learner's model and optimiser and sets its start epoch.
+  /// Returns the checkpoint's metadata.
+  static Metadata resume(Learner& learn, const std::string& path);
+
+ private:
+  std::string path_;
+  Metadata extra_;
+};
+
+/// Rewrites a CSV of the history after every epoch:
+/// epoch,train_loss,valid_loss,valid_accuracy,lr,seconds
+class CSVLogger : public Callback {
+ public:
+  explicit CSVLogger(std::string path) : path_(std::move(path)) {}
+  void on_epoch_end(Learner& learn) override;
+
+ private:
+  std::string path_;
+};
+
+/// The course's activation statistics: the mean and std of every child module's output, per
+/// training batch, to see whether activations stay well scaled through the network.
+class ActivationStats : public Callback {
+ public:
+  /// Watches the direct children of `model` (the layers of a Sequential).
+  explicit ActivationStats(nn::Module& model);
+  ~ActivationStats() override;
+  void on_batch_begin(Learner& learn) override { recording_ = learn.model().is_training(); }
+  void on_epoch_end(Learner&) override { recording_ = false; }
+  /// Per layer ("0", "1", ...): the means and stds of every recorded batch.
+  const std::vector<std::string>& layers() const { return names_; }
+  const std::vector<double>& means(size_t layer) const { return means_[layer]; }
+  const std::vector<double>& stds(size_t layer) const { return stds_[layer]; }
+  /// One line per layer: name, module, last mean and std.
+  void print_summary(std::ostream& out) const;
+
+ private:
+  std::vector<std::pair<std::shared_ptr<nn::Module>, size_t>> hooked_;
+  std::vector<std::string> names_, kinds_;
+  std::vector<std::vector<double>> means_, stds_;
+  bool recording_ = false;
+};
+
+/// History <-> text, for checkpoint metadata and CSV files.
+std::string history_to_csv(const std::vector<EpochMetrics>& history);
+std::vector<EpochMetrics> history_from_csv(const std::string& csv);
+
+}  // namespace ember::train
