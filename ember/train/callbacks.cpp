@@ -185,8 +185,8 @@ ActivationStats::ActivationStats(nn::Module& model) {
     kinds_.push_back(child->name());
     means_.emplace_back();
     stds_.emplace_back();
-    const size_t id = child->register_forward_hook([this, index](nn::Module&, const Tensor&, const Tensor& out) {
-      if (!recording_) return;
+    const size_t id = child->register_forward_hook([this, index](nn::Module& m, const Tensor&, const Tensor& out) {
+      if (!m.is_training()) return;
       NoGradGuard no_grad;
       const Tensor x = out.detach().to(kFloat64);
       means_[index].push_back(x.mean().item<double>());

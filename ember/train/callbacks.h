@@ -86,14 +86,13 @@ class CSVLogger : public Callback {
 };
 
 /// The course's activation statistics: the mean and std of every child module's output, per
-/// training batch, to see whether activations stay well scaled through the network.
+/// training batch (modules in eval mode, as during validation, are not recorded), to see
+/// whether activations stay well scaled through the network.
 class ActivationStats : public Callback {
  public:
   /// Watches the direct children of `model` (the layers of a Sequential).
   explicit ActivationStats(nn::Module& model);
   ~ActivationStats() override;
-  void on_batch_begin(Learner& learn) override { recording_ = learn.model().is_training(); }
-  void on_epoch_end(Learner&) override { recording_ = false; }
   /// Per layer ("0", "1", ...): the means and stds of every recorded batch.
   const std::vector<std::string>& layers() const { return names_; }
   const std::vector<double>& means(size_t layer) const { return means_[layer]; }
@@ -105,7 +104,6 @@ class ActivationStats : public Callback {
   std::vector<std::pair<std::shared_ptr<nn::Module>, size_t>> hooked_;
   std::vector<std::string> names_, kinds_;
   std::vector<std::vector<double>> means_, stds_;
-  bool recording_ = false;
 };
 
 /// History <-> text, for checkpoint metadata and CSV files.

@@ -1,0 +1,150 @@
+// The `ember` program as a user runs it: exit codes, one-line errors, and the files it writes.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <png.h>
+
+#include <array>
+#include <cstring>
+#include <cstdio>
+#include <filesystem>
+
+#include "support/tensor_expect.h"
+
+namespace ember {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CliResult {
+  int status;
+  std::string output;  // stdout and stderr together
+};
+
+CliResult ember_cli(const std::string& args) {
+  const std::string cmd = std::string(EMBER_CLI) + " " + args + " 2>&1";
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  CliResult r{-1, ""};
+  if (!pipe) return r;
+  std::array<char, 4096> buf;
+  while (size_t n = std::fread(buf.data(), 1, buf.size(), pipe)) r.output.append(buf.data(), n);
+  const int status = ::pclose(pipe);
+  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("ember_cli_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  fs::path dir_;
+};
+
+TEST_F(Cli, HelpForEveryCommand) {
+  CliResult top = ember_cli("--help");
+  EXPECT_EQ(top.status, 0);
+  EXPECT_NE(top.output.find("usage: ember <command>"), std::string::npos);
+  for (const std::string command : {"train", "eval", "predict", "show"}) {
+    CliResult r = ember_cli(command + " --help");
+    EXPECT_EQ(r.status, 0) << command;
+    EXPECT_NE(r.output.find("usage: ember " + command), std::string::npos) << r.output;
+  }
+  EXPECT_EQ(ember_cli("").status, 2);
+}
+
+TEST_F(Cli, BadInputGivesOneLineAndANonZeroExit) {
+  struct Case {
+    std::string args, message;
+    int status;
+  };
+  const std::vector<Case> cases = {
+      {"frobnicate", "ember: error: unknown command 'frobnicate' (see 'ember --help')", 2},
+      {"train --epochs", "option '--epochs' needs a value (N)", 2},
+      {"train --epochs two", "--epochs expects an integer; got 'two'", 2},
+      {"train --epochs 0", "--epochs must be between 1 and 100000; got 0", 2},
+      {"train --lr=abc", "--lr expects a number; got 'abc'", 2},
+      {"train --frob 1", "unknown option '--frob' for 'ember train'", 2},
+      {"train --optimizer lbfgs --epochs 1", "--optimizer must be sgd, adam or adamw; got 'lbfgs'", 2},
+      {"train --hidden 100,x", "--hidden expects positive integers separated by commas", 2},
+      {"train --data /nonexistent", "ember: error: /nonexistent: data folder not found", 1},
+      {"eval --model /nonexistent.safetensors", "ember: error: /nonexistent.safetensors: cannot open file", 1},
+      {"predict --model /nonexistent.safetensors", "give one or more PNG files", 2},
+  };
+  for (const Case& c : cases) {
+    CliResult r = ember_cli(c.args);
+    EXPECT_EQ(r.status, c.status) << c.args << "\n" << r.output;
+    EXPECT_NE(r.output.find(c.message), std::string::npos) << c.args << "\n" << r.output;
+    EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << "not one line: " << r.output;
+  }
+}
+
+TEST_F(Cli, TrainEvalPredictShowEndToEnd) {
+  const std::string model = path("m.safetensors");
+  CliResult train = ember_cli("train --epochs 2 --limit 2000 --threads 1 --out " + model);
+  ASSERT_EQ(train.status, 0) << train.output;
+  EXPECT_NE(train.output.find("epoch  train_loss  valid_loss  valid_acc"), std::string::npos);
+  for (const std::string f : {"m.safetensors", "m.csv", "m.png", "m.checkpoint.safetensors"})
+    EXPECT_TRUE(fs::exists(path(f))) << f;
+  EXPECT_GT(fs::file_size(path("m.png")), 1000u);
+
+  CliResult eval = ember_cli("eval --model " + model);
+  ASSERT_EQ(eval.status, 0) << eval.output;
+  EXPECT_NE(eval.output.find("confusion matrix"), std::string::npos);
+  const double acc = std::stod(eval.output.substr(eval.output.find("accuracy: ") + 10));
+  EXPECT_GT(acc, 0.85);
+
+  CliResult predict = ember_cli("predict --model " + model + " --data " + std::string(EMBER_SOURCE_DIR) + "/data/mnist --index 3");
+  ASSERT_EQ(predict.status, 0) << predict.output;
+  EXPECT_NE(predict.output.find("(label 8): 8 (p="), std::string::npos) << predict.output;
+
+  CliResult show = ember_cli("show --count 8 --model " + model + " --out " + path("grid.png"));
+  ASSERT_EQ(show.status, 0) << show.output;
+  EXPECT_TRUE(fs::exists(path("grid.png")));
+
+  // A PNG of the wrong size, and a file that is no PNG.
+  CliResult wrong = ember_cli("predict --model " + model + " " + path("grid.png"));
+  EXPECT_EQ(wrong.status, 1);
+  EXPECT_NE(wrong.output.find("expected a 784-pixel (28x28) grey image"), std::string::npos) << wrong.output;
+  CliResult not_png = ember_cli("predict --model " + model + " " + path("m.csv"));
+  EXPECT_EQ(not_png.status, 1);
+  EXPECT_NE(not_png.output.find("m.csv: not a readable PNG image"), std::string::npos) << not_png.output;
+
+  // Resuming continues after the last finished epoch.
+  CliResult resume = ember_cli("train --epochs 3 --limit 2000 --threads 1 --out " + path("r.safetensors") + " --resume " +
+                         path("m.checkpoint.safetensors"));
+  ASSERT_EQ(resume.status, 0) << resume.output;
+  EXPECT_NE(resume.output.find("after epoch 2"), std::string::npos);
+  EXPECT_NE(resume.output.find("\n    3  "), std::string::npos) << resume.output;
+  CliResult mismatch = ember_cli("train --epochs 3 --hidden 50 --out " + path("x.safetensors") + " --resume " +
+                           path("m.checkpoint.safetensors"));
+  EXPECT_NE(mismatch.status, 0);
+  EXPECT_NE(mismatch.output.find("does not match the model"), std::string::npos) << mismatch.output;
+}
+
+TEST_F(Cli, PredictReadsPngDigits) {
+  const std::string model = path("m.safetensors");
+  ASSERT_EQ(ember_cli("train --epochs 2 --limit 3000 --threads 1 --out " + model).status, 0);
+  // Test image 3 of the shipped digits (an 8), written as a 28x28 grey PNG as a user would have.
+  data::MNIST test(std::string(EMBER_SOURCE_DIR) + "/data/mnist", data::MNIST::Split::Test);
+  const Tensor img = test.raw_images()[3].contiguous();
+  png_image image;
+  std::memset(&image, 0, sizeof image);
+  image.version = PNG_IMAGE_VERSION;
+  image.width = image.height = 28;
+  image.format = PNG_FORMAT_GRAY;
+  ASSERT_TRUE(png_image_write_to_file(&image, path("eight.png").c_str(), 0, img.data_ptr<uint8_t>(), 0, nullptr));
+  CliResult r = ember_cli("predict --model " + model + " " + path("eight.png"));
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("eight.png: 8 (p="), std::string::npos) << r.output;
+  CliResult both = ember_cli("predict --model " + model + " --data " + std::string(EMBER_SOURCE_DIR) + "/data/mnist " + path("eight.png"));
+  EXPECT_EQ(both.status, 2);
+  EXPECT_NE(both.output.find("give either PNG files or --data, not both"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ember

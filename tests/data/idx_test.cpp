@@ -1,0 +1,98 @@
+// The IDX reader on good, gzipped, truncated, wrong-magic, empty and oversized files, and the
+// MNIST dataset on the shipped digits.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "support/tensor_expect.h"
+
+namespace ember {
+namespace {
+
+namespace fs = std::filesystem;
+
+class TempDir {
+ public:
+  TempDir() : path_(fs::temp_directory_path() / ("ember_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter_++))) {
+    fs::create_directories(path_);
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  fs::path path_;
+  static inline int counter_ = 0;
+};
+
+void write_bytes(const std::string& path, const std::vector<uint8_t>& bytes) {
+  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+}
+
+TEST(Idx, RoundTripsRawAndGzipped) {
+  TempDir dir;
+  data::IdxArray a{{2, 3}, {1, 2, 3, 4, 5, 6}};
+  for (const std::string name : {"a.idx", "a.idx.gz"}) {
+    data::write_idx(dir.file(name), a);
+    const data::IdxArray b = data::read_idx(dir.file(name), 2);
+    EXPECT_EQ(b.sizes, a.sizes);
+    EXPECT_EQ(b.data, a.data);
+  }
+  EXPECT_LT(fs::file_size(dir.file("a.idx.gz")), fs::file_size(dir.file("a.idx")) + 30);
+}
+
+TEST(Idx, ErrorsNameTheFileAndTheProblem) {
+  TempDir dir;
+  EXPECT_THROW_MSG(data::read_idx(dir.file("missing.idx")), IOError, "missing.idx: cannot open file");
+  write_bytes(dir.file("empty.idx"), {});
+  EXPECT_THROW_MSG(data::read_idx(dir.file("empty.idx")), IOError, "empty.idx: file is truncated: expected 4 bytes of the header, found 0");
+  write_bytes(dir.file("magic.idx"), {'P', 'K', 3, 4, 0, 0});
+  EXPECT_THROW_MSG(data::read_idx(dir.file("magic.idx")), IOError, "magic.idx: not an IDX file");
+  write_bytes(dir.file("float.idx"), {0, 0, 0x0D, 1, 0, 0, 0, 1, 0, 0, 0, 0});
+  EXPECT_THROW_MSG(data::read_idx(dir.file("float.idx")), IOError, "unsupported IDX data type 0xd");
+  write_bytes(dir.file("short.idx"), {0, 0, 8, 1, 0, 0, 0, 5, 1, 2, 3});
+  EXPECT_THROW_MSG(data::read_idx(dir.file("short.idx")), IOError, "short.idx: file is truncated: expected 5 bytes of data, found 3");
+  write_bytes(dir.file("long.idx"), {0, 0, 8, 1, 0, 0, 0, 2, 1, 2, 3});
+  EXPECT_THROW_MSG(data::read_idx(dir.file("long.idx")), IOError, "longer than its header says");
+  write_bytes(dir.file("zero.idx"), {0, 0, 8, 1, 0, 0, 0, 0});
+  EXPECT_THROW_MSG(data::read_idx(dir.file("zero.idx")), IOError, "holds no items");
+  data::write_idx(dir.file("dims.idx"), {{4}, {1, 2, 3, 4}});
+  EXPECT_THROW_MSG(data::read_idx(dir.file("dims.idx"), 3), IOError, "expected an IDX file with 3 dims, found 1");
+  // A gzip stream cut in half.
+  data::write_idx(dir.file("cut.idx.gz"), {{1000}, std::vector<uint8_t>(1000, 7)});
+  fs::resize_file(dir.file("cut.idx.gz"), fs::file_size(dir.file("cut.idx.gz")) / 2);
+  EXPECT_THROW(data::read_idx(dir.file("cut.idx.gz")), IOError);
+}
+
+TEST(Mnist, LoadsTheShippedDigits) {
+  const std::string root = std::string(EMBER_SOURCE_DIR) + "/data/mnist";
+  data::MNIST train(root, data::MNIST::Split::Train), test(root, data::MNIST::Split::Test);
+  EXPECT_EQ(train.size(), 8000);
+  EXPECT_EQ(test.size(), 2000);
+  EXPECT_EQ(train.data().sizes(), (Shape{8000, 1, 28, 28}));
+  EXPECT_EQ(train.targets().dtype(), kInt64);
+  EXPECT_GE(train.targets().min().item<int64_t>(), 0);
+  EXPECT_LE(train.targets().max().item<int64_t>(), 9);
+  const auto [mean, std] = train.stats();
+  EXPECT_NEAR(mean, 0.1307, 0.01);  // MNIST's well-known statistics
+  EXPECT_NEAR(std, 0.3081, 0.01);
+  train.normalize(mean, std);
+  const auto [m2, s2] = train.stats();
+  EXPECT_NEAR(m2, 0, 1e-5);
+  EXPECT_NEAR(s2, 1, 1e-5);
+}
+
+TEST(Mnist, MissingFilesAndMismatchedCountsAreReported) {
+  TempDir dir;
+  EXPECT_THROW_MSG(data::MNIST(dir.file("nope"), data::MNIST::Split::Train), IOError, "data folder not found");
+  EXPECT_THROW_MSG(data::MNIST(dir.file(""), data::MNIST::Split::Train), IOError, "train-images-idx3-ubyte[.gz]: file not found");
+  data::write_idx(dir.file("t10k-images-idx3-ubyte"), {{2, 28, 28}, std::vector<uint8_t>(2 * 784, 0)});
+  data::write_idx(dir.file("t10k-labels-idx1-ubyte.gz"), {{3}, {1, 2, 3}});
+  EXPECT_THROW_MSG(data::MNIST(dir.file(""), data::MNIST::Split::Test), IOError, "holds 2 images but");
+  data::write_idx(dir.file("t10k-labels-idx1-ubyte.gz"), {{2}, {1, 12}});
+  EXPECT_THROW_MSG(data::MNIST(dir.file(""), data::MNIST::Split::Test), IOError, "label 12 at index 1 is not a class 0-9");
+}
+
+}  // namespace
+}  // namespace ember

@@ -1,0 +1,196 @@
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "support/tensor_expect.h"
+
+namespace ember {
+namespace {
+
+struct TwoLayer : nn::Module {
+  TwoLayer() : Module("TwoLayer") {
+    fc1 = register_module("fc1", nn::Linear(4, 3));
+    fc2 = register_module("fc2", nn::Linear(nn::LinearOptions(3, 2).bias(false)));
+    register_buffer("steps", zeros({1}));
+  }
+  Tensor forward(const Tensor& x) override { return fc2(fc1(x).relu()); }
+  nn::Linear fc1{nullptr}, fc2{nullptr};
+};
+
+TEST(Module, NamedParametersUsePyTorchStateDictKeys) {
+  TwoLayer m;
+  std::vector<std::string> names;
+  for (auto& [name, p] : m.named_parameters()) names.push_back(name);
+  EXPECT_EQ(names, (std::vector<std::string>{"fc1.weight", "fc1.bias", "fc2.weight"}));
+  EXPECT_EQ(m.parameters().size(), 3u);
+  EXPECT_EQ(m.named_buffers()[0].first, "steps");
+  EXPECT_EQ(m.children().size(), 2u);
+  EXPECT_EQ(m.parameters(/*recurse=*/false).size(), 0u);
+  nn::Sequential seq(nn::Linear(2, 2), nn::ReLU(), nn::Linear(2, 1));
+  EXPECT_EQ(seq->named_parameters()[2].first, "2.weight");
+}
+
+TEST(Module, ParametersRequireGradAndShareWithTheModule) {
+  nn::Linear fc(4, 3);
+  EXPECT_EQ(fc->weight.sizes(), (Shape{3, 4}));  // PyTorch's (out, in)
+  EXPECT_TRUE(fc->weight.requires_grad());
+  EXPECT_TRUE(fc->parameters()[0].is_same(fc->weight));
+  fc(ones({2, 4})).sum().backward();
+  EXPECT_TRUE(fc->weight.grad().defined());
+  fc->zero_grad();
+  EXPECT_FALSE(fc->weight.grad().defined());
+}
+
+TEST(Module, LinearComputesXWTransposePlusB) {
+  nn::Linear fc(3, 2);
+  {
+    NoGradGuard guard;
+    fc->weight.copy_(tensor({{1.0, 2.0, 3.0}, {0.0, -1.0, 1.0}}));
+    fc->bias.copy_(tensor({0.5, -0.5}));
+  }
+  EXPECT_TENSOR_NEAR(fc(tensor({{1.0, 1.0, 1.0}})), tensor({{6.5, -0.5}}), 0, 1e-6);
+  EXPECT_THROW_MSG(fc(ones({2, 4})), ShapeError, "[linear] input (2, 4) does not fit weight (2, 3)");
+}
+
+TEST(Module, LinearDefaultInitMatchesPyTorchBounds) {
+  manual_seed(0);
+  nn::Linear fc(400, 300);
+  const double bound = 1 / std::sqrt(400.0);  // kaiming_uniform(a=sqrt(5)) reduces to this
+  EXPECT_LE(fc->weight.abs().max().item<double>(), bound);
+  EXPECT_GT(fc->weight.abs().max().item<double>(), 0.99 * bound);
+  EXPECT_NEAR(fc->weight.std().item<double>(), bound / std::sqrt(3.0), 0.01 * bound);
+  EXPECT_LE(fc->bias.abs().max().item<double>(), bound);
+}
+
+TEST(Module, TrainEvalPropagatesAndControlsDropout) {
+  nn::Sequential seq(nn::Linear(2, 2), nn::Dropout(0.5));
+  EXPECT_TRUE(seq->is_training());
+  seq->eval();
+  EXPECT_FALSE((*seq)[1]->is_training());
+  const Tensor x = ones({1000});
+  nn::Dropout drop(0.5);
+  drop->eval();
+  EXPECT_TENSOR_EQ(drop(x), x);
+  drop->train();
+  const Tensor y = drop(x);
+  const double kept = (y > 0).to(kFloat64).mean().item<double>();
+  EXPECT_NEAR(kept, 0.5, 0.06);
+  EXPECT_NEAR(y.mean().item<double>(), 1.0, 0.12);  // survivors are scaled by 1 / (1 - p)
+  EXPECT_THROW_MSG(nn::Dropout(1.5), ValueError, "[Dropout] probability must be in [0, 1]");
+}
+
+TEST(Module, HoldersShareOneModule) {
+  nn::Linear a(2, 2);
+  nn::Linear b = a;  // copies the pointer, not the weights
+  EXPECT_EQ(a.ptr(), b.ptr());
+  nn::Sequential seq(a);
+  EXPECT_EQ((*seq)[0].get(), a.ptr().get());
+}
+
+TEST(Module, ToConvertsInPlaceSoOptimisersSeeIt) {
+  nn::Linear fc(2, 2);
+  const Tensor held = fc->weight;
+  fc->to(kFloat64);
+  EXPECT_EQ(held.dtype(), kFloat64);
+  EXPECT_EQ(fc(ones({1, 2}, kFloat64)).dtype(), kFloat64);
+}
+
+TEST(Module, ActivationsAndGeneralReLU) {
+  const Tensor x = tensor({-2.0, -0.5, 0.5, 3.0});
+  EXPECT_TENSOR_EQ(nn::ReLU()(x), tensor({0.0, 0.0, 0.5, 3.0}));
+  EXPECT_TENSOR_NEAR(nn::GeneralReLU(nn::GeneralReLUOptions().leak(0.1).shift(0.4).max_value(2.0))(x),
+                     tensor({-0.6, -0.45, 0.1, 2.0}), 0, 1e-6);
+  EXPECT_TENSOR_NEAR(nn::Sigmoid()(x), x.sigmoid(), 0, 0);
+  EXPECT_TENSOR_NEAR(nn::Tanh()(x), x.tanh(), 0, 0);
+  EXPECT_TENSOR_NEAR(nn::Softmax(0)(x).sum(), tensor(1.0), 0, 1e-6);
+  EXPECT_TENSOR_NEAR(nn::LogSoftmax(0)(x).exp().sum(), tensor(1.0), 0, 1e-6);
+  EXPECT_EQ(nn::Flatten()(zeros({2, 3, 4})).sizes(), (Shape{2, 12}));
+}
+
+TEST(Module, LossModulesMatchFunctional) {
+  const Tensor logits = randn({4, 5}), target = tensor({0, 4, 2, 1});
+  EXPECT_TENSOR_EQ(nn::CrossEntropyLoss()(logits, target), cross_entropy_loss(logits, target));
+  EXPECT_TENSOR_EQ(nn::NLLLoss()(logits.log_softmax(1), target), cross_entropy_loss(logits, target));
+  EXPECT_TENSOR_EQ(nn::MSELoss()(logits, logits * 2), (logits * logits).mean());
+  EXPECT_EQ(nn::CrossEntropyLoss(Reduction::None)(logits, target).sizes(), (Shape{4}));
+  EXPECT_TENSOR_NEAR(nn::CrossEntropyLoss(Reduction::Sum)(logits, target), cross_entropy_loss(logits, target) * 4, 1e-6, 1e-6);
+}
+
+TEST(Module, PrintsLikePyTorch) {
+  nn::Sequential seq(nn::Linear(784, 100), nn::ReLU(), nn::Linear(100, 10));
+  std::ostringstream s;
+  s << *seq;
+  EXPECT_EQ(s.str(),
+            "Sequential(\n  (0): Linear(in_features=784, out_features=100, bias=True)\n  (1): ReLU()\n"
+            "  (2): Linear(in_features=100, out_features=10, bias=True)\n)");
+}
+
+TEST(Module, ForwardHooksSeeEveryCall) {
+  nn::Linear fc(2, 3);
+  int calls = 0;
+  const size_t id = fc->register_forward_hook([&](nn::Module&, const Tensor&, const Tensor& out) {
+    EXPECT_EQ(out.sizes(), (Shape{1, 3}));
+    ++calls;
+  });
+  fc(ones({1, 2}));
+  fc->remove_forward_hook(id);
+  fc(ones({1, 2}));
+  EXPECT_EQ(calls, 1);
+}
+
+TEST(Module, RegistrationErrors) {
+  nn::Module m;
+  m.register_parameter("w", ones({1}));
+  EXPECT_THROW_MSG(m.register_parameter("w", ones({1})), ValueError, "parameter 'w' is already registered");
+  EXPECT_THROW_MSG(m.register_parameter("a.b", ones({1})), ValueError, "must be non-empty and contain no '.'");
+  EXPECT_THROW_MSG(m.forward(ones({1})), ValueError, "[Module] this module does not implement forward(Tensor)");
+  EXPECT_THROW_MSG(nn::Linear(0, 3), ValueError, "[Linear] in_features and out_features must be positive");
+}
+
+TEST(Init, KaimingAndXavierGiveTheCoursesStatistics) {
+  manual_seed(3);
+  Tensor w = empty({512, 1000});
+  nn::init::kaiming_normal_(w, 0, nn::init::FanMode::FanIn, nn::init::Nonlinearity::ReLU);
+  EXPECT_NEAR(w.mean().item<double>(), 0, 0.002);
+  EXPECT_NEAR(w.std().item<double>(), std::sqrt(2.0 / 1000), 0.001);
+  nn::init::kaiming_uniform_(w, 0, nn::init::FanMode::FanOut, nn::init::Nonlinearity::ReLU);
+  EXPECT_NEAR(w.std().item<double>(), std::sqrt(2.0 / 512), 0.001);
+  nn::init::xavier_uniform_(w);
+  EXPECT_NEAR(w.std().item<double>(), std::sqrt(2.0 / 1512), 0.001);
+  nn::init::xavier_normal_(w, 2.0);
+  EXPECT_NEAR(w.std().item<double>(), 2 * std::sqrt(2.0 / 1512), 0.002);
+  nn::init::zeros_(w);
+  EXPECT_EQ(w.abs().max().item<double>(), 0);
+  nn::init::ones_(w);
+  EXPECT_EQ(w.min().item<double>(), 1);
+}
+
+TEST(Init, TheCoursesPointKaimingKeepsDeepReLUActivationsScaled) {
+  // 50 layers of relu(x @ w): with std 1/sqrt(fan_in) the signal vanishes; with Kaiming's
+  // sqrt(2/fan_in) it keeps its scale.
+  manual_seed(4);
+  Tensor x = randn({256, 256});
+  Tensor naive = x, kaiming = x;
+  for (int i = 0; i < 50; ++i) {
+    Tensor w = empty({256, 256});
+    nn::init::normal_(w, 0, 1 / std::sqrt(256.0));
+    naive = naive.matmul(w).relu();
+    nn::init::kaiming_normal_(w, 0, nn::init::FanMode::FanIn, nn::init::Nonlinearity::ReLU);
+    kaiming = kaiming.matmul(w).relu();
+  }
+  EXPECT_LT(naive.std().item<double>(), 1e-4);
+  EXPECT_GT(kaiming.std().item<double>(), 0.1);
+  EXPECT_LT(kaiming.std().item<double>(), 10);
+}
+
+TEST(Init, GainsAndFans) {
+  EXPECT_DOUBLE_EQ(nn::init::calculate_gain(nn::init::Nonlinearity::ReLU), std::sqrt(2.0));
+  EXPECT_DOUBLE_EQ(nn::init::calculate_gain(nn::init::Nonlinearity::Tanh), 5.0 / 3);
+  EXPECT_DOUBLE_EQ(nn::init::calculate_gain(nn::init::Nonlinearity::LeakyReLU, std::sqrt(5.0)), std::sqrt(1.0 / 3));
+  EXPECT_EQ(nn::init::calculate_fan_in_and_fan_out(zeros({8, 3, 5, 5})), (std::pair<int64_t, int64_t>{75, 200}));
+  Tensor v = zeros({3});
+  EXPECT_THROW_MSG(nn::init::kaiming_normal_(v), ShapeError, "at least 2 dims");
+}
+
+}  // namespace
+}  // namespace ember

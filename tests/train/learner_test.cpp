@@ -1,0 +1,157 @@
+// The Learner and its callbacks, on a small synthetic problem and on the shipped MNIST digits.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "support/tensor_expect.h"
+
+namespace ember {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct BlobRun {
+  std::shared_ptr<nn::SequentialImpl> model;
+  std::shared_ptr<data::DataLoader> train, valid;
+  std::shared_ptr<optim::SGD> opt;
+  std::unique_ptr<train::Learner> learner;
+};
+
+// Two Gaussian blobs per class in 2-D: learnable to ~100% in a few epochs.
+// Data and shuffling come from `seed`, the model's initial weights from `init_seed`.
+BlobRun blobs(uint64_t seed = 0, uint64_t init_seed = 0) {
+  manual_seed(seed);
+  const Tensor y = randint(0, 3, {600});
+  const Tensor centers = tensor({{0.0, 3.0}, {3.0, -2.0}, {-3.0, -2.0}});
+  const Tensor x = centers.index_select(0, y) + randn({600, 2}) * 0.5;
+  auto ds = std::make_shared<data::TensorDataset>(x, y);
+  BlobRun s;
+  manual_seed(init_seed);
+  s.model = nn::Sequential(nn::Linear(2, 16), nn::ReLU(), nn::Linear(16, 3)).ptr();
+  s.train = std::make_shared<data::DataLoader>(ds, data::DataLoaderOptions(32).shuffle(true).seed(seed));
+  s.valid = std::make_shared<data::DataLoader>(ds, data::DataLoaderOptions(200));
+  s.opt = std::make_shared<optim::SGD>(s.model->parameters(), optim::SGDOptions(0.1).momentum(0.9));
+  s.learner = std::make_unique<train::Learner>(s.model, s.train, s.valid,
+                                               [](const Tensor& o, const Tensor& t) { return cross_entropy_loss(o, t); }, s.opt);
+  return s;
+}
+
+struct Recorder : train::Callback {
+  std::vector<std::string> events;
+  void on_fit_begin(train::Learner&) override { events.push_back("fit_begin"); }
+  void on_epoch_begin(train::Learner& l) override { events.push_back("epoch_begin " + std::to_string(l.state().epoch)); }
+  void on_batch_end(train::Learner&) override {
+    if (events.back() != "batch") events.push_back("batch");
+  }
+  void on_epoch_end(train::Learner& l) override { events.push_back("epoch_end " + std::to_string(l.history().back().epoch)); }
+  void on_fit_end(train::Learner&) override { events.push_back("fit_end"); }
+};
+
+TEST(Learner, TrainsAndCallsCallbacksInOrder) {
+  BlobRun s = blobs();
+  auto rec = std::make_shared<Recorder>();
+  s.learner->add_callback(rec);
+  s.learner->fit(2);
+  EXPECT_EQ(rec->events, (std::vector<std::string>{"fit_begin", "epoch_begin 1", "batch", "epoch_end 1", "epoch_begin 2",
+                                                   "batch", "epoch_end 2", "fit_end"}));
+  ASSERT_EQ(s.learner->history().size(), 2u);
+  EXPECT_GT(s.learner->history().back().valid_accuracy, 0.95);
+  EXPECT_LT(s.learner->history().back().train_loss, s.learner->history().front().train_loss);
+  EXPECT_EQ(s.learner->state().iteration, 2 * s.train->size());
+}
+
+TEST(Learner, SameSeedSameResult) {
+  BlobRun a = blobs(5), b = blobs(5);
+  a.learner->fit(2);
+  b.learner->fit(2);
+  EXPECT_EQ(a.learner->history().back().train_loss, b.learner->history().back().train_loss);
+  EXPECT_TENSOR_EQ(a.model->parameters()[0], b.model->parameters()[0]);
+}
+
+TEST(Learner, EarlyStoppingStopsWhenValidationStallsAndSchedulesMoveTheRate) {
+  BlobRun s = blobs();
+  s.opt->set_lr(0.0);  // nothing improves
+  auto stop = std::make_shared<train::EarlyStopping>(2);
+  s.learner->add_callback(stop);
+  s.learner->fit(20);
+  EXPECT_EQ(s.learner->history().size(), 3u);  // best at 1, then two epochs without improvement
+
+  BlobRun t = blobs();
+  auto sched = std::make_shared<optim::StepLR>(*t.opt, 1, 0.5);
+  t.learner->add_callback(std::make_shared<train::LRSchedulerCallback>(sched, train::LRSchedulerCallback::Every::Epoch));
+  t.learner->fit(3);
+  EXPECT_DOUBLE_EQ(t.learner->history()[2].lr, 0.025);
+  EXPECT_DOUBLE_EQ(t.opt->lr(), 0.0125);
+}
+
+TEST(Learner, ProgressPrintsATableRowPerEpoch) {
+  BlobRun s = blobs();
+  std::ostringstream table, bar;
+  s.learner->add_callback(std::make_shared<train::ProgressCallback>(table, bar, /*bar_is_terminal=*/true));
+  s.learner->fit(2);
+  const std::string out = table.str();
+  EXPECT_NE(out.find("epoch  train_loss  valid_loss  valid_acc        lr   seconds"), std::string::npos);
+  EXPECT_NE(out.find("\n    2  "), std::string::npos);
+  EXPECT_NE(bar.str().find("batch/s  loss"), std::string::npos);
+}
+
+TEST(Learner, CheckpointResumeMatchesAnUninterruptedRun) {
+  const std::string path = (fs::temp_directory_path() / ("ember_ckpt_" + std::to_string(::getpid()) + ".safetensors")).string();
+  BlobRun full = blobs(2);
+  full.learner->fit(4);
+
+  BlobRun first = blobs(2);
+  first.learner->add_callback(std::make_shared<train::CheckpointCallback>(path));
+  first.learner->fit(2);
+  BlobRun resumed = blobs(2, /*init_seed=*/9);  // other weights: all must come from the checkpoint
+  train::CheckpointCallback::resume(*resumed.learner, path);
+  EXPECT_EQ(resumed.learner->start_epoch(), 2);
+  resumed.learner->fit(4);
+  ASSERT_EQ(resumed.learner->history().size(), 4u);
+  EXPECT_TENSOR_EQ(resumed.model->parameters()[0], full.model->parameters()[0]);
+  EXPECT_DOUBLE_EQ(resumed.learner->history().back().valid_loss, full.learner->history().back().valid_loss);
+  fs::remove(path);
+}
+
+TEST(Learner, CsvLoggerAndActivationStats) {
+  const std::string path = (fs::temp_directory_path() / ("ember_log_" + std::to_string(::getpid()) + ".csv")).string();
+  BlobRun s = blobs();
+  s.learner->add_callback(std::make_shared<train::CSVLogger>(path));
+  auto stats = std::make_shared<train::ActivationStats>(*s.model);
+  s.learner->add_callback(stats);
+  s.learner->fit(2);
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  const auto history = train::history_from_csv(text.str());
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_NEAR(history[1].valid_accuracy, s.learner->history()[1].valid_accuracy, 1e-8);
+  EXPECT_EQ(stats->layers(), (std::vector<std::string>{"0", "1", "2"}));
+  EXPECT_EQ(stats->means(1).size(), static_cast<size_t>(2 * s.train->size()));  // training batches only
+  EXPECT_GE(stats->means(1).back(), 0);  // after a ReLU
+  fs::remove(path);
+}
+
+// The end-to-end check: the recipe of `ember train` on a subset of the shipped MNIST digits.
+TEST(EndToEnd, MlpLearnsMnistDigitsFromASubset) {
+  const std::string root = std::string(EMBER_SOURCE_DIR) + "/data/mnist";
+  data::MNIST train_set(root, data::MNIST::Split::Train), test_set(root, data::MNIST::Split::Test);
+  const auto [mean, std] = train_set.stats();
+  train_set.normalize(mean, std);
+  test_set.normalize(mean, std);
+  auto train_data = std::make_shared<data::TensorDataset>(train_set.data().narrow(0, 0, 3000), train_set.targets().narrow(0, 0, 3000));
+  auto test_data = std::make_shared<data::TensorDataset>(test_set.data(), test_set.targets());
+  manual_seed(0);
+  auto model = nn::Sequential(nn::Flatten(), nn::Linear(784, 100), nn::ReLU(), nn::Linear(100, 10)).ptr();
+  auto opt = std::make_shared<optim::SGD>(model->parameters(), optim::SGDOptions(0.05).momentum(0.9));
+  train::Learner learner(model, std::make_shared<data::DataLoader>(train_data, data::DataLoaderOptions(64).shuffle(true)),
+                         std::make_shared<data::DataLoader>(test_data, data::DataLoaderOptions(500)),
+                         [](const Tensor& o, const Tensor& t) { return cross_entropy_loss(o, t); }, opt);
+  learner.fit(3);
+  EXPECT_GT(learner.history().back().valid_accuracy, 0.90);  // measured 0.92-0.93 with this seed
+}
+
+}  // namespace
+}  // namespace ember
