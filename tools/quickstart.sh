@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# README command 1: build ember and run its main job on data that ships with the repository.
+# README command 1: build ember and run its main job, `ember train`, on the MNIST digits that ship in
+# data/mnist. Extra arguments go to `ember train` (e.g. --epochs 3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/build.sh
-./build/examples/fit_mlp
+./build/cli/ember train "$@"
