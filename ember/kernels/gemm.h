@@ -14,7 +14,9 @@ namespace ember::kernels {
 
 enum class GemmKernel { Auto, Reference, Blocked, Avx512 };
 
-/// Which kernel gemm() uses; Auto picks the fastest the CPU supports.
+/// Which kernel gemm() uses. Auto picks the fastest the CPU supports, including an unpacked
+/// path for small products; Reference, Blocked and Avx512 force one rung of the ladder (for
+/// tests and `ember bench matmul`).
 void set_gemm_kernel(GemmKernel kernel);
 GemmKernel gemm_kernel();
 bool cpu_has_avx512();
@@ -63,6 +65,13 @@ BlockedConfig<T> portable_config();  // gemm_blocked.cpp
 // Defined in gemm_avx512.cpp, the only file compiled with AVX-512 enabled.
 BlockedConfig<float> avx512_config_f32();
 BlockedConfig<double> avx512_config_f64();
+BlockedConfig<float> avx512_narrow_config_f32();
+BlockedConfig<double> avx512_narrow_config_f64();
+/// The unpacked path for small products; returns false for layouts it does not take.
+bool gemm_small_avx512(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, bool trans_a, const float* B,
+                       int64_t ldb, bool trans_b, float* C, int64_t ldc, float alpha, float beta);
+bool gemm_small_avx512(int64_t M, int64_t N, int64_t K, const double* A, int64_t lda, bool trans_a, const double* B,
+                       int64_t ldb, bool trans_b, double* C, int64_t ldc, double alpha, double beta);
 }  // namespace detail
 
 }  // namespace ember::kernels

@@ -4,12 +4,14 @@
 // 32 zmm registers busy, plus 2 for the B row and 1 for the broadcast A value. Each k step does
 // 24 FMAs against 2 loads and 12 broadcasts, enough independent FMAs to cover the FMA latency on
 // both FMA ports (Zen 4/5 and Skylake-X have two 512-bit FMA pipes with 4-cycle latency).
+// A 16 x 16 tile (16 accumulators) serves products whose N wastes too much of a 32-wide tile.
 // Blocks: kc = 256 keeps the B sliver (256 x 32 x 4 B = 32 KiB) in L1 across the ir loop;
 // mc = 144 keeps the A block (144 x 256 x 4 B = 144 KiB) in a 1 MiB L2; nc = 3072 keeps the B block
 // (3 MiB) in L3.
 #include <immintrin.h>
 
 #include <cstdint>
+#include <type_traits>
 
 #include "ember/kernels/gemm.h"
 
@@ -27,6 +29,10 @@ template <> struct Vec<float> {
   static type fmadd(type a, type b, type c) { return _mm512_fmadd_ps(a, b, c); }
   static type mul(type a, type b) { return _mm512_mul_ps(a, b); }
   static void store(float* p, type v) { _mm512_storeu_ps(p, v); }
+  using mask = __mmask16;
+  static mask first(int64_t n) { return static_cast<mask>(n >= 16 ? 0xFFFF : (1u << n) - 1); }
+  static type load(mask m, const float* p) { return _mm512_maskz_loadu_ps(m, p); }
+  static void store(float* p, mask m, type v) { _mm512_mask_storeu_ps(p, m, v); }
 };
 template <> struct Vec<double> {
   using type = __m512d;
@@ -37,56 +43,123 @@ template <> struct Vec<double> {
   static type fmadd(type a, type b, type c) { return _mm512_fmadd_pd(a, b, c); }
   static type mul(type a, type b) { return _mm512_mul_pd(a, b); }
   static void store(double* p, type v) { _mm512_storeu_pd(p, v); }
+  using mask = __mmask8;
+  static mask first(int64_t n) { return static_cast<mask>(n >= 8 ? 0xFF : (1u << n) - 1); }
+  static type load(mask m, const double* p) { return _mm512_maskz_loadu_pd(m, p); }
+  static void store(double* p, mask m, type v) { _mm512_mask_storeu_pd(p, m, v); }
 };
 
-constexpr int64_t kMR = 12;
-
-template <class T>
+// One MR x (NV vectors) tile of C from packed slivers; see the file header for the shapes.
+template <class T, int64_t MR, int64_t NV>
 void micro_avx512(int64_t kc, const T* a, const T* b, T* C, int64_t ldc, T alpha, T beta,
                   int64_t m, int64_t n) {
   using V = Vec<T>;
-  constexpr int64_t L = V::kLanes, NR = 2 * L;
-  typename V::type acc[kMR][2];
-#pragma GCC unroll 12
-  for (int64_t i = 0; i < kMR; ++i) acc[i][0] = acc[i][1] = V::zero();
-  for (int64_t k = 0; k < kc; ++k, a += kMR, b += NR) {
-    const auto b0 = V::load(b), b1 = V::load(b + L);
-#pragma GCC unroll 12
-    for (int64_t i = 0; i < kMR; ++i) {
+  constexpr int64_t L = V::kLanes, NR = NV * L;
+  typename V::type acc[MR][NV];
+#pragma GCC unroll 16
+  for (int64_t i = 0; i < MR; ++i)
+    for (int64_t v = 0; v < NV; ++v) acc[i][v] = V::zero();
+  for (int64_t k = 0; k < kc; ++k, a += MR, b += NR) {
+    typename V::type bv[NV];
+    for (int64_t v = 0; v < NV; ++v) bv[v] = V::load(b + v * L);
+#pragma GCC unroll 16
+    for (int64_t i = 0; i < MR; ++i) {
       const auto ai = V::set1(a[i]);
-      acc[i][0] = V::fmadd(ai, b0, acc[i][0]);
-      acc[i][1] = V::fmadd(ai, b1, acc[i][1]);
+      for (int64_t v = 0; v < NV; ++v) acc[i][v] = V::fmadd(ai, bv[v], acc[i][v]);
     }
   }
   const auto va = V::set1(alpha), vb = V::set1(beta);
-  if (m == kMR && n == NR) {  // full tile: straight to C
-#pragma GCC unroll 12
-    for (int64_t i = 0; i < kMR; ++i) {
-      T* c = C + i * ldc;
-      if (beta == T(0)) {
-        V::store(c, V::mul(acc[i][0], va));
-        V::store(c + L, V::mul(acc[i][1], va));
-      } else {
-        V::store(c, V::fmadd(acc[i][0], va, V::mul(V::load(c), vb)));
-        V::store(c + L, V::fmadd(acc[i][1], va, V::mul(V::load(c + L), vb)));
+  if (m == MR && n == NR) {  // full tile: straight to C
+#pragma GCC unroll 16
+    for (int64_t i = 0; i < MR; ++i)
+      for (int64_t v = 0; v < NV; ++v) {
+        T* c = C + i * ldc + v * L;
+        V::store(c, beta == T(0) ? V::mul(acc[i][v], va) : V::fmadd(acc[i][v], va, V::mul(V::load(c), vb)));
       }
-    }
     return;
   }
-  // Edge tile: spill the tile, copy the valid corner.
-  alignas(64) T tile[kMR][NR];
-  for (int64_t i = 0; i < kMR; ++i) {
-    V::store(tile[i], acc[i][0]);
-    V::store(tile[i] + L, acc[i][1]);
-  }
+  // Edge tile: masked stores of the valid corner.
   for (int64_t i = 0; i < m; ++i)
-    for (int64_t j = 0; j < n; ++j)
-      C[i * ldc + j] = beta == T(0) ? alpha * tile[i][j] : alpha * tile[i][j] + beta * C[i * ldc + j];
+    for (int64_t v = 0; v < NV && v * L < n; ++v) {
+      const auto mask = V::first(n - v * L);
+      T* c = C + i * ldc + v * L;
+      V::store(c, mask, beta == T(0) ? V::mul(acc[i][v], va) : V::fmadd(acc[i][v], va, V::mul(V::load(mask, c), vb)));
+    }
+}
+
+// Small products (the training step's output layer, the course's 5 x 784 @ 784 x 10) spend more
+// time packing than multiplying, so they run unpacked, on tiles of R rows x one vector of C:
+// B's rows are read in place (masked at the right edge), A's elements are broadcast.
+template <class T, int R>
+void small_tile(int64_t K, const T* A, int64_t lda, bool trans_a, int64_t i0, const T* B, int64_t ldb, T* C,
+                int64_t ldc, int64_t j0, typename Vec<T>::mask m, T alpha, T beta) {
+  using V = Vec<T>;
+  typename V::type acc[R];
+  for (int r = 0; r < R; ++r) acc[r] = V::zero();
+  for (int64_t k = 0; k < K; ++k) {
+    const auto b = V::load(m, B + k * ldb + j0);
+    for (int r = 0; r < R; ++r) {
+      const T a = trans_a ? A[k * lda + i0 + r] : A[(i0 + r) * lda + k];
+      acc[r] = V::fmadd(V::set1(a), b, acc[r]);
+    }
+  }
+  const auto va = V::set1(alpha), vb = V::set1(beta);
+  for (int r = 0; r < R; ++r) {
+    T* c = C + (i0 + r) * ldc + j0;
+    const auto scaled = V::mul(acc[r], va);
+    V::store(c, m, beta == T(0) ? scaled : V::fmadd(V::load(m, c), vb, scaled));
+  }
+}
+
+template <class T>
+bool small_avx512(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, bool trans_a, const T* B,
+                  int64_t ldb, bool trans_b, T* C, int64_t ldc, T alpha, T beta) {
+  using V = Vec<T>;
+  if (!trans_b) {
+    for (int64_t j0 = 0; j0 < N; j0 += V::kLanes) {
+      const auto m = V::first(N - j0);
+      int64_t i = 0;
+      for (; i + 8 <= M; i += 8) small_tile<T, 8>(K, A, lda, trans_a, i, B, ldb, C, ldc, j0, m, alpha, beta);
+      for (; i < M; ++i) small_tile<T, 1>(K, A, lda, trans_a, i, B, ldb, C, ldc, j0, m, alpha, beta);
+    }
+    return true;
+  }
+  if (trans_a) return false;
+  // B transposed: C(i, j) is a dot product of two contiguous rows of length K.
+  for (int64_t i = 0; i < M; ++i)
+    for (int64_t j = 0; j < N; ++j) {
+      const T* a = A + i * lda;
+      const T* b = B + j * ldb;
+      auto acc = V::zero();
+      int64_t k = 0;
+      for (; k + V::kLanes <= K; k += V::kLanes) acc = V::fmadd(V::load(a + k), V::load(b + k), acc);
+      const auto m = V::first(K - k);
+      acc = V::fmadd(V::load(m, a + k), V::load(m, b + k), acc);
+      T sum;
+      if constexpr (std::is_same_v<T, float>) sum = _mm512_reduce_add_ps(acc);
+      else sum = _mm512_reduce_add_pd(acc);
+      C[i * ldc + j] = beta == T(0) ? alpha * sum : alpha * sum + beta * C[i * ldc + j];
+    }
+  return true;
 }
 
 }  // namespace
 
-BlockedConfig<float> avx512_config_f32() { return {kMR, 32, 144, 256, 3072, &micro_avx512<float>}; }
-BlockedConfig<double> avx512_config_f64() { return {kMR, 16, 144, 256, 3072, &micro_avx512<double>}; }
+bool gemm_small_avx512(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, bool trans_a, const float* B,
+                       int64_t ldb, bool trans_b, float* C, int64_t ldc, float alpha, float beta) {
+  return small_avx512(M, N, K, A, lda, trans_a, B, ldb, trans_b, C, ldc, alpha, beta);
+}
+bool gemm_small_avx512(int64_t M, int64_t N, int64_t K, const double* A, int64_t lda, bool trans_a, const double* B,
+                       int64_t ldb, bool trans_b, double* C, int64_t ldc, double alpha, double beta) {
+  return small_avx512(M, N, K, A, lda, trans_a, B, ldb, trans_b, C, ldc, alpha, beta);
+}
+
+// Two tile shapes: 12 x 32 (24 accumulators; the fastest per FMA) and 16 x 16 (16
+// accumulators) for products whose N is far from a multiple of 32, such as the training step's
+// N = 100, where 12 x 32 would compute 28% padding. gemm.cpp picks by wasted work.
+BlockedConfig<float> avx512_config_f32() { return {12, 32, 144, 256, 3072, &micro_avx512<float, 12, 2>}; }
+BlockedConfig<float> avx512_narrow_config_f32() { return {16, 16, 128, 256, 3072, &micro_avx512<float, 16, 1>}; }
+BlockedConfig<double> avx512_config_f64() { return {12, 16, 144, 256, 3072, &micro_avx512<double, 12, 2>}; }
+BlockedConfig<double> avx512_narrow_config_f64() { return {16, 8, 128, 256, 3072, &micro_avx512<double, 16, 1>}; }
 
 }  // namespace ember::kernels::detail

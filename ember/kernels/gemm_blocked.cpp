@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <memory>
+#include <new>
 
 #include "ember/core/parallel.h"
 #include "ember/kernels/gemm.h"
@@ -22,13 +23,26 @@ namespace ember::kernels::detail {
 
 namespace {
 
+// A packing buffer that lives as long as its thread and only grows: after the first call of a
+// given size, gemm allocates nothing (a fresh large allocation would also cost page faults on
+// every call, since big blocks come straight from mmap).
 template <class T>
-struct AlignedBuffer {
-  explicit AlignedBuffer(int64_t n)
-      : ptr(static_cast<T*>(std::aligned_alloc(64, ((n * sizeof(T) + 63) / 64) * 64 + 64))) {}
-  ~AlignedBuffer() { std::free(ptr); }
-  T* ptr;
-};
+T* scratch(int slot, int64_t n) {
+  struct Buffer {
+    T* ptr = nullptr;
+    int64_t size = 0;
+    ~Buffer() { std::free(ptr); }
+  };
+  thread_local Buffer buffers[2];
+  Buffer& b = buffers[slot];
+  if (b.size < n) {
+    std::free(b.ptr);
+    b.ptr = static_cast<T*>(std::aligned_alloc(64, ((n * sizeof(T) + 63) / 64) * 64));
+    if (!b.ptr) throw std::bad_alloc();
+    b.size = n;
+  }
+  return b.ptr;
+}
 
 // Packs rows [i0, i0+m) x cols [p0, p0+kc) of op(A) into kc groups of mr values.
 template <class T>
@@ -71,36 +85,58 @@ void gemm_blocked(const BlockedConfig<T>& cfg, int64_t M, int64_t N, int64_t K, 
   const int64_t mc = std::min(cfg.mc, (M + mr - 1) / mr * mr);
   const int64_t nc = std::min(cfg.nc, (N + nr - 1) / nr * nr);
   const int64_t kc_max = std::min(cfg.kc, K);
-  AlignedBuffer<T> packed_a(mc * kc_max), packed_b(nc * kc_max);
   const int threads = (M * N * K >= kParallelFlops && !omp_in_parallel()) ? get_num_threads() : 1;
+  // Two ways to share the work. With rows enough for every thread to own whole mc blocks, each
+  // thread packs its own A blocks (they stay in its own L2) and computes full rows of tiles.
+  // Otherwise (small M, the training shapes) the threads share each A block and split its tiles.
+  const bool split_rows = threads > 1 && M >= threads * mc;
+  T* packed_b = scratch<T>(0, nc * kc_max);
+  T* shared_a = split_rows ? nullptr : scratch<T>(1, mc * kc_max);
 
-#pragma omp parallel num_threads(threads)
-  for (int64_t jc = 0; jc < N; jc += nc) {
-    const int64_t nb = std::min(nc, N - jc);
-    const int64_t b_panels = (nb + nr - 1) / nr;
-    for (int64_t pc = 0; pc < K; pc += kc_max) {
-      const int64_t kc = std::min(kc_max, K - pc);
-      const T beta_block = pc == 0 ? beta : T(1);  // later K blocks add to the first's result
+#pragma omp parallel num_threads(threads) if (threads > 1)
+  {
+    T* packed_a = split_rows ? scratch<T>(1, mc * kc_max) : shared_a;
+    const int me = omp_get_thread_num(), team = omp_get_num_threads();
+    for (int64_t jc = 0; jc < N; jc += nc) {
+      const int64_t nb = std::min(nc, N - jc);
+      const int64_t b_panels = (nb + nr - 1) / nr;
+      for (int64_t pc = 0; pc < K; pc += kc_max) {
+        const int64_t kc = std::min(kc_max, K - pc);
+        const T beta_block = pc == 0 ? beta : T(1);  // later K blocks add to the first's result
 #pragma omp for schedule(static)
-      for (int64_t jp = 0; jp < b_panels; ++jp)
-        pack_b(B, ldb, trans_b, pc, kc, jc + jp * nr, std::min(nr, nb - jp * nr), nr,
-               packed_b.ptr + jp * nr * kc);
-      for (int64_t ic = 0; ic < M; ic += mc) {
-        const int64_t mb = std::min(mc, M - ic);
-        const int64_t a_panels = (mb + mr - 1) / mr;
-#pragma omp for schedule(static)
-        for (int64_t ip = 0; ip < a_panels; ++ip)
-          pack_a(A, lda, trans_a, ic + ip * mr, std::min(mr, mb - ip * mr), pc, kc, mr,
-                 packed_a.ptr + ip * mr * kc);
-        // Tiles in (jr, ir) order: consecutive tiles of one thread share the B sliver in L1.
-#pragma omp for schedule(static) collapse(2)
         for (int64_t jp = 0; jp < b_panels; ++jp)
-          for (int64_t ip = 0; ip < a_panels; ++ip) {
+          pack_b(B, ldb, trans_b, pc, kc, jc + jp * nr, std::min(nr, nb - jp * nr), nr, packed_b + jp * nr * kc);
+        // (the implicit barrier above: B is packed before anyone reads it)
+        auto compute_block = [&](int64_t ic, int64_t tile_begin, int64_t tile_end) {
+          const int64_t mb = std::min(mc, M - ic), a_panels = (mb + mr - 1) / mr;
+          // Tiles in (jr, ir) order: consecutive tiles share the B sliver in L1.
+          for (int64_t t = tile_begin; t < tile_end; ++t) {
+            const int64_t jp = t / a_panels, ip = t % a_panels;
             const int64_t i = ic + ip * mr, j = jc + jp * nr;
-            cfg.kernel(kc, packed_a.ptr + ip * mr * kc, packed_b.ptr + jp * nr * kc,
-                       C + i * ldc + j, ldc, alpha, beta_block, std::min(mr, M - i),
-                       std::min(nr, N - j));
+            cfg.kernel(kc, packed_a + ip * mr * kc, packed_b + jp * nr * kc, C + i * ldc + j, ldc, alpha,
+                       beta_block, std::min(mr, M - i), std::min(nr, N - j));
           }
+        };
+        if (split_rows) {
+          const int64_t blocks = (M + mc - 1) / mc;
+          for (int64_t blk = blocks * me / team; blk < blocks * (me + 1) / team; ++blk) {
+            const int64_t ic = blk * mc, mb = std::min(mc, M - ic), a_panels = (mb + mr - 1) / mr;
+            for (int64_t ip = 0; ip < a_panels; ++ip)
+              pack_a(A, lda, trans_a, ic + ip * mr, std::min(mr, mb - ip * mr), pc, kc, mr, packed_a + ip * mr * kc);
+            compute_block(ic, 0, b_panels * a_panels);
+          }
+#pragma omp barrier
+        } else {
+          for (int64_t ic = 0; ic < M; ic += mc) {
+            const int64_t mb = std::min(mc, M - ic), a_panels = (mb + mr - 1) / mr;
+#pragma omp for schedule(static)
+            for (int64_t ip = 0; ip < a_panels; ++ip)
+              pack_a(A, lda, trans_a, ic + ip * mr, std::min(mr, mb - ip * mr), pc, kc, mr, packed_a + ip * mr * kc);
+            const int64_t tiles = b_panels * a_panels;
+            compute_block(ic, tiles * me / team, tiles * (me + 1) / team);
+#pragma omp barrier
+          }
+        }
       }
     }
   }

@@ -1,5 +1,6 @@
 // Every GEMM kernel against a float64 triple loop, on sizes at and around each tile and block
-// edge (portable mr = 4, nr = 8; AVX-512 mr = 12, nr = 32 (16 for double); kc = 256, mc = 144),
+// edge (portable mr = 4, nr = 8; AVX-512 12 x 32 and 16 x 16 (12 x 16 and 16 x 8 for double);
+// kc = 256, mc = 144 / 128), the unpacked small-product path (Auto),
 // odd K, leading dimensions wider than the matrix, transposed operands and alpha/beta.
 #include <gtest/gtest.h>
 
@@ -72,6 +73,10 @@ std::vector<Case> edge_cases() {
   cases.push_back({64, 100, 784, false, true, 0});    // the MLP training shapes
   cases.push_back({784, 100, 64, true, false, 0});
   cases.push_back({64, 784, 100, false, false, 0});
+  cases.push_back({64, 10, 100, false, true, 0});     // the output layer, small path
+  cases.push_back({10, 100, 64, true, false, 0});
+  cases.push_back({5, 10, 784, false, false, 0});     // the course's first product
+  cases.push_back({289, 300, 70, false, false, 1});   // rows split across threads
   return cases;
 }
 
@@ -113,12 +118,13 @@ TEST_P(GemmKernels, BetaZeroNeverReadsC) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Kernels, GemmKernels,
-                         ::testing::Values(GemmKernel::Reference, GemmKernel::Blocked, GemmKernel::Avx512),
+                         ::testing::Values(GemmKernel::Reference, GemmKernel::Blocked, GemmKernel::Avx512, GemmKernel::Auto),
                          [](const auto& info) {
                            switch (info.param) {
                              case GemmKernel::Reference: return std::string("Reference");
                              case GemmKernel::Blocked: return std::string("Blocked");
-                             default: return std::string("Avx512");
+                             case GemmKernel::Avx512: return std::string("Avx512");
+                             default: return std::string("Auto");  // includes the small unpacked path
                            }
                          });
 
