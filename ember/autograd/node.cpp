@@ -51,8 +51,17 @@ void FunctionNode::release() {
 std::vector<Tensor> AccumulateGrad::apply(const Tensor& grad_output) {
   AutogradMeta& meta = leaf_->autograd_meta();
   if (!meta.grad) {
-    // A fresh contiguous copy: the incoming gradient may be a view of another tensor (or of a
-    // broadcast), and the stored .grad must be the leaf's own, safe to modify in place.
+    // The stored .grad must be the leaf's own, safe to modify in place. A gradient that is a
+    // fresh, whole, contiguous buffer no other tensor uses (a matmul's result, say) is taken
+    // as it is; anything else (a view, a broadcast, shared storage) is copied.
+    const TensorImpl* g_impl = grad_output.impl();
+    const bool sole_owner = grad_output.impl_ptr().use_count() == 1 && g_impl->storage.use_count() == 1 && grad_output.is_contiguous() &&
+                            g_impl->offset == 0 && grad_output.dtype() == leaf_->dtype &&
+                            g_impl->storage->nbytes() == static_cast<size_t>(grad_output.numel() * grad_output.element_size());
+    if (sole_owner) {
+      meta.grad = std::make_shared<TensorImpl>(g_impl->storage, g_impl->sizes, g_impl->strides, 0, g_impl->dtype);
+      return {};
+    }
     Tensor g = detail::alloc(grad_output.sizes(), leaf_->dtype);
     detail::copy_into(g, grad_output);
     meta.grad = g.impl_ptr();

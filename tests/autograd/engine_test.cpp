@@ -60,6 +60,17 @@ TEST(Autograd, BackwardWithExplicitGradient) {
   EXPECT_TENSOR_EQ(x.grad(), tensor({2.0, 1.0, 0.0}));
 }
 
+TEST(Autograd, StoredGradientsNeverAliasTheCallersTensors) {
+  Tensor x = zeros({3}, requires_grad());
+  Tensor g = ones({3});
+  x.clone().backward(g);  // CloneBackward passes g straight to x's accumulator
+  g.fill_(5);
+  EXPECT_TENSOR_EQ(x.grad(), ones({3}));
+  Tensor w = ones({2, 2}, requires_grad());
+  ones({1, 2}).matmul(w).sum().backward();  // a fresh matmul result may be kept as it is
+  EXPECT_TENSOR_EQ(w.grad(), ones({2, 2}));
+}
+
 TEST(Autograd, RetainGradKeepsNonLeafGradients) {
   Tensor x = tensor({1.0, 2.0}, requires_grad());
   Tensor h = x * 3;

@@ -1,0 +1,86 @@
+// GEMM benchmarks: every rung of the kernel ladder on the shapes of bench_shapes.h, with a
+// GFLOP/s counter and the percentage of the measured single-core FMA peak. Each benchmark first
+// checks its result against the reference kernel (validate, then time).
+#include <benchmark/benchmark.h>
+
+#include <cmath>
+#include <random>
+
+#include <ember/ember.h>
+
+#include "bench_shapes.h"
+
+namespace ember::bench {
+
+double measured_peak_gflops();
+
+namespace {
+
+double peak_per_core() {
+  static const double peak = kernels::cpu_has_avx512() ? measured_peak_gflops() : 0;
+  return peak;
+}
+
+struct Operands {
+  std::vector<float> A, B, C;
+  int64_t M, N, K, lda, ldb;
+  bool ta, tb;
+};
+
+Operands make(const benchmark::State& state) {
+  Operands o;
+  o.M = state.range(0), o.N = state.range(1), o.K = state.range(2), o.ta = state.range(3), o.tb = state.range(4);
+  o.lda = o.ta ? o.M : o.K;
+  o.ldb = o.tb ? o.K : o.N;
+  std::mt19937 rng(0);
+  std::uniform_real_distribution<float> dist(-1, 1);
+  o.A.resize(o.M * o.K);
+  o.B.resize(o.K * o.N);
+  o.C.resize(o.M * o.N);
+  for (auto& x : o.A) x = dist(rng);
+  for (auto& x : o.B) x = dist(rng);
+  return o;
+}
+
+void run(Operands& o) {
+  kernels::gemm(o.M, o.N, o.K, o.A.data(), o.lda, o.ta, o.B.data(), o.ldb, o.tb, o.C.data(), o.N);
+}
+
+// Validate against the triple loop, then time.
+void BM_Gemm(benchmark::State& state, kernels::GemmKernel kernel) {
+  Operands o = make(state);
+  if (kernel == kernels::GemmKernel::Reference && o.M * o.N * o.K > 256 * 256 * 256) {
+    state.SkipWithError("the triple loop is only timed up to 256^3");
+    return;
+  }
+  kernels::set_gemm_kernel(kernel);
+  run(o);
+  std::vector<float> expected(o.C.size());
+  kernels::gemm_reference<float>(o.M, o.N, o.K, o.A.data(), o.lda, o.ta, o.B.data(), o.ldb, o.tb, expected.data(), o.N, 1, 0);
+  for (size_t i = 0; i < expected.size(); ++i)
+    if (std::fabs(expected[i] - o.C[i]) > 1e-3f * (1 + o.K / 64.0f)) {
+      state.SkipWithError("result differs from the reference kernel");
+      kernels::set_gemm_kernel(kernels::GemmKernel::Auto);
+      return;
+    }
+  for (auto _ : state) {
+    run(o);
+    benchmark::ClobberMemory();
+  }
+  kernels::set_gemm_kernel(kernels::GemmKernel::Auto);
+  const double flops = 2.0 * o.M * o.N * o.K;
+  state.counters["GFLOPS"] = benchmark::Counter(flops * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["threads"] = get_num_threads();
+  if (peak_per_core() > 0)
+    state.counters["pct_peak"] = benchmark::Counter(flops * 1e-9 * 100 / (peak_per_core() * get_num_threads()),
+                                                    benchmark::Counter::kIsIterationInvariantRate);
+}
+
+}  // namespace
+
+BENCHMARK_CAPTURE(BM_Gemm, auto, kernels::GemmKernel::Auto)->Apply(gemm_shapes)->UseRealTime();
+BENCHMARK_CAPTURE(BM_Gemm, avx512, kernels::GemmKernel::Avx512)->Apply(gemm_shapes)->UseRealTime();
+BENCHMARK_CAPTURE(BM_Gemm, blocked, kernels::GemmKernel::Blocked)->Apply(gemm_shapes)->UseRealTime();
+BENCHMARK_CAPTURE(BM_Gemm, reference, kernels::GemmKernel::Reference)->Apply(gemm_shapes)->UseRealTime();
+
+}  // namespace ember::bench

@@ -1,0 +1,77 @@
+// Whole training steps: the MLP 784-100-10 (batch 64: forward, cross-entropy, backward, SGD
+// momentum step) and the course's fully connected forward and backward on 50,000 x 784 inputs
+// (lin 784 -> 50, relu, lin 50 -> 1, mse), the workloads of bench/compare/torch_bench.py.
+#include <benchmark/benchmark.h>
+
+#include <cmath>
+
+#include <ember/ember.h>
+
+namespace ember::bench {
+namespace {
+
+void BM_MlpStep(benchmark::State& state) {
+  manual_seed(0);
+  nn::Sequential model(nn::Linear(784, 100), nn::ReLU(), nn::Linear(100, 10));
+  optim::SGD opt(model->parameters(), optim::SGDOptions(0.05).momentum(0.9));
+  const Tensor x = randn({64, 784}), y = randint(0, 10, {64});
+  auto step = [&] {
+    const Tensor loss = cross_entropy_loss(model(x), y);
+    opt.zero_grad();
+    loss.backward();
+    opt.step();
+    return loss.item<double>();
+  };
+  const double first = step();  // validate: a few steps on one batch must lower its loss
+  for (int i = 0; i < 4; ++i) step();
+  if (!(step() < first)) state.SkipWithError("the loss did not decrease");
+  for (auto _ : state) benchmark::DoNotOptimize(step());
+}
+
+struct FcData {
+  Tensor x, y, w1, b1, w2, b2;
+};
+
+const FcData& fc_data() {
+  static const FcData d = [] {
+    manual_seed(1);
+    FcData f;
+    f.x = randn({50000, 784});
+    f.y = randn({50000});
+    f.w1 = (randn({784, 50}) * std::sqrt(2.0 / 784)).requires_grad_();
+    f.b1 = zeros({50}, requires_grad());
+    f.w2 = (randn({50, 1}) * std::sqrt(2.0 / 50)).requires_grad_();
+    f.b2 = zeros({1}, requires_grad());
+    return f;
+  }();
+  return d;
+}
+
+Tensor fc_loss(const FcData& d) {
+  const Tensor out = (d.x.matmul(d.w1) + d.b1).relu().matmul(d.w2) + d.b2;
+  return (out.squeeze(-1) - d.y).pow(2).mean();
+}
+
+void BM_FcForward(benchmark::State& state) {
+  const FcData& d = fc_data();
+  NoGradGuard no_grad;
+  for (auto _ : state) benchmark::DoNotOptimize(fc_loss(d).item<float>());
+}
+
+void BM_FcBackward(benchmark::State& state) {
+  const FcData& d = fc_data();
+  for (auto _ : state) {
+    state.PauseTiming();
+    const Tensor loss = fc_loss(d);
+    state.ResumeTiming();
+    loss.backward();
+  }
+}
+
+}  // namespace
+
+BENCHMARK(BM_MlpStep)->UseRealTime();
+BENCHMARK(BM_FcForward)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_FcBackward)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+}  // namespace ember::bench
