@@ -20,6 +20,7 @@ const char* kHelp =
     "  eval      accuracy and confusion matrix of a trained model on the test split\n"
     "  predict   classify 28x28 grey PNG images (or dataset images with --data/--index)\n"
     "  show      draw a grid of dataset images with their labels (and predictions) to a PNG\n"
+    "  bench     time the course's matmul ladder, from the triple loop to the threaded kernel\n"
     "\n"
     "Run 'ember <command> --help' for the options of a command.\n";
 
@@ -36,7 +37,7 @@ std::string one_line(std::string msg) {
 int main(int argc, char** argv) {
   using namespace ember::cli;
   const std::map<std::string, int (*)(const std::vector<std::string>&)> commands = {
-      {"train", cmd_train}, {"eval", cmd_eval}, {"predict", cmd_predict}, {"show", cmd_show}};
+      {"train", cmd_train}, {"eval", cmd_eval}, {"predict", cmd_predict}, {"show", cmd_show}, {"bench", cmd_bench}};
   if (argc < 2) {
     std::cerr << kHelp;
     return 2;

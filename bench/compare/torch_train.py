@@ -78,7 +78,10 @@ def main():
             model.eval()
             with torch.no_grad():
                 acc = (model(x_test).argmax(1) == y_test).float().mean().item()
-            print(f"seed {seed} epoch {epoch} test_accuracy {acc:.4f} train_seconds {seconds:.3f}", flush=True)
+            # epoch_seconds includes the test pass, like the seconds column of `ember train`.
+            epoch_seconds = time.perf_counter() - start
+            print(f"seed {seed} epoch {epoch} test_accuracy {acc:.4f} train_seconds {seconds:.3f} "
+                  f"epoch_seconds {epoch_seconds:.3f}", flush=True)
         finals.append(acc)
     print(f"torch mean test accuracy over seeds {args.seeds}: {np.mean(finals):.4f} "
           f"(min {min(finals):.4f}, max {max(finals):.4f}) torch {torch.__version__}")

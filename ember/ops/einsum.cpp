@@ -204,13 +204,15 @@ Tensor einsum(const std::string& equation, const std::vector<Tensor>& operands) 
   };
   Term result = terms[0];
   for (size_t k = 1; k <= terms.size(); ++k) {
-    const std::vector<int> needed = needed_after(k - 1);
+    // Labels still needed once operand k has been folded in: the output's and later operands'.
+    const std::vector<int> needed = needed_after(k);
     // Sum labels that neither the next operand nor anything later uses.
     const std::vector<int> next_labels = k < terms.size() ? terms[k].labels : std::vector<int>{};
     sum_labels(result, [&](int l) { return !contains(needed, l) && !contains(next_labels, l); });
     if (k == terms.size()) break;
     Term next = terms[k];
     sum_labels(next, [&](int l) { return !contains(needed, l) && !contains(result.labels, l); });
+    // Shared labels not needed later become the contraction dim: never a broadcast product.
     result = contract(result, next, needed);
   }
   Shape perm;

@@ -49,7 +49,7 @@ TEST_F(Cli, HelpForEveryCommand) {
   CliResult top = ember_cli("--help");
   EXPECT_EQ(top.status, 0);
   EXPECT_NE(top.output.find("usage: ember <command>"), std::string::npos);
-  for (const std::string command : {"train", "eval", "predict", "show"}) {
+  for (const std::string command : {"train", "eval", "predict", "show", "bench"}) {
     CliResult r = ember_cli(command + " --help");
     EXPECT_EQ(r.status, 0) << command;
     EXPECT_NE(r.output.find("usage: ember " + command), std::string::npos) << r.output;
@@ -124,6 +124,16 @@ TEST_F(Cli, TrainEvalPredictShowEndToEnd) {
                            path("m.checkpoint.safetensors"));
   EXPECT_NE(mismatch.status, 0);
   EXPECT_NE(mismatch.output.find("does not match the model"), std::string::npos) << mismatch.output;
+}
+
+TEST_F(Cli, BenchMatmulRunsEveryRungAndChecksIt) {
+  CliResult r = ember_cli("bench matmul --size 48 --repeats 1");
+  ASSERT_EQ(r.status, 0) << r.output;
+  for (const std::string step : {"triple loop", "row x column (ops)", "broadcasting", "einsum", "blocked (portable)",
+                                 "AVX-512 micro-kernel", "AVX-512, all threads"})
+    EXPECT_NE(r.output.find(step), std::string::npos) << step;
+  EXPECT_NE(r.output.find("(48 x 48) @ (48 x 48)"), std::string::npos);
+  EXPECT_EQ(ember_cli("bench conv").status, 2);
 }
 
 TEST_F(Cli, PredictReadsPngDigits) {

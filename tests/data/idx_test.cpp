@@ -77,10 +77,13 @@ TEST(Mnist, LoadsTheShippedDigits) {
   const auto [mean, std] = train.stats();
   EXPECT_NEAR(mean, 0.1307, 0.01);  // MNIST's well-known statistics
   EXPECT_NEAR(std, 0.3081, 0.01);
+  // stats() agrees with the same statistics computed by tensor ops.
+  EXPECT_NEAR(mean, train.data().to(kFloat64).mean().item<double>(), 1e-7);  // float32 pixels
+  EXPECT_NEAR(std, train.data().to(kFloat64).std().item<double>(), 1e-7);
   train.normalize(mean, std);
-  const auto [m2, s2] = train.stats();
-  EXPECT_NEAR(m2, 0, 1e-5);
-  EXPECT_NEAR(s2, 1, 1e-5);
+  EXPECT_NEAR(train.data().to(kFloat64).mean().item<double>(), 0, 1e-5);
+  EXPECT_NEAR(train.data().to(kFloat64).std().item<double>(), 1, 1e-5);
+  EXPECT_EQ(train.raw_images().dtype(), kUInt8);  // the bytes stay for pictures
 }
 
 TEST(Mnist, MissingFilesAndMismatchedCountsAreReported) {

@@ -161,5 +161,22 @@ TEST(Property, EinsumAgreesWithMatmulAndSum) {
   }
 }
 
+// The contraction of a pair is one batched product, never a broadcast product summed afterwards:
+// the graph of einsum("ik,kj->ij") has a BmmBackward and no SumBackward.
+TEST(Einsum, ContractsWithAProductNotABroadcastAndSum) {
+  const Tensor a = randn({4, 5}, requires_grad()), b = randn({5, 6}, requires_grad());
+  std::vector<std::string> names;
+  std::vector<std::shared_ptr<autograd::Node>> stack{einsum("ik,kj->ij", {a, b}).grad_fn()};
+  while (!stack.empty()) {
+    auto node = stack.back();
+    stack.pop_back();
+    names.push_back(node->name());
+    for (const auto& next : node->next_edges())
+      if (next) stack.push_back(next);
+  }
+  EXPECT_EQ(std::count(names.begin(), names.end(), "BmmBackward"), 1);
+  EXPECT_EQ(std::count(names.begin(), names.end(), "SumBackward"), 0);
+}
+
 }  // namespace
 }  // namespace ember

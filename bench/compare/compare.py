@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""Runs ember and its peers on the same workloads in one run and prints medians and ratios.
+
+    python3 bench/compare/compare.py [--build build] [--threads 1 2] [--fashion DIR]
+
+Peers: OpenBLAS (GEMM only, build/bench/openblas_bench, with OPENBLAS_CORETYPE and
+OPENBLAS_L2_SIZE unset so it picks its own kernel) and PyTorch (/usr/bin/python3 with Debian's
+python3-torch: torch_bench.py and torch_train.py). Ratios are ember/peer for speed (higher is
+better for GFLOP/s) and ember/peer for time and memory (lower is better). Standard library only.
+"""
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+
+
+def env_for(threads):
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+    env.update(OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads))
+    return env
+
+
+def google_benchmark(binary, pattern, threads, reps=5):
+    out = subprocess.run([binary, f"--benchmark_filter={pattern}", f"--benchmark_repetitions={reps}",
+                          "--benchmark_report_aggregates_only=true", "--benchmark_format=json",
+                          "--benchmark_min_time=0.1"], env=env_for(threads), capture_output=True, text=True, check=True)
+    results = {}
+    for b in json.loads(out.stdout)["benchmarks"]:
+        if b.get("aggregate_name") == "median":
+            results[b["run_name"]] = b
+    return results
+
+
+def torch_bench(threads):
+    out = subprocess.run(["/usr/bin/python3", os.path.join(HERE, "torch_bench.py"), "--threads", str(threads)],
+                         env=env_for(threads), capture_output=True, text=True, check=True)
+    return {r["name"]: r for r in map(json.loads, out.stdout.splitlines())}
+
+
+def max_rss_mb(cmd, threads):
+    """Peak resident memory of a command, measured from a fresh wrapper process."""
+    probe = ("import resource, subprocess, sys; "
+             "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
+             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    out = subprocess.run([sys.executable, "-c", probe] + cmd, env=env_for(threads), capture_output=True, text=True, check=True)
+    return int(out.stdout.strip()) / 1024
+
+
+def epoch_seconds_ember(build, data, threads):
+    csv = "/tmp/ember_compare_epoch.csv"
+    subprocess.run([os.path.join(build, "cli", "ember"), "train", "--data", data, "--epochs", "2", "--schedule", "none",
+                    "--threads", str(threads), "--out", "/tmp/ember_compare_epoch.safetensors"], env=env_for(threads),
+                   check=True, stdout=subprocess.DEVNULL)
+    rows = open(csv).read().splitlines()[1:]
+    return float(rows[-1].split(",")[-1])  # epoch 2: warm
+
+
+def epoch_seconds_torch(data, threads):
+    out = subprocess.run(["/usr/bin/python3", os.path.join(HERE, "torch_train.py"), "--data", data, "--epochs", "2",
+                          "--threads", str(threads)], env=env_for(threads), capture_output=True, text=True, check=True)
+    last = [l for l in out.stdout.splitlines() if l.startswith("seed")][-1]
+    return float(last.split("epoch_seconds ")[1].split()[0])
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--build", default=os.path.join(ROOT, "build"))
+    p.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    p.add_argument("--fashion", default="/usr/share/datasets/fashion-mnist")
+    args = p.parse_args()
+    ember_bench = os.path.join(args.build, "bench", "ember_bench")
+    openblas_bench = os.path.join(args.build, "bench", "openblas_bench")
+
+    for t in args.threads:
+        print(f"\n=== {t} thread(s) ===")
+        ember = google_benchmark(ember_bench, "BM_Gemm/auto|BM_Fc|BM_MlpStep", t)
+        blas = google_benchmark(openblas_bench, "BM_OpenBlas", t) if os.path.exists(openblas_bench) else {}
+        torch = torch_bench(t)
+        print(f"{'GEMM (M x N x K, ta, tb)':34} {'ember':>9} {'OpenBLAS':>9} {'torch':>9}  {'e/OpenBLAS':>10} {'e/torch':>8}   (GFLOP/s)")
+        for name, b in ember.items():
+            if not name.startswith("BM_Gemm/auto/"):
+                continue
+            shape = name.split("auto/")[1].replace("/real_time", "")
+            dims = dict(kv.split(":") for kv in shape.split("/"))
+            o = blas.get("BM_OpenBlasGemm/" + shape + "/real_time")
+            tname = f"gemm/{dims['M']}x{dims['N']}x{dims['K']}/ta{dims['ta']}tb{dims['tb']}"
+            e_g = b["GFLOPS"]
+            o_g = o["GFLOPS"] if o else float("nan")
+            t_g = torch[tname]["gflops"] if tname in torch else float("nan")
+            label = f"{dims['M']}x{dims['N']}x{dims['K']} {dims['ta']}{dims['tb']}"
+            print(f"{label:34} {e_g:9.1f} {o_g:9.1f} {t_g:9.1f}  {e_g / o_g:10.2f} {e_g / t_g:8.2f}   ({b.get('pct_peak', 0):.0f}% of peak)")
+        print(f"\n{'workload':34} {'ember':>9} {'torch':>9}  {'ember/torch':>11}   (median time)")
+        for ename, tname, unit, scale in (("BM_FcForward/real_time", "fc/forward", "ms", 1e3),
+                                          ("BM_FcBackward/real_time", "fc/backward", "ms", 1e3),
+                                          ("BM_MlpStep/real_time", "mlp/step", "us", 1e6)):
+            b = ember[ename]
+            e_s = b["real_time"] * {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1}[b["time_unit"]]
+            t_s = torch[tname]["seconds"]
+            print(f"{tname + ' (' + unit + ')':34} {e_s * scale:9.2f} {t_s * scale:9.2f}  {e_s / t_s:11.2f}")
+        if os.path.isdir(args.fashion):
+            e_epoch = epoch_seconds_ember(args.build, args.fashion, t)
+            t_epoch = epoch_seconds_torch(args.fashion, t)
+            print(f"{'MLP epoch, Fashion-MNIST 60k (s)':34} {e_epoch:9.2f} {t_epoch:9.2f}  {e_epoch / t_epoch:11.2f}")
+            e_rss = max_rss_mb([os.path.join(args.build, "cli", "ember"), "train", "--data", args.fashion, "--epochs", "1",
+                                "--threads", str(t), "--out", "/tmp/ember_compare_rss.safetensors"], t)
+            t_rss = max_rss_mb(["/usr/bin/python3", os.path.join(HERE, "torch_train.py"), "--data", args.fashion,
+                                "--epochs", "1", "--threads", str(t)], t)
+            print(f"{'peak RSS of that training (MB)':34} {e_rss:9.0f} {t_rss:9.0f}  {e_rss / t_rss:11.2f}")
+
+
+if __name__ == "__main__":
+    main()

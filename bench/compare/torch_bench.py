@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""PyTorch's side of bench/compare/compare.py: the same workloads as ember_bench, same thread
+count, medians of repeated runs. Prints one JSON object per line: {"name": ..., "seconds": ...}.
+
+    /usr/bin/python3 bench/compare/torch_bench.py --threads 1
+"""
+import argparse
+import json
+import statistics
+import time
+
+import torch
+
+GEMM_SHAPES = [(n, n, n, 0, 0) for n in (64, 128, 256, 512, 1024, 2048)] + [
+    (64, 100, 784, 0, 1), (64, 784, 100, 0, 0), (100, 784, 64, 1, 0),
+    (64, 10, 100, 0, 1), (10, 100, 64, 1, 0), (5, 10, 784, 0, 0)]
+
+
+def median_seconds(fn, min_time=0.3, repeats=5):
+    fn()  # warm up
+    runs = []
+    for _ in range(repeats):
+        n, start = 0, time.perf_counter()
+        while True:
+            fn()
+            n += 1
+            elapsed = time.perf_counter() - start
+            if elapsed >= min_time / repeats:
+                break
+        runs.append(elapsed / n)
+    return statistics.median(runs)
+
+
+def emit(name, seconds, **extra):
+    print(json.dumps({"name": name, "seconds": seconds, **extra}), flush=True)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--threads", type=int, default=1)
+    args = p.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    with torch.no_grad():
+        for m, n, k, ta, tb in GEMM_SHAPES:
+            a = torch.rand(k, m).t() if ta else torch.rand(m, k)
+            b = torch.rand(n, k).t() if tb else torch.rand(k, n)
+            s = median_seconds(lambda: torch.mm(a, b))
+            emit(f"gemm/{m}x{n}x{k}/ta{ta}tb{tb}", s, gflops=2 * m * n * k / s / 1e9)
+
+    # The course's fully connected forward and backward on 50,000 x 784 inputs.
+    x, y = torch.randn(50000, 784), torch.randn(50000)
+    w1 = (torch.randn(784, 50) * (2 / 784) ** 0.5).requires_grad_()
+    b1 = torch.zeros(50, requires_grad=True)
+    w2 = (torch.randn(50, 1) * (2 / 50) ** 0.5).requires_grad_()
+    b2 = torch.zeros(1, requires_grad=True)
+
+    def loss():
+        out = (x @ w1 + b1).clamp_min(0) @ w2 + b2
+        return ((out.squeeze(-1) - y) ** 2).mean()
+
+    with torch.no_grad():
+        emit("fc/forward", median_seconds(loss, min_time=2))
+    backward_runs = []
+    for _ in range(7):
+        value = loss()
+        start = time.perf_counter()
+        value.backward()
+        backward_runs.append(time.perf_counter() - start)
+    emit("fc/backward", statistics.median(backward_runs))
+
+    # One MLP 784-100-10 training step, batch 64.
+    model = torch.nn.Sequential(torch.nn.Linear(784, 100), torch.nn.ReLU(), torch.nn.Linear(100, 10))
+    opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+    xb, yb = torch.randn(64, 784), torch.randint(0, 10, (64,))
+
+    def step():
+        value = torch.nn.functional.cross_entropy(model(xb), yb)
+        opt.zero_grad()
+        value.backward()
+        opt.step()
+
+    emit("mlp/step", median_seconds(step))
+
+
+if __name__ == "__main__":
+    main()
