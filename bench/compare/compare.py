@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs ember and its peers on the same workloads in one run and prints medians and ratios.
 
-    python3 bench/compare/compare.py [--build build] [--threads 1 2] [--fashion DIR]
+    python3 bench/compare/compare.py [--build build] [--threads 1 2] [--fashion DIR] [--reps 5]
 
 Peers: OpenBLAS (GEMM only, build/bench/openblas_bench, with OPENBLAS_CORETYPE and
 OPENBLAS_L2_SIZE unset so it picks its own kernel) and PyTorch (/usr/bin/python3 with Debian's
@@ -25,7 +25,7 @@ def env_for(threads):
     return env
 
 
-def google_benchmark(binary, pattern, threads, reps=5):
+def google_benchmark(binary, pattern, threads, reps):
     out = subprocess.run([binary, f"--benchmark_filter={pattern}", f"--benchmark_repetitions={reps}",
                           "--benchmark_report_aggregates_only=true", "--benchmark_format=json",
                           "--benchmark_min_time=0.1"], env=env_for(threads), capture_output=True, text=True, check=True)
@@ -72,14 +72,15 @@ def main():
     p.add_argument("--build", default=os.path.join(ROOT, "build"))
     p.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     p.add_argument("--fashion", default="/usr/share/datasets/fashion-mnist")
+    p.add_argument("--reps", type=int, default=5, help="repetitions per benchmark (the median is shown)")
     args = p.parse_args()
     ember_bench = os.path.join(args.build, "bench", "ember_bench")
     openblas_bench = os.path.join(args.build, "bench", "openblas_bench")
 
     for t in args.threads:
         print(f"\n=== {t} thread(s) ===")
-        ember = google_benchmark(ember_bench, "BM_Gemm/auto|BM_Fc|BM_MlpStep", t)
-        blas = google_benchmark(openblas_bench, "BM_OpenBlas", t) if os.path.exists(openblas_bench) else {}
+        ember = google_benchmark(ember_bench, "BM_Gemm/auto|BM_Fc|BM_MlpStep", t, args.reps)
+        blas = google_benchmark(openblas_bench, "BM_OpenBlas", t, args.reps) if os.path.exists(openblas_bench) else {}
         torch = torch_bench(t)
         print(f"{'GEMM (M x N x K, ta, tb)':34} {'ember':>9} {'OpenBLAS':>9} {'torch':>9}  {'e/OpenBLAS':>10} {'e/torch':>8}   (GFLOP/s)")
         for name, b in ember.items():

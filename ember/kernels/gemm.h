@@ -48,11 +48,22 @@ template <class T>
 using MicroKernel = void (*)(int64_t kc, const T* a, const T* b, T* C, int64_t ldc, T alpha, T beta,
                              int64_t m, int64_t n);
 
+/// Packers lay out op(A) rows [i0, i0+m) x cols [p0, p0+kc) as kc groups of mr values, and
+/// op(B) rows [p0, p0+kc) x cols [j0, j0+n) as kc rows of nr values, zero-padded.
+template <class T>
+using PackA = void (*)(const T* A, int64_t lda, bool trans_a, int64_t i0, int64_t m, int64_t p0, int64_t kc,
+                       int64_t mr, T* out);
+template <class T>
+using PackB = void (*)(const T* B, int64_t ldb, bool trans_b, int64_t p0, int64_t kc, int64_t j0, int64_t n,
+                       int64_t nr, T* out);
+
 template <class T>
 struct BlockedConfig {
   int64_t mr, nr;      // micro-tile
   int64_t mc, kc, nc;  // cache blocks
   MicroKernel<T> kernel;
+  PackA<T> pack_a = nullptr;  // null: the portable packers of gemm_blocked.cpp
+  PackB<T> pack_b = nullptr;
 };
 
 template <class T>

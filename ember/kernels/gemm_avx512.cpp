@@ -10,6 +10,7 @@
 // (3 MiB) in L3.
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <type_traits>
 
@@ -154,11 +155,87 @@ bool gemm_small_avx512(int64_t M, int64_t N, int64_t K, const double* A, int64_t
   return small_avx512(M, N, K, A, lda, trans_a, B, ldb, trans_b, C, ldc, alpha, beta);
 }
 
+// Packing float operands that must be transposed on the way (A not transposed: its rows are
+// along k; B transposed: likewise) one element at a time costs about as much as the product for
+// tall or skinny shapes. Instead, 16 x 16 blocks are loaded as 16 vectors, transposed in
+// registers (4 shuffle stages, 64 shuffles per 256 floats) and stored as 16 vectors.
+void transpose16(__m512 r[16]) {
+  __m512 t[16];
+  for (int i = 0; i < 8; ++i) {
+    t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+    t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+  }
+  for (int i = 0; i < 4; ++i) {
+    r[4 * i + 0] = _mm512_shuffle_ps(t[4 * i + 0], t[4 * i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+    r[4 * i + 1] = _mm512_shuffle_ps(t[4 * i + 0], t[4 * i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+    r[4 * i + 2] = _mm512_shuffle_ps(t[4 * i + 1], t[4 * i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+    r[4 * i + 3] = _mm512_shuffle_ps(t[4 * i + 1], t[4 * i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+  }
+  for (int i = 0; i < 2; ++i)
+    for (int c = 0; c < 4; ++c) {
+      t[8 * i + c] = _mm512_shuffle_f32x4(r[8 * i + c], r[8 * i + 4 + c], 0x88);
+      t[8 * i + 4 + c] = _mm512_shuffle_f32x4(r[8 * i + c], r[8 * i + 4 + c], 0xDD);
+    }
+  for (int c = 0; c < 8; ++c) {
+    r[c] = _mm512_shuffle_f32x4(t[c], t[8 + c], 0x88);
+    r[8 + c] = _mm512_shuffle_f32x4(t[c], t[8 + c], 0xDD);
+  }
+}
+
+// dst[c * dst_ld + r] = src[r * ld + c] for r < rows, c < cols (both <= 16); rows up to
+// rows_out (<= 16) are written as zeros. Masked loads never touch memory past the block.
+void transpose_block(const float* src, int64_t ld, int64_t rows, int64_t cols, float* dst, int64_t dst_ld,
+                     int64_t rows_out) {
+  using V = Vec<float>;
+  __m512 r[16];
+  const auto cmask = V::first(cols);
+  for (int64_t i = 0; i < 16; ++i) r[i] = i < rows ? V::load(cmask, src + i * ld) : V::zero();
+  transpose16(r);
+  const auto omask = V::first(rows_out);
+  for (int64_t c = 0; c < cols; ++c) V::store(dst + c * dst_ld, omask, r[c]);
+}
+
+void pack_a_f32(const float* A, int64_t lda, bool trans_a, int64_t i0, int64_t m, int64_t p0, int64_t kc, int64_t mr,
+                float* out) {
+  if (trans_a) {  // rows of the sliver are contiguous in A
+    for (int64_t k = 0; k < kc; ++k) {
+      const float* src = A + (p0 + k) * lda + i0;
+      float* dst = out + k * mr;
+      for (int64_t i = 0; i < m; ++i) dst[i] = src[i];
+      for (int64_t i = m; i < mr; ++i) dst[i] = 0;
+    }
+    return;
+  }
+  for (int64_t k0 = 0; k0 < kc; k0 += 16)
+    transpose_block(A + i0 * lda + p0 + k0, lda, m, std::min<int64_t>(16, kc - k0), out + k0 * mr, mr, mr);
+}
+
+void pack_b_f32(const float* B, int64_t ldb, bool trans_b, int64_t p0, int64_t kc, int64_t j0, int64_t n, int64_t nr,
+                float* out) {
+  if (!trans_b) {  // rows of the sliver are contiguous in B
+    for (int64_t k = 0; k < kc; ++k) {
+      const float* src = B + (p0 + k) * ldb + j0;
+      float* dst = out + k * nr;
+      for (int64_t j = 0; j < n; ++j) dst[j] = src[j];
+      for (int64_t j = n; j < nr; ++j) dst[j] = 0;
+    }
+    return;
+  }
+  for (int64_t k0 = 0; k0 < kc; k0 += 16)
+    for (int64_t jj = 0; jj < nr; jj += 16)
+      transpose_block(B + (j0 + jj) * ldb + p0 + k0, ldb, std::clamp<int64_t>(n - jj, 0, 16),
+                      std::min<int64_t>(16, kc - k0), out + k0 * nr + jj, nr, 16);
+}
+
 // Two tile shapes: 12 x 32 (24 accumulators; the fastest per FMA) and 16 x 16 (16
 // accumulators) for products whose N is far from a multiple of 32, such as the training step's
 // N = 100, where 12 x 32 would compute 28% padding. gemm.cpp picks by wasted work.
-BlockedConfig<float> avx512_config_f32() { return {12, 32, 144, 256, 3072, &micro_avx512<float, 12, 2>}; }
-BlockedConfig<float> avx512_narrow_config_f32() { return {16, 16, 128, 256, 3072, &micro_avx512<float, 16, 1>}; }
+BlockedConfig<float> avx512_config_f32() {
+  return {12, 32, 144, 256, 3072, &micro_avx512<float, 12, 2>, &pack_a_f32, &pack_b_f32};
+}
+BlockedConfig<float> avx512_narrow_config_f32() {
+  return {16, 16, 128, 256, 3072, &micro_avx512<float, 16, 1>, &pack_a_f32, &pack_b_f32};
+}
 BlockedConfig<double> avx512_config_f64() { return {12, 16, 144, 256, 3072, &micro_avx512<double, 12, 2>}; }
 BlockedConfig<double> avx512_narrow_config_f64() { return {16, 8, 128, 256, 3072, &micro_avx512<double, 16, 1>}; }
 

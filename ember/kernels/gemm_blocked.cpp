@@ -44,36 +44,55 @@ T* scratch(int slot, int64_t n) {
   return b.ptr;
 }
 
-// Packs rows [i0, i0+m) x cols [p0, p0+kc) of op(A) into kc groups of mr values.
+// Packs rows [i0, i0+m) x cols [p0, p0+kc) of op(A) into kc groups of mr values. The loops run
+// along whichever direction is contiguous in memory, so reads stream; the scattered writes land
+// in the small packed sliver (mr x kc), which stays in L1.
 template <class T>
 void pack_a(const T* A, int64_t lda, bool trans_a, int64_t i0, int64_t m, int64_t p0, int64_t kc,
             int64_t mr, T* out) {
-  for (int64_t k = 0; k < kc; ++k) {
-    T* dst = out + k * mr;
-    for (int64_t i = 0; i < m; ++i)
-      dst[i] = trans_a ? A[(p0 + k) * lda + i0 + i] : A[(i0 + i) * lda + p0 + k];
-    for (int64_t i = m; i < mr; ++i) dst[i] = 0;
+  if (trans_a) {  // element (i, k) at A[k * lda + i]: rows of the packed sliver are contiguous
+    for (int64_t k = 0; k < kc; ++k) {
+      const T* src = A + (p0 + k) * lda + i0;
+      T* dst = out + k * mr;
+      for (int64_t i = 0; i < m; ++i) dst[i] = src[i];
+      for (int64_t i = m; i < mr; ++i) dst[i] = 0;
+    }
+    return;
   }
+  for (int64_t i = 0; i < m; ++i) {  // element (i, k) at A[i * lda + k]: walk each row of A
+    const T* src = A + (i0 + i) * lda + p0;
+    for (int64_t k = 0; k < kc; ++k) out[k * mr + i] = src[k];
+  }
+  for (int64_t i = m; i < mr; ++i)
+    for (int64_t k = 0; k < kc; ++k) out[k * mr + i] = 0;
 }
 
-// Packs rows [p0, p0+kc) x cols [j0, j0+n) of op(B) into kc rows of nr values.
+// Packs rows [p0, p0+kc) x cols [j0, j0+n) of op(B) into kc rows of nr values, reading along
+// B's contiguous direction as pack_a does.
 template <class T>
 void pack_b(const T* B, int64_t ldb, bool trans_b, int64_t p0, int64_t kc, int64_t j0, int64_t n,
             int64_t nr, T* out) {
-  for (int64_t k = 0; k < kc; ++k) {
-    T* dst = out + k * nr;
-    if (!trans_b) {
+  if (!trans_b) {  // element (k, j) at B[k * ldb + j]
+    for (int64_t k = 0; k < kc; ++k) {
       const T* src = B + (p0 + k) * ldb + j0;
+      T* dst = out + k * nr;
       for (int64_t j = 0; j < n; ++j) dst[j] = src[j];
-    } else {
-      for (int64_t j = 0; j < n; ++j) dst[j] = B[(j0 + j) * ldb + p0 + k];
+      for (int64_t j = n; j < nr; ++j) dst[j] = 0;
     }
-    for (int64_t j = n; j < nr; ++j) dst[j] = 0;
+    return;
   }
+  for (int64_t j = 0; j < n; ++j) {  // element (k, j) at B[j * ldb + k]: walk each row of B
+    const T* src = B + (j0 + j) * ldb + p0;
+    for (int64_t k = 0; k < kc; ++k) out[k * nr + j] = src[k];
+  }
+  for (int64_t j = n; j < nr; ++j)
+    for (int64_t k = 0; k < kc; ++k) out[k * nr + j] = 0;
 }
 
-// Below this many multiply-adds the second thread costs more to wake than it saves.
-constexpr int64_t kParallelFlops = 48 * 48 * 48;
+// Below this many multiply-adds (~150 us on one core) a second thread costs more than it saves:
+// waking it and the barriers between packing and computing take tens of microseconds, more
+// when the machine is shared (measured with bench/ember_bench on 1 and 2 threads).
+constexpr int64_t kParallelFlops = int64_t{1} << 24;
 
 }  // namespace
 
@@ -84,12 +103,17 @@ void gemm_blocked(const BlockedConfig<T>& cfg, int64_t M, int64_t N, int64_t K, 
   const int64_t mr = cfg.mr, nr = cfg.nr;
   const int64_t mc = std::min(cfg.mc, (M + mr - 1) / mr * mr);
   const int64_t nc = std::min(cfg.nc, (N + nr - 1) / nr * nr);
-  const int64_t kc_max = std::min(cfg.kc, K);
+  // Equal K blocks (784 = 4 x 196, not 3 x 256 + 16): a thin last block would pay a full pass
+  // over C for little work.
+  const int64_t k_blocks = (K + cfg.kc - 1) / cfg.kc;
+  const int64_t kc_max = (K + k_blocks - 1) / k_blocks;
   const int threads = (M * N * K >= kParallelFlops && !omp_in_parallel()) ? get_num_threads() : 1;
   // Two ways to share the work. With rows enough for every thread to own whole mc blocks, each
   // thread packs its own A blocks (they stay in its own L2) and computes full rows of tiles.
   // Otherwise (small M, the training shapes) the threads share each A block and split its tiles.
   const bool split_rows = threads > 1 && M >= threads * mc;
+  const PackA<T> pack_a_fn = cfg.pack_a ? cfg.pack_a : &pack_a<T>;
+  const PackB<T> pack_b_fn = cfg.pack_b ? cfg.pack_b : &pack_b<T>;
   T* packed_b = scratch<T>(0, nc * kc_max);
   T* shared_a = split_rows ? nullptr : scratch<T>(1, mc * kc_max);
 
@@ -105,7 +129,7 @@ void gemm_blocked(const BlockedConfig<T>& cfg, int64_t M, int64_t N, int64_t K, 
         const T beta_block = pc == 0 ? beta : T(1);  // later K blocks add to the first's result
 #pragma omp for schedule(static)
         for (int64_t jp = 0; jp < b_panels; ++jp)
-          pack_b(B, ldb, trans_b, pc, kc, jc + jp * nr, std::min(nr, nb - jp * nr), nr, packed_b + jp * nr * kc);
+          pack_b_fn(B, ldb, trans_b, pc, kc, jc + jp * nr, std::min(nr, nb - jp * nr), nr, packed_b + jp * nr * kc);
         // (the implicit barrier above: B is packed before anyone reads it)
         auto compute_block = [&](int64_t ic, int64_t tile_begin, int64_t tile_end) {
           const int64_t mb = std::min(mc, M - ic), a_panels = (mb + mr - 1) / mr;
@@ -122,7 +146,7 @@ void gemm_blocked(const BlockedConfig<T>& cfg, int64_t M, int64_t N, int64_t K, 
           for (int64_t blk = blocks * me / team; blk < blocks * (me + 1) / team; ++blk) {
             const int64_t ic = blk * mc, mb = std::min(mc, M - ic), a_panels = (mb + mr - 1) / mr;
             for (int64_t ip = 0; ip < a_panels; ++ip)
-              pack_a(A, lda, trans_a, ic + ip * mr, std::min(mr, mb - ip * mr), pc, kc, mr, packed_a + ip * mr * kc);
+              pack_a_fn(A, lda, trans_a, ic + ip * mr, std::min(mr, mb - ip * mr), pc, kc, mr, packed_a + ip * mr * kc);
             compute_block(ic, 0, b_panels * a_panels);
           }
 #pragma omp barrier
@@ -131,7 +155,7 @@ void gemm_blocked(const BlockedConfig<T>& cfg, int64_t M, int64_t N, int64_t K, 
             const int64_t mb = std::min(mc, M - ic), a_panels = (mb + mr - 1) / mr;
 #pragma omp for schedule(static)
             for (int64_t ip = 0; ip < a_panels; ++ip)
-              pack_a(A, lda, trans_a, ic + ip * mr, std::min(mr, mb - ip * mr), pc, kc, mr, packed_a + ip * mr * kc);
+              pack_a_fn(A, lda, trans_a, ic + ip * mr, std::min(mr, mb - ip * mr), pc, kc, mr, packed_a + ip * mr * kc);
             const int64_t tiles = b_panels * a_panels;
             compute_block(ic, tiles * me / team, tiles * (me + 1) / team);
 #pragma omp barrier

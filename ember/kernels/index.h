@@ -49,4 +49,27 @@ void scatter_add(const std::vector<int64_t>& index_sizes, int64_t dim, T* dst,
                        [&](int64_t i, int64_t offset) { dst[offset] += src[i]; });
 }
 
+/// index_select on a contiguous (outer, size, inner) block: out[o, j, :] = src[o, index[j], :],
+/// one contiguous row of `inner` elements at a time.
+template <class T>
+void index_select_rows(const T* src, int64_t outer, int64_t size, int64_t inner, const int64_t* index, int64_t n, T* out) {
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t j = 0; j < n; ++j) {
+      const T* from = src + (o * size + index[j]) * inner;
+      T* to = out + (o * n + j) * inner;
+      for (int64_t i = 0; i < inner; ++i) to[i] = from[i];
+    }
+}
+
+/// The adjoint: dst[o, index[j], :] += src[o, j, :] (repeated indices accumulate).
+template <class T>
+void index_add_rows(const T* src, int64_t outer, int64_t n, int64_t inner, const int64_t* index, int64_t size, T* dst) {
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t j = 0; j < n; ++j) {
+      const T* from = src + (o * n + j) * inner;
+      T* to = dst + (o * size + index[j]) * inner;
+      for (int64_t i = 0; i < inner; ++i) to[i] += from[i];
+    }
+}
+
 }  // namespace ember::kernels

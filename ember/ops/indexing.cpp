@@ -71,11 +71,38 @@ Tensor index_select(const Tensor& t, int64_t dim, const Tensor& index) {
               "[index_select] index must be int64 or int32; got ", dtype_name(index.dtype()));
   EMBER_CHECK(t.dim() > 0, ShapeError, "[index_select] needs a tensor with at least one dim");
   const int64_t d = wrap_dim(dim, t.dim(), "index_select");
-  // A gather whose index repeats the 1-D index across every other dim.
-  Shape view_shape(t.dim(), 1), out_shape = t.sizes();
-  view_shape[d] = out_shape[d] = index.numel();
-  const Tensor idx = index.to(kInt64).reshape(view_shape).expand(out_shape);
-  return gather(t, d, idx);
+  const Tensor idx = index.to(kInt64).contiguous();
+  const int64_t n = idx.numel(), size = t.size(d);
+  const int64_t* p = idx.data_ptr<int64_t>();
+  for (int64_t j = 0; j < n; ++j)
+    EMBER_CHECK(p[j] >= 0 && p[j] < size, IndexError, "[index_select] index ", p[j], " is out of bounds for dim ", d,
+                " with size ", size);
+  // Whole rows of the (outer, size, inner) view are copied at once (a batch of images is n
+  // contiguous blocks of 784 floats, not 784 * n separate element lookups).
+  const Tensor src = t.detach().contiguous();
+  int64_t outer = 1, inner = 1;
+  for (int64_t k = 0; k < d; ++k) outer *= t.size(k);
+  for (int64_t k = d + 1; k < t.dim(); ++k) inner *= t.size(k);
+  Shape out_shape = t.sizes();
+  out_shape[d] = n;
+  Tensor out = detail::alloc(out_shape, t.dtype());
+  dispatch(t.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    kernels::index_select_rows(static_cast<const T*>(src.data_ptr()), outer, size, inner, p, n, static_cast<T*>(out.data_ptr()));
+  });
+  const Shape in = t.sizes();
+  return autograd::record(out, "IndexSelectBackward", {t},
+                          [in, idx, outer, n, inner, size](const Tensor& g, const Needs&) {
+                            Tensor grad = zeros(in, g.dtype());
+                            const Tensor gc = g.contiguous();
+                            dispatch_floating(g.dtype(), [&](auto tag) {
+                              using T = typename decltype(tag)::type;
+                              kernels::index_add_rows(static_cast<const T*>(gc.data_ptr()), outer, n, inner,
+                                                      idx.data_ptr<int64_t>(), size, static_cast<T*>(grad.data_ptr()));
+                            });
+                            return Grads{grad};
+                          },
+                          {idx});
 }
 
 }  // namespace ember

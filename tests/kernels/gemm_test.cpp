@@ -69,14 +69,14 @@ std::vector<Case> edge_cases() {
       cases.push_back({13, 33, 19, ta, tb, 0});
       cases.push_back({25, 70, 300, ta, tb, 5});  // lda > width, two K blocks
     }
-  cases.push_back({300, 200, 100, false, false, 3});  // several M blocks, threads engaged
+  cases.push_back({300, 300, 200, false, true, 3});   // several M blocks, threads engaged
   cases.push_back({64, 100, 784, false, true, 0});    // the MLP training shapes
   cases.push_back({784, 100, 64, true, false, 0});
   cases.push_back({64, 784, 100, false, false, 0});
   cases.push_back({64, 10, 100, false, true, 0});     // the output layer, small path
   cases.push_back({10, 100, 64, true, false, 0});
   cases.push_back({5, 10, 784, false, false, 0});     // the course's first product
-  cases.push_back({289, 300, 70, false, false, 1});   // rows split across threads
+  cases.push_back({289, 300, 200, false, false, 1});  // rows split across threads
   return cases;
 }
 
@@ -136,7 +136,7 @@ TEST(Gemm, EmptyAndZeroK) {
 }
 
 TEST(Gemm, SameResultOnOneAndTwoThreads) {
-  Tensor a = randn({300, 257}), b = randn({257, 190});
+  Tensor a = randn({300, 257}), b = randn({257, 290});
   const int threads = get_num_threads();
   set_num_threads(1);
   Tensor one = a.mm(b);
