@@ -131,6 +131,8 @@ CASES = {
     "matmul_broadcast": (torch.matmul, [randn(2, 1, 3, 4), randn(5, 4, 2)]),
     "matmul_1d_batched": (torch.matmul, [randn(4), randn(2, 4, 3)]),
     "bmm": (torch.bmm, [randn(2, 3, 4), randn(2, 4, 5)]),
+    "linear": (torch.nn.functional.linear, [randn(4, 3), randn(5, 3), randn(5)]),
+    "linear_no_bias_3d": (torch.nn.functional.linear, [randn(2, 4, 3), randn(5, 3)]),
     "einsum_matmul": (lambda a, b: torch.einsum("ij,jk->ik", a, b), [randn(3, 4), randn(4, 5)]),
     "einsum_batch": (lambda a, b: torch.einsum("bij,bjk->bik", a, b), [randn(2, 3, 4), randn(2, 4, 5)]),
     "einsum_trace": (lambda a: torch.einsum("ii", a), [randn(4, 4)]),

@@ -6,16 +6,7 @@
 
 namespace ember::nn::functional {
 
-Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
-  EMBER_CHECK(weight.dim() == 2, ShapeError, "[linear] weight must be 2-D (out, in); got ", shape_str(weight.sizes()));
-  EMBER_CHECK(x.dim() >= 1 && x.size(-1) == weight.size(1), ShapeError, "[linear] input ", shape_str(x.sizes()),
-              " does not fit weight ", shape_str(weight.sizes()), ": the input's last dim must be ", weight.size(1));
-  const Tensor out = x.matmul(weight.t());  // the transpose is a view; the kernel reads it in place
-  if (!bias.defined()) return out;
-  EMBER_CHECK(bias.dim() == 1 && bias.size(0) == weight.size(0), ShapeError, "[linear] bias ",
-              shape_str(bias.sizes()), " does not fit weight ", shape_str(weight.sizes()));
-  return out + bias;
-}
+Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) { return ember::linear(x, weight, bias); }
 
 Tensor relu(const Tensor& x) { return ember::relu(x); }
 

@@ -95,6 +95,51 @@ Tensor bmm(const Tensor& a, const Tensor& b) {
                           {as, bs});
 }
 
+Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
+  EMBER_CHECK(weight.dim() == 2, ShapeError, "[linear] weight must be 2-D (out, in); got ", shape_str(weight.sizes()));
+  EMBER_CHECK(x.dim() >= 1 && x.size(-1) == weight.size(1), ShapeError, "[linear] input ", shape_str(x.sizes()),
+              " does not fit weight ", shape_str(weight.sizes()), ": the input's last dim must be ", weight.size(1));
+  check_same_dtype(x, weight, "linear");
+  EMBER_CHECK(x.is_floating_point(), TypeError, "[linear] needs floating-point tensors; got ", dtype_name(x.dtype()));
+  const int64_t N = weight.size(0), K = weight.size(1);
+  if (bias.defined()) {
+    EMBER_CHECK(bias.dim() == 1 && bias.size(0) == N, ShapeError, "[linear] bias ", shape_str(bias.sizes()),
+                " does not fit weight ", shape_str(weight.sizes()));
+    check_same_dtype(x, bias, "linear");
+  }
+  const Tensor x2 = x.dim() == 2 ? x : x.reshape({-1, K});
+  const int64_t M = x2.size(0);
+  Tensor xs = x2.detach(), ws = weight.detach();
+  auto xo = as_operand(xs, xs.stride(0), xs.stride(1), M, K);
+  if (!xo.data) { xs = xs.contiguous(); xo = as_operand(xs, xs.stride(0), xs.stride(1), M, K); }
+  // op(B) = weight^T: element (k, n) of weight^T is weight(n, k), i.e. a transposed operand.
+  auto wo = as_operand(ws, ws.stride(1), ws.stride(0), K, N);
+  if (!wo.data) { ws = ws.contiguous(); wo = as_operand(ws, ws.stride(1), ws.stride(0), K, N); }
+  Tensor out = detail::alloc({M, N}, x.dtype());
+  if (bias.defined()) detail::copy_into(out, bias.detach().expand({M, N}));
+  dispatch_floating(x.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    kernels::gemm(M, N, K, reinterpret_cast<const T*>(xo.data), xo.ld, xo.trans, reinterpret_cast<const T*>(wo.data), wo.ld,
+                  wo.trans, static_cast<T*>(out.data_ptr()), N, T(1), bias.defined() ? T(1) : T(0));
+  });
+  std::vector<Tensor> inputs{x2, weight};
+  if (bias.defined()) inputs.push_back(bias);
+  const Tensor x_saved = x2.detach(), w_saved = weight.detach();
+  out = autograd::record(out, "LinearBackward", inputs,
+                         [x_saved, w_saved](const Tensor& g, const Needs& needs) {
+                           Grads grads(needs.size());
+                           if (needs[0]) grads[0] = mm(g, w_saved);        // (M, N) @ (N, K)
+                           if (needs[1]) grads[1] = mm(g.t(), x_saved);    // (N, M) @ (M, K): weight's own layout
+                           if (needs.size() > 2 && needs[2]) grads[2] = g.sum(0);
+                           return grads;
+                         },
+                         {x_saved, w_saved});
+  if (x.dim() == 2) return out;
+  Shape shape(x.sizes().begin(), x.sizes().end() - 1);
+  shape.push_back(N);
+  return out.reshape(shape);
+}
+
 Tensor matmul(const Tensor& a, const Tensor& b) {
   EMBER_CHECK(a.dim() >= 1 && b.dim() >= 1, ShapeError, "[matmul] both arguments need at least 1 dim; got ",
               shape_str(a.sizes()), " @ ", shape_str(b.sizes()));

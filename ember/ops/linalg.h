@@ -13,6 +13,10 @@ namespace ember {
 Tensor mm(const Tensor& a, const Tensor& b);
 /// (B, M, K) @ (B, K, N) -> (B, M, N).
 Tensor bmm(const Tensor& a, const Tensor& b);
+/// x (..., in) @ weight (out, in)^T + bias (out), as torch.nn.functional.linear. One GEMM with
+/// the bias folded in (C starts as the bias, beta = 1); the backward computes the weight's
+/// gradient directly in its (out, in) layout.
+Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias = {});
 /// torch.matmul: 1-D operands gain and then lose a dim; batch dims broadcast.
 Tensor matmul(const Tensor& a, const Tensor& b);
 /// Einstein summation, e.g. einsum("bij,bjk->bik", {a, b}); "..." and implicit output as NumPy.

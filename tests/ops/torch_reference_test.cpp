@@ -90,6 +90,8 @@ const std::map<std::string, OpFn>& op_table() {
       {"matmul_broadcast", [](const Inputs& x) { return x[0].matmul(x[1]); }},
       {"matmul_1d_batched", [](const Inputs& x) { return x[0].matmul(x[1]); }},
       {"bmm", [](const Inputs& x) { return x[0].bmm(x[1]); }},
+      {"linear", [](const Inputs& x) { return linear(x[0], x[1], x[2]); }},
+      {"linear_no_bias_3d", [](const Inputs& x) { return linear(x[0], x[1]); }},
       {"einsum_matmul", [](const Inputs& x) { return einsum("ij,jk->ik", x); }},
       {"einsum_batch", [](const Inputs& x) { return einsum("bij,bjk->bik", x); }},
       {"einsum_trace", [](const Inputs& x) { return einsum("ii", x); }},
