@@ -21,11 +21,12 @@ void gemm_dispatch(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, boo
   }
   GemmKernel k = g_kernel.load();
   // Below about 40^3 multiply-adds packing costs more than it saves, and so it does when C is
-  // at most one vector wide (a matrix-vector product, N = 1, would fill 1 of 32 tile columns):
-  // the unpacked path then reads A exactly once.
+  // at most one vector wide (a matrix-vector product, N = 1, would fill 1 of 32 tile columns;
+  // the unpacked path reads A exactly once) or when K is tiny (an outer product: each packed
+  // value would be used once or twice).
   constexpr int64_t kSmall = 64 * 1024;
-  constexpr int64_t kOneVector = 16;
-  if (k == GemmKernel::Auto && cpu_has_avx512() && (M * N * K <= kSmall || N <= kOneVector) &&
+  constexpr int64_t kOneVector = 16, kTinyK = 8;
+  if (k == GemmKernel::Auto && cpu_has_avx512() && (M * N * K <= kSmall || N <= kOneVector || K <= kTinyK) &&
       detail::gemm_small_avx512(M, N, K, A, lda, trans_a, B, ldb, trans_b, C, ldc, alpha, beta))
     return;
   if (k == GemmKernel::Auto) k = cpu_has_avx512() ? GemmKernel::Avx512 : GemmKernel::Blocked;

@@ -195,15 +195,13 @@ void transpose_block(const float* src, int64_t ld, int64_t rows, int64_t cols, f
   for (int64_t c = 0; c < cols; ++c) V::store(dst + c * dst_ld, omask, r[c]);
 }
 
+// mr and nr are at most 16 and a multiple of 16 here (the float configs below).
 void pack_a_f32(const float* A, int64_t lda, bool trans_a, int64_t i0, int64_t m, int64_t p0, int64_t kc, int64_t mr,
                 float* out) {
-  if (trans_a) {  // rows of the sliver are contiguous in A
-    for (int64_t k = 0; k < kc; ++k) {
-      const float* src = A + (p0 + k) * lda + i0;
-      float* dst = out + k * mr;
-      for (int64_t i = 0; i < m; ++i) dst[i] = src[i];
-      for (int64_t i = m; i < mr; ++i) dst[i] = 0;
-    }
+  using V = Vec<float>;
+  if (trans_a) {  // rows of the sliver are contiguous in A: one masked vector copy per k
+    const auto in_mask = V::first(m), out_mask = V::first(mr);
+    for (int64_t k = 0; k < kc; ++k) V::store(out + k * mr, out_mask, V::load(in_mask, A + (p0 + k) * lda + i0));
     return;
   }
   for (int64_t k0 = 0; k0 < kc; k0 += 16)
@@ -212,13 +210,13 @@ void pack_a_f32(const float* A, int64_t lda, bool trans_a, int64_t i0, int64_t m
 
 void pack_b_f32(const float* B, int64_t ldb, bool trans_b, int64_t p0, int64_t kc, int64_t j0, int64_t n, int64_t nr,
                 float* out) {
-  if (!trans_b) {  // rows of the sliver are contiguous in B
-    for (int64_t k = 0; k < kc; ++k) {
-      const float* src = B + (p0 + k) * ldb + j0;
-      float* dst = out + k * nr;
-      for (int64_t j = 0; j < n; ++j) dst[j] = src[j];
-      for (int64_t j = n; j < nr; ++j) dst[j] = 0;
-    }
+  using V = Vec<float>;
+  if (!trans_b) {  // rows of the sliver are contiguous in B: masked vector copies per k
+    for (int64_t k = 0; k < kc; ++k)
+      for (int64_t jj = 0; jj < nr; jj += 16) {
+        const auto mask = V::first(std::clamp<int64_t>(n - jj, 0, 16));
+        V::store(out + k * nr + jj, V::load(mask, B + (p0 + k) * ldb + j0 + jj));  // zeros past n
+      }
     return;
   }
   for (int64_t k0 = 0; k0 < kc; k0 += 16)
