@@ -2,7 +2,9 @@
 
 #include <cmath>
 #include <iostream>
+#include <optional>
 #include <sstream>
+#include <type_traits>
 
 namespace ember::cli {
 
@@ -65,54 +67,54 @@ std::string Args::get(const std::string& name) const {
   return options_.at(name).default_value;
 }
 
+namespace {
+// The whole of `text` as a T (an integer, or a finite number), or nullopt.
+template <class T>
+std::optional<T> parse_number(const std::string& text) {
+  size_t used = 0;
+  T value{};
+  try {
+    if constexpr (std::is_integral_v<T>) value = std::stoll(text, &used);
+    else value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  if (text.empty() || used != text.size()) return std::nullopt;
+  if constexpr (std::is_floating_point_v<T>)
+    if (!std::isfinite(value)) return std::nullopt;
+  return value;
+}
+}  // namespace
+
 int64_t Args::get_int(const std::string& name, int64_t min, int64_t max) const {
   const std::string text = get(name);
-  size_t used = 0;
-  int64_t value = 0;
-  try {
-    value = std::stoll(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != text.size() || text.empty()) fail("--" + name + " expects an integer; got '" + text + "'");
-  if (value < min || value > max)
+  const auto value = parse_number<int64_t>(text);
+  if (!value) fail("--" + name + " expects an integer; got '" + text + "'");
+  if (*value < min || *value > max)
     fail("--" + name + " must be between " + std::to_string(min) + " and " + std::to_string(max) + "; got " + text);
-  return value;
+  return *value;
 }
 
 double Args::get_double(const std::string& name, double min, double max) const {
   const std::string text = get(name);
-  size_t used = 0;
-  double value = 0;
-  try {
-    value = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != text.size() || text.empty() || !std::isfinite(value)) fail("--" + name + " expects a number; got '" + text + "'");
-  if (value < min || value > max) {
+  const auto value = parse_number<double>(text);
+  if (!value) fail("--" + name + " expects a number; got '" + text + "'");
+  if (*value < min || *value > max) {
     std::ostringstream msg;
     msg << "--" << name << " must be between " << min << " and " << max << "; got " << text;
     fail(msg.str());
   }
-  return value;
+  return *value;
 }
 
 std::vector<int64_t> Args::get_int_list(const std::string& name) const {
   std::vector<int64_t> out;
   std::stringstream in(get(name));
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    size_t used = 0;
-    int64_t v = 0;
-    try {
-      v = std::stoll(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used != item.size() || item.empty() || v <= 0)
+  for (std::string item; std::getline(in, item, ',');) {
+    const auto value = parse_number<int64_t>(item);
+    if (!value || *value <= 0)
       fail("--" + name + " expects positive integers separated by commas (e.g. 100,50); got '" + get(name) + "'");
-    out.push_back(v);
+    out.push_back(*value);
   }
   return out;
 }
