@@ -28,4 +28,5 @@
 #include "ember/optim/optim.h"
 #include "ember/serialize/module_io.h"
 #include "ember/train/train.h"
+#include "ember/tensor/allocator.h"
 #include "ember/tensor/tensor.h"

@@ -48,6 +48,12 @@ template <class T>
 using MicroKernel = void (*)(int64_t kc, const T* a, const T* b, T* C, int64_t ldc, T alpha, T beta,
                              int64_t m, int64_t n);
 
+/// The same tile with A read where it lies: A's value for tile row i at step k is
+/// a[i * a_row + k * a_step]. Only for full tiles (all MR rows exist); n may be short.
+template <class T>
+using MicroKernelInPlace = void (*)(int64_t kc, const T* a, int64_t a_row, int64_t a_step, const T* b, T* C,
+                                    int64_t ldc, T alpha, T beta, int64_t n);
+
 /// Packers lay out op(A) rows [i0, i0+m) x cols [p0, p0+kc) as kc groups of mr values, and
 /// op(B) rows [p0, p0+kc) x cols [j0, j0+n) as kc rows of nr values, zero-padded.
 template <class T>
@@ -64,6 +70,7 @@ struct BlockedConfig {
   MicroKernel<T> kernel;
   PackA<T> pack_a = nullptr;  // null: the portable packers of gemm_blocked.cpp
   PackB<T> pack_b = nullptr;
+  MicroKernelInPlace<T> kernel_in_place = nullptr;  // null: A is always packed
 };
 
 template <class T>

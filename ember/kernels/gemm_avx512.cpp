@@ -50,22 +50,25 @@ template <> struct Vec<double> {
   static void store(double* p, mask m, type v) { _mm512_mask_storeu_pd(p, m, v); }
 };
 
-// One MR x (NV vectors) tile of C from packed slivers; see the file header for the shapes.
-template <class T, int64_t MR, int64_t NV>
-void micro_avx512(int64_t kc, const T* a, const T* b, T* C, int64_t ldc, T alpha, T beta,
-                  int64_t m, int64_t n) {
+// One MR x (NV vectors) tile of C. A's value for row i at step k is a[i * a_row + k * a_step]:
+// from a packed sliver (a_row = 1, a_step = MR, known at compile time) or read in place from A
+// (row-major: a_row = lda, a_step = 1; transposed: a_row = 1, a_step = lda).
+template <class T, int64_t MR, int64_t NV, bool kPacked>
+void micro_tile(int64_t kc, const T* a, int64_t a_row, int64_t a_step, const T* b, T* C, int64_t ldc, T alpha,
+                T beta, int64_t m, int64_t n) {
   using V = Vec<T>;
   constexpr int64_t L = V::kLanes, NR = NV * L;
+  if constexpr (kPacked) a_row = 1, a_step = MR;
   typename V::type acc[MR][NV];
 #pragma GCC unroll 16
   for (int64_t i = 0; i < MR; ++i)
     for (int64_t v = 0; v < NV; ++v) acc[i][v] = V::zero();
-  for (int64_t k = 0; k < kc; ++k, a += MR, b += NR) {
+  for (int64_t k = 0; k < kc; ++k, a += a_step, b += NR) {
     typename V::type bv[NV];
     for (int64_t v = 0; v < NV; ++v) bv[v] = V::load(b + v * L);
 #pragma GCC unroll 16
     for (int64_t i = 0; i < MR; ++i) {
-      const auto ai = V::set1(a[i]);
+      const auto ai = V::set1(a[i * a_row]);
       for (int64_t v = 0; v < NV; ++v) acc[i][v] = V::fmadd(ai, bv[v], acc[i][v]);
     }
   }
@@ -86,6 +89,17 @@ void micro_avx512(int64_t kc, const T* a, const T* b, T* C, int64_t ldc, T alpha
       T* c = C + i * ldc + v * L;
       V::store(c, mask, beta == T(0) ? V::mul(acc[i][v], va) : V::fmadd(acc[i][v], va, V::mul(V::load(mask, c), vb)));
     }
+}
+
+template <class T, int64_t MR, int64_t NV>
+void micro_packed(int64_t kc, const T* a, const T* b, T* C, int64_t ldc, T alpha, T beta, int64_t m, int64_t n) {
+  micro_tile<T, MR, NV, true>(kc, a, 1, MR, b, C, ldc, alpha, beta, m, n);
+}
+
+template <class T, int64_t MR, int64_t NV>
+void micro_in_place(int64_t kc, const T* a, int64_t a_row, int64_t a_step, const T* b, T* C, int64_t ldc, T alpha,
+                    T beta, int64_t n) {
+  micro_tile<T, MR, NV, false>(kc, a, a_row, a_step, b, C, ldc, alpha, beta, MR, n);
 }
 
 // Small products (the training step's output layer, the course's 5 x 784 @ 784 x 10) spend more
@@ -229,12 +243,16 @@ void pack_b_f32(const float* B, int64_t ldb, bool trans_b, int64_t p0, int64_t k
 // accumulators) for products whose N is far from a multiple of 32, such as the training step's
 // N = 100, where 12 x 32 would compute 28% padding. gemm.cpp picks by wasted work.
 BlockedConfig<float> avx512_config_f32() {
-  return {12, 32, 144, 256, 3072, &micro_avx512<float, 12, 2>, &pack_a_f32, &pack_b_f32};
+  return {12, 32, 144, 256, 3072, &micro_packed<float, 12, 2>, &pack_a_f32, &pack_b_f32, &micro_in_place<float, 12, 2>};
 }
 BlockedConfig<float> avx512_narrow_config_f32() {
-  return {16, 16, 128, 256, 3072, &micro_avx512<float, 16, 1>, &pack_a_f32, &pack_b_f32};
+  return {16, 16, 128, 256, 3072, &micro_packed<float, 16, 1>, &pack_a_f32, &pack_b_f32, &micro_in_place<float, 16, 1>};
 }
-BlockedConfig<double> avx512_config_f64() { return {12, 16, 144, 256, 3072, &micro_avx512<double, 12, 2>}; }
-BlockedConfig<double> avx512_narrow_config_f64() { return {16, 8, 128, 256, 3072, &micro_avx512<double, 16, 1>}; }
+BlockedConfig<double> avx512_config_f64() {
+  return {12, 16, 144, 256, 3072, &micro_packed<double, 12, 2>, nullptr, nullptr, &micro_in_place<double, 12, 2>};
+}
+BlockedConfig<double> avx512_narrow_config_f64() {
+  return {16, 8, 128, 256, 3072, &micro_packed<double, 16, 1>, nullptr, nullptr, &micro_in_place<double, 16, 1>};
+}
 
 }  // namespace ember::kernels::detail

@@ -1,6 +1,6 @@
 // Every GEMM kernel against a float64 triple loop, on sizes at and around each tile and block
 // edge (portable mr = 4, nr = 8; AVX-512 12 x 32 and 16 x 16 (12 x 16 and 16 x 8 for double);
-// kc = 256, mc = 144 / 128), the unpacked small-product path (Auto),
+// kc = 256, mc = 144 / 128), the unpacked small-product path (Auto), A read in place (narrow N),
 // odd K, leading dimensions wider than the matrix, transposed operands and alpha/beta.
 #include <gtest/gtest.h>
 
@@ -77,6 +77,11 @@ std::vector<Case> edge_cases() {
   cases.push_back({10, 100, 64, true, false, 0});
   cases.push_back({5, 10, 784, false, false, 0});     // the course's first product
   cases.push_back({289, 300, 200, false, false, 1});  // rows split across threads
+  // A read in place (N <= 2 tiles wide): several M and K blocks, a partial last sliver, both layouts of A.
+  cases.push_back({301, 50, 300, false, false, 3});
+  cases.push_back({301, 50, 300, true, true, 3});
+  cases.push_back({1001, 40, 600, false, true, 0});   // ... and split across threads
+  cases.push_back({1001, 40, 600, true, false, 2});
   return cases;
 }
 
