@@ -98,6 +98,9 @@ constexpr int64_t kParallelFlops = int64_t{1} << 24;
 // fc layer (50,000 x 784 @ 784 x 50): forward 83 -> 69 ms, backward 78 -> 67 ms on one core; at
 // 7 panels (64 x 100 x 784) the two ways tie, and large squares lose 15% read in place.
 constexpr int64_t kInPlacePanels = 2;
+// The most of B's packed block (kc x nc) kept in L2 when A is read in place: a quarter of this
+// machine's 1 MiB L2. On x @ w1 (K = 784 in one block instead of four) 66 -> 51 ms.
+constexpr int64_t kInPlaceBlockBytes = 256 * 1024;
 
 }  // namespace
 
@@ -108,19 +111,22 @@ void gemm_blocked(const BlockedConfig<T>& cfg, int64_t M, int64_t N, int64_t K, 
   const int64_t mr = cfg.mr, nr = cfg.nr;
   const int64_t mc = std::min(cfg.mc, (M + mr - 1) / mr * mr);
   const int64_t nc = std::min(cfg.nc, (N + nr - 1) / nr * nr);
+  // Each packed A sliver serves ceil(N / nr) tiles. With few of them (tall, skinny products such
+  // as x @ W for a narrow layer) packing A costs about what the product does, so full slivers
+  // are read in place; only a last, partial one (fewer than mr rows) is packed.
+  const bool a_in_place = cfg.kernel_in_place && (N + nr - 1) / nr <= kInPlacePanels;
+  // Then nothing asks for B's sliver to stay in L1 beside a packed A block, and longer K blocks
+  // mean fewer passes over C: K blocks grow until B's packed block fills kInPlaceBlockBytes.
+  const int64_t kc_target = a_in_place ? std::max<int64_t>(cfg.kc, kInPlaceBlockBytes / (nc * sizeof(T))) : cfg.kc;
   // Equal K blocks (784 = 4 x 196, not 3 x 256 + 16): a thin last block would pay a full pass
   // over C for little work.
-  const int64_t k_blocks = (K + cfg.kc - 1) / cfg.kc;
+  const int64_t k_blocks = (K + kc_target - 1) / kc_target;
   const int64_t kc_max = (K + k_blocks - 1) / k_blocks;
   const int threads = (M * N * K >= kParallelFlops && !omp_in_parallel()) ? get_num_threads() : 1;
   // Two ways to share the work. With rows enough for every thread to own whole mc blocks, each
   // thread packs its own A blocks (they stay in its own L2) and computes full rows of tiles.
   // Otherwise (small M, the training shapes) the threads share each A block and split its tiles.
   const bool split_rows = threads > 1 && M >= threads * mc;
-  // Each packed A sliver serves ceil(N / nr) tiles. With few of them (tall, skinny products such
-  // as x @ W for a narrow layer) packing A costs about what the product does, so full slivers
-  // are read in place; only a last, partial one (fewer than mr rows) is packed.
-  const bool a_in_place = cfg.kernel_in_place && (N + nr - 1) / nr <= kInPlacePanels;
   const auto pack_a_fn = [&, pack = cfg.pack_a ? cfg.pack_a : &pack_a<T>](int64_t i0, int64_t m, int64_t p0,
                                                                           int64_t kc, T* out) {
     if (!a_in_place || m < mr) pack(A, lda, trans_a, i0, m, p0, kc, mr, out);

@@ -82,6 +82,8 @@ std::vector<Case> edge_cases() {
   cases.push_back({301, 50, 300, true, true, 3});
   cases.push_back({1001, 40, 600, false, true, 0});   // ... and split across threads
   cases.push_back({1001, 40, 600, true, false, 2});
+  cases.push_back({130, 20, 2100, false, false, 1});  // ... with K blocks longer than kc (2 x 1050)
+  cases.push_back({130, 20, 2100, true, true, 1});
   return cases;
 }
 
