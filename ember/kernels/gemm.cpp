@@ -35,21 +35,20 @@ void gemm_dispatch(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, boo
     case GemmKernel::Reference:
       return gemm_reference(M, N, K, A, lda, trans_a, B, ldb, trans_b, C, ldc, alpha, beta);
     case GemmKernel::Avx512: {
-      detail::BlockedConfig<T> wide, narrow;
-      if constexpr (std::is_same_v<T, float>) {
-        wide = detail::avx512_config_f32();
-        narrow = detail::avx512_narrow_config_f32();
-      } else {
-        wide = detail::avx512_config_f64();
-        narrow = detail::avx512_narrow_config_f64();
-      }
-      // The fraction of computed work that lands in C (the rest is tile padding); the narrow
-      // tile does ~10% less per cycle, so it must waste clearly less to win.
-      auto useful = [&](const detail::BlockedConfig<T>& c) {
-        return static_cast<double>(M * N) / static_cast<double>(((M + c.mr - 1) / c.mr * c.mr) * ((N + c.nr - 1) / c.nr * c.nr));
+      const auto& configs = []() -> const auto& {
+        if constexpr (std::is_same_v<T, float>) return detail::avx512_configs_f32();
+        else return detail::avx512_configs_f64();
+      }();
+      // Work that lands in C (the rest is tile padding) times the tile's speed: N = 100 runs
+      // faster on 16 x 16 tiles (89% useful) than on 12 x 32 (69% useful).
+      auto score = [&](const detail::BlockedConfig<T>& c) {
+        const double padded = static_cast<double>((M + c.mr - 1) / c.mr * c.mr) * ((N + c.nr - 1) / c.nr * c.nr);
+        return c.speed * static_cast<double>(M * N) / padded;
       };
-      const auto& cfg = useful(narrow) * 0.9 > useful(wide) ? narrow : wide;
-      return detail::gemm_blocked(cfg, M, N, K, A, lda, trans_a, B, ldb, trans_b, C, ldc, alpha, beta);
+      const auto* cfg = &configs.front();
+      for (const auto& c : configs)
+        if (score(c) > score(*cfg)) cfg = &c;
+      return detail::gemm_blocked(*cfg, M, N, K, A, lda, trans_a, B, ldb, trans_b, C, ldc, alpha, beta);
     }
     default:
       return detail::gemm_blocked(detail::portable_config<T>(), M, N, K, A, lda, trans_a, B, ldb,

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 namespace ember::kernels {
 
@@ -71,6 +72,7 @@ struct BlockedConfig {
   PackA<T> pack_a = nullptr;  // null: the portable packers of gemm_blocked.cpp
   PackB<T> pack_b = nullptr;
   MicroKernelInPlace<T> kernel_in_place = nullptr;  // null: A is always packed
+  double speed = 1;  // multiply-adds per cycle relative to the fastest tile, on full tiles
 };
 
 template <class T>
@@ -81,10 +83,10 @@ void gemm_blocked(const BlockedConfig<T>& cfg, int64_t M, int64_t N, int64_t K, 
 template <class T>
 BlockedConfig<T> portable_config();  // gemm_blocked.cpp
 // Defined in gemm_avx512.cpp, the only file compiled with AVX-512 enabled.
-BlockedConfig<float> avx512_config_f32();
-BlockedConfig<double> avx512_config_f64();
-BlockedConfig<float> avx512_narrow_config_f32();
-BlockedConfig<double> avx512_narrow_config_f64();
+/// The AVX-512 tile shapes for each type; gemm.cpp takes the one that computes the least padding
+/// for the product's shape, weighted by its speed.
+const std::vector<BlockedConfig<float>>& avx512_configs_f32();
+const std::vector<BlockedConfig<double>>& avx512_configs_f64();
 /// The unpacked path for small products; returns false for layouts it does not take.
 bool gemm_small_avx512(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, bool trans_a, const float* B,
                        int64_t ldb, bool trans_b, float* C, int64_t ldc, float alpha, float beta);
