@@ -4,9 +4,10 @@
     python3 bench/compare/compare.py [--build build] [--threads 1 2] [--fashion DIR] [--reps 5]
 
 Peers: OpenBLAS (GEMM only, build/bench/openblas_bench, with OPENBLAS_CORETYPE and
-OPENBLAS_L2_SIZE unset so it picks its own kernel) and PyTorch (/usr/bin/python3 with Debian's
-python3-torch: torch_bench.py and torch_train.py). Ratios are ember/peer for speed (higher is
-better for GFLOP/s) and ember/peer for time and memory (lower is better). Standard library only.
+OPENBLAS_L2_SIZE unset so it picks its own kernel), PyTorch (/usr/bin/python3 with Debian's
+python3-torch: torch_bench.py and torch_train.py) and, when libtorch-dev is installed, the libtorch
+C++ frontend (build/bench/libtorch_bench) on the fc and MLP-step workloads. Ratios are ember/peer:
+for GFLOP/s higher is better, for time and memory lower is better. Standard library only.
 """
 import argparse
 import json
@@ -34,6 +35,11 @@ def google_benchmark(binary, pattern, threads, reps):
         if b.get("aggregate_name") == "median":
             results[b["run_name"]] = b
     return results
+
+
+def seconds(result):
+    """A Google Benchmark result's real time in seconds."""
+    return result["real_time"] * {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1}[result["time_unit"]]
 
 
 def torch_bench(threads):
@@ -76,12 +82,14 @@ def main():
     args = p.parse_args()
     ember_bench = os.path.join(args.build, "bench", "ember_bench")
     openblas_bench = os.path.join(args.build, "bench", "openblas_bench")
+    libtorch_bench = os.path.join(args.build, "bench", "libtorch_bench")
 
     for t in args.threads:
         print(f"\n=== {t} thread(s) ===")
-        ember = google_benchmark(ember_bench, "BM_Gemm/auto|BM_Fc|BM_MlpStep", t, args.reps)
+        ember = google_benchmark(ember_bench, "BM_Gemm/auto|BM_Fc|BM_MlpStep/cache:1", t, args.reps)
         blas = google_benchmark(openblas_bench, "BM_OpenBlas", t, args.reps) if os.path.exists(openblas_bench) else {}
         torch = torch_bench(t)
+        libtorch = google_benchmark(libtorch_bench, "BM_Libtorch", t, args.reps) if os.path.exists(libtorch_bench) else {}
         print(f"{'GEMM (M x N x K, ta, tb)':34} {'ember':>9} {'OpenBLAS':>9} {'torch':>9}  {'e/OpenBLAS':>10} {'e/torch':>8}   (GFLOP/s)")
         for name, b in ember.items():
             if not name.startswith("BM_Gemm/auto/"):
@@ -95,14 +103,16 @@ def main():
             t_g = torch[tname]["gflops"] if tname in torch else float("nan")
             label = f"{dims['M']}x{dims['N']}x{dims['K']} {dims['ta']}{dims['tb']}"
             print(f"{label:34} {e_g:9.1f} {o_g:9.1f} {t_g:9.1f}  {e_g / o_g:10.2f} {e_g / t_g:8.2f}   ({b.get('pct_peak', 0):.0f}% of peak)")
-        print(f"\n{'workload':34} {'ember':>9} {'torch':>9}  {'ember/torch':>11}   (median time)")
-        for ename, tname, unit, scale in (("BM_FcForward/real_time", "fc/forward", "ms", 1e3),
-                                          ("BM_FcBackward/real_time", "fc/backward", "ms", 1e3),
-                                          ("BM_MlpStep/real_time", "mlp/step", "us", 1e6)):
-            b = ember[ename]
-            e_s = b["real_time"] * {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1}[b["time_unit"]]
+        print(f"\n{'workload':34} {'ember':>9} {'torch':>9} {'libtorch':>9}  {'e/torch':>8} {'e/libtorch':>10}   (median time)")
+        for ename, tname, lname, unit, scale in (
+                ("BM_FcForward/real_time", "fc/forward", "BM_LibtorchFcForward/real_time", "ms", 1e3),
+                ("BM_FcBackward/real_time", "fc/backward", "BM_LibtorchFcBackward/real_time", "ms", 1e3),
+                ("BM_MlpStep/cache:1/real_time", "mlp/step", "BM_LibtorchMlpStep/real_time", "us", 1e6)):
+            e_s = seconds(ember[ename])
             t_s = torch[tname]["seconds"]
-            print(f"{tname + ' (' + unit + ')':34} {e_s * scale:9.2f} {t_s * scale:9.2f}  {e_s / t_s:11.2f}")
+            l_s = seconds(libtorch[lname]) if lname in libtorch else float("nan")
+            print(f"{tname + ' (' + unit + ')':34} {e_s * scale:9.2f} {t_s * scale:9.2f} {l_s * scale:9.2f}"
+                  f"  {e_s / t_s:8.2f} {e_s / l_s:10.2f}")
         if os.path.isdir(args.fashion):
             e_epoch = epoch_seconds_ember(args.build, args.fashion, t)
             t_epoch = epoch_seconds_torch(args.fashion, t)

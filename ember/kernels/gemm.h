@@ -87,10 +87,10 @@ BlockedConfig<T> portable_config();  // gemm_blocked.cpp
 /// for the product's shape, weighted by its speed.
 const std::vector<BlockedConfig<float>>& avx512_configs_f32();
 const std::vector<BlockedConfig<double>>& avx512_configs_f64();
-/// The unpacked path for small products; returns false for layouts it does not take.
-bool gemm_small_avx512(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, bool trans_a, const float* B,
+/// The unpacked path for small products (every layout).
+void gemm_small_avx512(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, bool trans_a, const float* B,
                        int64_t ldb, bool trans_b, float* C, int64_t ldc, float alpha, float beta);
-bool gemm_small_avx512(int64_t M, int64_t N, int64_t K, const double* A, int64_t lda, bool trans_a, const double* B,
+void gemm_small_avx512(int64_t M, int64_t N, int64_t K, const double* A, int64_t lda, bool trans_a, const double* B,
                        int64_t ldb, bool trans_b, double* C, int64_t ldc, double alpha, double beta);
 }  // namespace detail
 

@@ -60,6 +60,11 @@ void micro_tile(int64_t kc, const T* a, int64_t a_row, int64_t a_step, const T* 
   using V = Vec<T>;
   constexpr int64_t L = V::kLanes, NR = NV * L;
   if constexpr (kPacked) a_row = 1, a_step = MR;
+  // C's tile is read and written only after the k loop; start fetching it now.
+  for (int64_t i = 0; i < m; ++i) {
+    _mm_prefetch(reinterpret_cast<const char*>(C + i * ldc), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(C + i * ldc + NR - 1), _MM_HINT_T0);
+  }
   typename V::type acc[MR][NV];
 #pragma GCC unroll 16
   for (int64_t i = 0; i < MR; ++i)
@@ -104,44 +109,56 @@ void micro_in_place(int64_t kc, const T* a, int64_t a_row, int64_t a_step, const
 }
 
 // Small products (the training step's output layer, the course's 5 x 784 @ 784 x 10) spend more
-// time packing than multiplying, so they run unpacked, on tiles of R rows x one vector of C:
-// B's rows are read in place (masked at the right edge), A's elements are broadcast.
-template <class T, int R>
-void small_tile(int64_t K, const T* A, int64_t lda, bool trans_a, int64_t i0, const T* B, int64_t ldb, T* C,
-                int64_t ldc, int64_t j0, typename Vec<T>::mask m, T alpha, T beta) {
+// time packing than multiplying, so they run unpacked, on tiles of R rows x NV vectors of C (the
+// last vector masked to the columns that exist): B's rows are read in place, A's elements are
+// broadcast; A's value for tile row r at step k is a[r * a_row + k * a_step], as in micro_tile.
+template <class T, int R, int NV>
+void small_tile(int64_t K, const T* a, int64_t a_row, int64_t a_step, const T* b, int64_t ldb, T* C, int64_t ldc,
+                int64_t n, T alpha, T beta) {
   using V = Vec<T>;
-  typename V::type acc[R];
-  for (int r = 0; r < R; ++r) acc[r] = V::zero();
-  for (int64_t k = 0; k < K; ++k) {
-    const auto b = V::load(m, B + k * ldb + j0);
+  typename V::mask mask[NV];
+  typename V::type acc[R][NV];
+  for (int v = 0; v < NV; ++v) mask[v] = V::first(n - v * V::kLanes);
+#pragma GCC unroll 8
+  for (int r = 0; r < R; ++r)
+    for (int v = 0; v < NV; ++v) acc[r][v] = V::zero();
+  for (int64_t k = 0; k < K; ++k, a += a_step, b += ldb) {
+    typename V::type bv[NV];
+    for (int v = 0; v < NV; ++v) bv[v] = V::load(mask[v], b + v * V::kLanes);
+#pragma GCC unroll 8
     for (int r = 0; r < R; ++r) {
-      const T a = trans_a ? A[k * lda + i0 + r] : A[(i0 + r) * lda + k];
-      acc[r] = V::fmadd(V::set1(a), b, acc[r]);
+      const auto ar = V::set1(a[r * a_row]);
+      for (int v = 0; v < NV; ++v) acc[r][v] = V::fmadd(ar, bv[v], acc[r][v]);
     }
   }
   const auto va = V::set1(alpha), vb = V::set1(beta);
-  for (int r = 0; r < R; ++r) {
-    T* c = C + (i0 + r) * ldc + j0;
-    const auto scaled = V::mul(acc[r], va);
-    V::store(c, m, beta == T(0) ? scaled : V::fmadd(V::load(m, c), vb, scaled));
-  }
+#pragma GCC unroll 8
+  for (int r = 0; r < R; ++r)
+    for (int v = 0; v < NV; ++v) {
+      T* c = C + r * ldc + v * V::kLanes;
+      const auto scaled = V::mul(acc[r][v], va);
+      V::store(c, mask[v], beta == T(0) ? scaled : V::fmadd(V::load(mask[v], c), vb, scaled));
+    }
 }
 
+// All M rows for one strip of NV vectors: tiles of 8 rows, then 4, 2 and 1 for the rest (so a
+// remainder keeps several independent FMA chains instead of one row at a time).
+template <class T, int NV>
+void small_strip(int64_t M, int64_t K, const T* a, int64_t a_row, int64_t a_step, const T* b, int64_t ldb, T* C,
+                 int64_t ldc, int64_t n, T alpha, T beta) {
+  int64_t i = 0;
+  for (; i + 8 <= M; i += 8) small_tile<T, 8, NV>(K, a + i * a_row, a_row, a_step, b, ldb, C + i * ldc, ldc, n, alpha, beta);
+  if (M - i >= 4) small_tile<T, 4, NV>(K, a + i * a_row, a_row, a_step, b, ldb, C + i * ldc, ldc, n, alpha, beta), i += 4;
+  if (M - i >= 2) small_tile<T, 2, NV>(K, a + i * a_row, a_row, a_step, b, ldb, C + i * ldc, ldc, n, alpha, beta), i += 2;
+  if (M - i >= 1) small_tile<T, 1, NV>(K, a + i * a_row, a_row, a_step, b, ldb, C + i * ldc, ldc, n, alpha, beta);
+}
+
+// C(i, j) as a dot product of two contiguous rows of length K (A by rows, B transposed): the
+// best use of the vector lanes when C has only a few columns.
 template <class T>
-bool small_avx512(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, bool trans_a, const T* B,
-                  int64_t ldb, bool trans_b, T* C, int64_t ldc, T alpha, T beta) {
+void small_dots(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, const T* B, int64_t ldb, T* C, int64_t ldc,
+                T alpha, T beta) {
   using V = Vec<T>;
-  if (!trans_b) {
-    for (int64_t j0 = 0; j0 < N; j0 += V::kLanes) {
-      const auto m = V::first(N - j0);
-      int64_t i = 0;
-      for (; i + 8 <= M; i += 8) small_tile<T, 8>(K, A, lda, trans_a, i, B, ldb, C, ldc, j0, m, alpha, beta);
-      for (; i < M; ++i) small_tile<T, 1>(K, A, lda, trans_a, i, B, ldb, C, ldc, j0, m, alpha, beta);
-    }
-    return true;
-  }
-  if (trans_a) return false;
-  // B transposed: C(i, j) is a dot product of two contiguous rows of length K.
   for (int64_t i = 0; i < M; ++i)
     for (int64_t j = 0; j < N; ++j) {
       const T* a = A + i * lda;
@@ -156,18 +173,38 @@ bool small_avx512(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, bool
       else sum = _mm512_reduce_add_pd(acc);
       C[i * ldc + j] = beta == T(0) ? alpha * sum : alpha * sum + beta * C[i * ldc + j];
     }
-  return true;
+}
+
+template <class T>
+void small_avx512(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, bool trans_a, const T* B, int64_t ldb,
+                  bool trans_b, T* C, int64_t ldc, T alpha, T beta) {
+  using V = Vec<T>;
+  constexpr int64_t kDotColumns = 4;  // up to this many columns of C, B transposed: dot products
+  if (trans_b && !trans_a && N <= kDotColumns) return small_dots(M, N, K, A, lda, B, ldb, C, ldc, alpha, beta);
+  if (trans_b) {  // otherwise B^T is copied into rows first (K x N values: small by this path's choice)
+    thread_local std::vector<T> rows;
+    rows.resize(static_cast<size_t>(K * N));
+    for (int64_t j = 0; j < N; ++j)
+      for (int64_t k = 0; k < K; ++k) rows[k * N + j] = B[j * ldb + k];
+    B = rows.data(), ldb = N;
+  }
+  const int64_t a_row = trans_a ? 1 : lda, a_step = trans_a ? lda : 1;
+  for (int64_t j0 = 0; j0 < N; j0 += 2 * V::kLanes) {
+    const int64_t n = std::min(N - j0, 2 * V::kLanes);
+    if (n > V::kLanes) small_strip<T, 2>(M, K, A, a_row, a_step, B + j0, ldb, C + j0, ldc, n, alpha, beta);
+    else small_strip<T, 1>(M, K, A, a_row, a_step, B + j0, ldb, C + j0, ldc, n, alpha, beta);
+  }
 }
 
 }  // namespace
 
-bool gemm_small_avx512(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, bool trans_a, const float* B,
+void gemm_small_avx512(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, bool trans_a, const float* B,
                        int64_t ldb, bool trans_b, float* C, int64_t ldc, float alpha, float beta) {
-  return small_avx512(M, N, K, A, lda, trans_a, B, ldb, trans_b, C, ldc, alpha, beta);
+  small_avx512(M, N, K, A, lda, trans_a, B, ldb, trans_b, C, ldc, alpha, beta);
 }
-bool gemm_small_avx512(int64_t M, int64_t N, int64_t K, const double* A, int64_t lda, bool trans_a, const double* B,
+void gemm_small_avx512(int64_t M, int64_t N, int64_t K, const double* A, int64_t lda, bool trans_a, const double* B,
                        int64_t ldb, bool trans_b, double* C, int64_t ldc, double alpha, double beta) {
-  return small_avx512(M, N, K, A, lda, trans_a, B, ldb, trans_b, C, ldc, alpha, beta);
+  small_avx512(M, N, K, A, lda, trans_a, B, ldb, trans_b, C, ldc, alpha, beta);
 }
 
 // Packing float operands that must be transposed on the way (A not transposed: its rows are
