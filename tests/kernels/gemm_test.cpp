@@ -1,6 +1,6 @@
 // Every GEMM kernel against a float64 triple loop, on sizes at and around each tile and block
 // edge (portable mr = 4, nr = 8; AVX-512 12 x 32 and 16 x 16 (12 x 16 and 16 x 8 for double);
-// kc = 256, mc = 144 / 128), the unpacked small-product path (Auto), A read in place (narrow N),
+// kc = 256, mc = 144 / 128), the unpacked small-product path (Auto, every layout), A read in place (narrow N),
 // odd K, leading dimensions wider than the matrix, transposed operands and alpha/beta.
 #include <gtest/gtest.h>
 
@@ -69,6 +69,12 @@ std::vector<Case> edge_cases() {
       cases.push_back({13, 33, 19, ta, tb, 0});
       cases.push_back({25, 70, 300, ta, tb, 5});  // lda > width, two K blocks
     }
+  // The small path: row remainders of 1-7 under tiles of 8, 4, 2, 1 rows; one or two vectors of
+  // columns; dot products (B transposed, N <= 4) and B^T copied to rows.
+  for (int64_t M : {1, 2, 3, 7, 15})
+    for (int64_t N : {1, 4, 5, 17, 40})
+      for (bool ta : {false, true})
+        for (bool tb : {false, true}) cases.push_back({M, N, 23, ta, tb, 2});
   cases.push_back({300, 300, 200, false, true, 3});   // several M blocks, threads engaged
   cases.push_back({64, 100, 784, false, true, 0});    // the MLP training shapes
   cases.push_back({784, 100, 64, true, false, 0});
