@@ -116,12 +116,12 @@ def main():
         if os.path.isdir(args.fashion):
             e_epoch = epoch_seconds_ember(args.build, args.fashion, t)
             t_epoch = epoch_seconds_torch(args.fashion, t)
-            print(f"{'MLP epoch, Fashion-MNIST 60k (s)':34} {e_epoch:9.2f} {t_epoch:9.2f}  {e_epoch / t_epoch:11.2f}")
+            print(f"{'MLP epoch, Fashion-MNIST 60k (s)':34} {e_epoch:9.2f} {t_epoch:9.2f} {'-':>9}  {e_epoch / t_epoch:8.2f}")
             e_rss = max_rss_mb([os.path.join(args.build, "cli", "ember"), "train", "--data", args.fashion, "--epochs", "1",
                                 "--threads", str(t), "--out", "/tmp/ember_compare_rss.safetensors"], t)
             t_rss = max_rss_mb(["/usr/bin/python3", os.path.join(HERE, "torch_train.py"), "--data", args.fashion,
                                 "--epochs", "1", "--threads", str(t)], t)
-            print(f"{'peak RSS of that training (MB)':34} {e_rss:9.0f} {t_rss:9.0f}  {e_rss / t_rss:11.2f}")
+            print(f"{'peak RSS of that training (MB)':34} {e_rss:9.0f} {t_rss:9.0f} {'-':>9}  {e_rss / t_rss:8.2f}")
 
 
 if __name__ == "__main__":

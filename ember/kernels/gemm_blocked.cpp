@@ -89,10 +89,12 @@ void pack_b(const T* B, int64_t ldb, bool trans_b, int64_t p0, int64_t kc, int64
     for (int64_t k = 0; k < kc; ++k) out[k * nr + j] = 0;
 }
 
-// Below this many multiply-adds (~150 us on one core) a second thread costs more than it saves:
-// waking it and the barriers between packing and computing take tens of microseconds, more
-// when the machine is shared (measured with bench/ember_bench on 1 and 2 threads).
-constexpr int64_t kParallelFlops = int64_t{1} << 24;
+// Below this many multiply-adds (~10 us on one core) a product stays on one thread. With the
+// training shapes split by column panels (no barriers), two threads run 64 x 100 x 784 in
+// 96 us instead of 133 and the MLP step in 269 us instead of 308 (bench/ember_bench, 1 and 2
+// threads); when the threads shared each A block, with barriers between packing and computing,
+// a second thread made those shapes slower, and this bound stood at 2^24.
+constexpr int64_t kParallelFlops = int64_t{1} << 20;
 
 // Products with at most this many B panels (N <= 2 * nr) read A in place. Measured on the course's
 // fc layer (50,000 x 784 @ 784 x 50): forward 83 -> 69 ms, backward 78 -> 67 ms on one core; at
@@ -110,6 +112,25 @@ void gemm_blocked(const BlockedConfig<T>& cfg, int64_t M, int64_t N, int64_t K, 
                   int64_t ldc, T alpha, T beta) {
   const int64_t mr = cfg.mr, nr = cfg.nr;
   const int64_t mc = std::min(cfg.mc, (M + mr - 1) / mr * mr);
+  const int threads = (M * N * K >= kParallelFlops && !omp_in_parallel()) ? get_num_threads() : 1;
+  // Two ways to share the work. Too few rows for every thread to own whole mc blocks (the
+  // training shapes): each thread takes a share of B's column panels and runs the whole
+  // algorithm on them alone, packing its own A. No barrier, and each core keeps its B panels and
+  // C columns in its own caches.
+  if (threads > 1 && M < threads * mc) {
+    const int64_t panels = (N + nr - 1) / nr;
+#pragma omp parallel num_threads(threads)
+    {
+      const int me = omp_get_thread_num(), team = omp_get_num_threads();
+      const int64_t j0 = std::min(N, panels * me / team * nr), j1 = std::min(N, panels * (me + 1) / team * nr);
+      if (j0 < j1)  // inside a parallel region, this call runs on its own thread
+        gemm_blocked(cfg, M, j1 - j0, K, A, lda, trans_a, trans_b ? B + j0 * ldb : B + j0, ldb, trans_b, C + j0,
+                     ldc, alpha, beta);
+    }
+    return;
+  }
+  // Otherwise each thread owns whole mc blocks of rows: it packs their A blocks (they stay in its
+  // own L2) and computes full rows of tiles; the threads share the packing of each B block.
   const int64_t nc = std::min(cfg.nc, (N + nr - 1) / nr * nr);
   // Each packed A sliver serves ceil(N / nr) tiles. With few of them (tall, skinny products such
   // as x @ W for a narrow layer) packing A costs about what the product does, so full slivers
@@ -122,22 +143,13 @@ void gemm_blocked(const BlockedConfig<T>& cfg, int64_t M, int64_t N, int64_t K, 
   // over C for little work.
   const int64_t k_blocks = (K + kc_target - 1) / kc_target;
   const int64_t kc_max = (K + k_blocks - 1) / k_blocks;
-  const int threads = (M * N * K >= kParallelFlops && !omp_in_parallel()) ? get_num_threads() : 1;
-  // Two ways to share the work. With rows enough for every thread to own whole mc blocks, each
-  // thread packs its own A blocks (they stay in its own L2) and computes full rows of tiles.
-  // Otherwise (small M, the training shapes) the threads share each A block and split its tiles.
-  const bool split_rows = threads > 1 && M >= threads * mc;
-  const auto pack_a_fn = [&, pack = cfg.pack_a ? cfg.pack_a : &pack_a<T>](int64_t i0, int64_t m, int64_t p0,
-                                                                          int64_t kc, T* out) {
-    if (!a_in_place || m < mr) pack(A, lda, trans_a, i0, m, p0, kc, mr, out);
-  };
+  const PackA<T> pack_a_fn = cfg.pack_a ? cfg.pack_a : &pack_a<T>;
   const PackB<T> pack_b_fn = cfg.pack_b ? cfg.pack_b : &pack_b<T>;
   T* packed_b = scratch<T>(0, nc * kc_max);
-  T* shared_a = split_rows ? nullptr : scratch<T>(1, mc * kc_max);
 
 #pragma omp parallel num_threads(threads) if (threads > 1)
   {
-    T* packed_a = split_rows ? scratch<T>(1, mc * kc_max) : shared_a;
+    T* packed_a = scratch<T>(1, mc * kc_max);
     const int me = omp_get_thread_num(), team = omp_get_num_threads();
     for (int64_t jc = 0; jc < N; jc += nc) {
       const int64_t nb = std::min(nc, N - jc);
@@ -149,41 +161,27 @@ void gemm_blocked(const BlockedConfig<T>& cfg, int64_t M, int64_t N, int64_t K, 
         for (int64_t jp = 0; jp < b_panels; ++jp)
           pack_b_fn(B, ldb, trans_b, pc, kc, jc + jp * nr, std::min(nr, nb - jp * nr), nr, packed_b + jp * nr * kc);
         // (the implicit barrier above: B is packed before anyone reads it)
-        auto compute_block = [&](int64_t ic, int64_t tile_begin, int64_t tile_end) {
-          const int64_t mb = std::min(mc, M - ic), a_panels = (mb + mr - 1) / mr;
+        const int64_t blocks = (M + mc - 1) / mc;
+        for (int64_t blk = blocks * me / team; blk < blocks * (me + 1) / team; ++blk) {
+          const int64_t ic = blk * mc, mb = std::min(mc, M - ic), a_panels = (mb + mr - 1) / mr;
+          for (int64_t ip = 0; ip < a_panels; ++ip) {
+            const int64_t m = std::min(mr, mb - ip * mr);
+            if (!a_in_place || m < mr) pack_a_fn(A, lda, trans_a, ic + ip * mr, m, pc, kc, mr, packed_a + ip * mr * kc);
+          }
           // Tiles in (jr, ir) order: consecutive tiles share the B sliver in L1.
-          for (int64_t t = tile_begin; t < tile_end; ++t) {
-            const int64_t jp = t / a_panels, ip = t % a_panels;
-            const int64_t i = ic + ip * mr, j = jc + jp * nr;
-            if (a_in_place && i + mr <= M)
-              cfg.kernel_in_place(kc, trans_a ? A + pc * lda + i : A + i * lda + pc, trans_a ? 1 : lda,
-                                  trans_a ? lda : 1, packed_b + jp * nr * kc, C + i * ldc + j, ldc, alpha, beta_block,
-                                  std::min(nr, N - j));
-            else
-              cfg.kernel(kc, packed_a + ip * mr * kc, packed_b + jp * nr * kc, C + i * ldc + j, ldc, alpha,
-                         beta_block, std::min(mr, M - i), std::min(nr, N - j));
-          }
-        };
-        if (split_rows) {
-          const int64_t blocks = (M + mc - 1) / mc;
-          for (int64_t blk = blocks * me / team; blk < blocks * (me + 1) / team; ++blk) {
-            const int64_t ic = blk * mc, mb = std::min(mc, M - ic), a_panels = (mb + mr - 1) / mr;
-            for (int64_t ip = 0; ip < a_panels; ++ip)
-              pack_a_fn(ic + ip * mr, std::min(mr, mb - ip * mr), pc, kc, packed_a + ip * mr * kc);
-            compute_block(ic, 0, b_panels * a_panels);
-          }
-#pragma omp barrier
-        } else {
-          for (int64_t ic = 0; ic < M; ic += mc) {
-            const int64_t mb = std::min(mc, M - ic), a_panels = (mb + mr - 1) / mr;
-#pragma omp for schedule(static)
-            for (int64_t ip = 0; ip < a_panels; ++ip)
-              pack_a_fn(ic + ip * mr, std::min(mr, mb - ip * mr), pc, kc, packed_a + ip * mr * kc);
-            const int64_t tiles = b_panels * a_panels;
-            compute_block(ic, tiles * me / team, tiles * (me + 1) / team);
-#pragma omp barrier
-          }
+          for (int64_t jp = 0; jp < b_panels; ++jp)
+            for (int64_t ip = 0; ip < a_panels; ++ip) {
+              const int64_t i = ic + ip * mr, j = jc + jp * nr;
+              if (a_in_place && i + mr <= M)
+                cfg.kernel_in_place(kc, trans_a ? A + pc * lda + i : A + i * lda + pc, trans_a ? 1 : lda,
+                                    trans_a ? lda : 1, packed_b + jp * nr * kc, C + i * ldc + j, ldc, alpha,
+                                    beta_block, std::min(nr, N - j));
+              else
+                cfg.kernel(kc, packed_a + ip * mr * kc, packed_b + jp * nr * kc, C + i * ldc + j, ldc, alpha,
+                           beta_block, std::min(mr, M - i), std::min(nr, N - j));
+            }
         }
+#pragma omp barrier
       }
     }
   }
