@@ -104,58 +104,53 @@ constexpr int64_t kInPlacePanels = 2;
 // machine's 1 MiB L2. On x @ w1 (K = 784 in one block instead of four) 66 -> 51 ms.
 constexpr int64_t kInPlaceBlockBytes = 256 * 1024;
 
-}  // namespace
+// The block sizes and the A layout for one product, decided once for the whole product, so that
+// however the threads split it, every element of C is summed in the same order.
+struct Plan {
+  int64_t mc, nc, kc;
+  bool a_in_place;
+};
 
 template <class T>
-void gemm_blocked(const BlockedConfig<T>& cfg, int64_t M, int64_t N, int64_t K, const T* A,
-                  int64_t lda, bool trans_a, const T* B, int64_t ldb, bool trans_b, T* C,
-                  int64_t ldc, T alpha, T beta) {
-  const int64_t mr = cfg.mr, nr = cfg.nr;
-  const int64_t mc = std::min(cfg.mc, (M + mr - 1) / mr * mr);
-  const int threads = (M * N * K >= kParallelFlops && !omp_in_parallel()) ? get_num_threads() : 1;
-  // Two ways to share the work. Too few rows for every thread to own whole mc blocks (the
-  // training shapes): each thread takes a share of B's column panels and runs the whole
-  // algorithm on them alone, packing its own A. No barrier, and each core keeps its B panels and
-  // C columns in its own caches.
-  if (threads > 1 && M < threads * mc) {
-    const int64_t panels = (N + nr - 1) / nr;
-#pragma omp parallel num_threads(threads)
-    {
-      const int me = omp_get_thread_num(), team = omp_get_num_threads();
-      const int64_t j0 = std::min(N, panels * me / team * nr), j1 = std::min(N, panels * (me + 1) / team * nr);
-      if (j0 < j1)  // inside a parallel region, this call runs on its own thread
-        gemm_blocked(cfg, M, j1 - j0, K, A, lda, trans_a, trans_b ? B + j0 * ldb : B + j0, ldb, trans_b, C + j0,
-                     ldc, alpha, beta);
-    }
-    return;
-  }
-  // Otherwise each thread owns whole mc blocks of rows: it packs their A blocks (they stay in its
-  // own L2) and computes full rows of tiles; the threads share the packing of each B block.
-  const int64_t nc = std::min(cfg.nc, (N + nr - 1) / nr * nr);
+Plan make_plan(const BlockedConfig<T>& cfg, int64_t M, int64_t N, int64_t K) {
+  Plan p;
+  p.mc = std::min(cfg.mc, (M + cfg.mr - 1) / cfg.mr * cfg.mr);
+  p.nc = std::min(cfg.nc, (N + cfg.nr - 1) / cfg.nr * cfg.nr);
   // Each packed A sliver serves ceil(N / nr) tiles. With few of them (tall, skinny products such
   // as x @ W for a narrow layer) packing A costs about what the product does, so full slivers
   // are read in place; only a last, partial one (fewer than mr rows) is packed.
-  const bool a_in_place = cfg.kernel_in_place && (N + nr - 1) / nr <= kInPlacePanels;
+  p.a_in_place = cfg.kernel_in_place && (N + cfg.nr - 1) / cfg.nr <= kInPlacePanels;
   // Then nothing asks for B's sliver to stay in L1 beside a packed A block, and longer K blocks
   // mean fewer passes over C: K blocks grow until B's packed block fills kInPlaceBlockBytes.
-  const int64_t kc_target = a_in_place ? std::max<int64_t>(cfg.kc, kInPlaceBlockBytes / (nc * sizeof(T))) : cfg.kc;
+  const int64_t kc = p.a_in_place ? std::max<int64_t>(cfg.kc, kInPlaceBlockBytes / (p.nc * sizeof(T))) : cfg.kc;
   // Equal K blocks (784 = 4 x 196, not 3 x 256 + 16): a thin last block would pay a full pass
   // over C for little work.
-  const int64_t k_blocks = (K + kc_target - 1) / kc_target;
-  const int64_t kc_max = (K + k_blocks - 1) / k_blocks;
+  const int64_t k_blocks = (K + kc - 1) / kc;
+  p.kc = (K + k_blocks - 1) / k_blocks;
+  return p;
+}
+
+// The loops of the file header over all of C, on `threads` threads that each own whole mc blocks
+// of rows: a thread packs its rows' A blocks (they stay in its own L2) and computes full rows of
+// tiles; the threads share the packing of each B block.
+template <class T>
+void run_plan(const BlockedConfig<T>& cfg, const Plan& plan, int threads, int64_t M, int64_t N, int64_t K,
+              const T* A, int64_t lda, bool trans_a, const T* B, int64_t ldb, bool trans_b, T* C, int64_t ldc,
+              T alpha, T beta) {
+  const int64_t mr = cfg.mr, nr = cfg.nr, mc = plan.mc, nc = plan.nc;
   const PackA<T> pack_a_fn = cfg.pack_a ? cfg.pack_a : &pack_a<T>;
   const PackB<T> pack_b_fn = cfg.pack_b ? cfg.pack_b : &pack_b<T>;
-  T* packed_b = scratch<T>(0, nc * kc_max);
+  T* packed_b = scratch<T>(0, nc * plan.kc);
 
 #pragma omp parallel num_threads(threads) if (threads > 1)
   {
-    T* packed_a = scratch<T>(1, mc * kc_max);
+    T* packed_a = scratch<T>(1, mc * plan.kc);
     const int me = omp_get_thread_num(), team = omp_get_num_threads();
     for (int64_t jc = 0; jc < N; jc += nc) {
       const int64_t nb = std::min(nc, N - jc);
       const int64_t b_panels = (nb + nr - 1) / nr;
-      for (int64_t pc = 0; pc < K; pc += kc_max) {
-        const int64_t kc = std::min(kc_max, K - pc);
+      for (int64_t pc = 0; pc < K; pc += plan.kc) {
+        const int64_t kc = std::min(plan.kc, K - pc);
         const T beta_block = pc == 0 ? beta : T(1);  // later K blocks add to the first's result
 #pragma omp for schedule(static)
         for (int64_t jp = 0; jp < b_panels; ++jp)
@@ -166,13 +161,13 @@ void gemm_blocked(const BlockedConfig<T>& cfg, int64_t M, int64_t N, int64_t K, 
           const int64_t ic = blk * mc, mb = std::min(mc, M - ic), a_panels = (mb + mr - 1) / mr;
           for (int64_t ip = 0; ip < a_panels; ++ip) {
             const int64_t m = std::min(mr, mb - ip * mr);
-            if (!a_in_place || m < mr) pack_a_fn(A, lda, trans_a, ic + ip * mr, m, pc, kc, mr, packed_a + ip * mr * kc);
+            if (!plan.a_in_place || m < mr) pack_a_fn(A, lda, trans_a, ic + ip * mr, m, pc, kc, mr, packed_a + ip * mr * kc);
           }
           // Tiles in (jr, ir) order: consecutive tiles share the B sliver in L1.
           for (int64_t jp = 0; jp < b_panels; ++jp)
             for (int64_t ip = 0; ip < a_panels; ++ip) {
               const int64_t i = ic + ip * mr, j = jc + jp * nr;
-              if (a_in_place && i + mr <= M)
+              if (plan.a_in_place && i + mr <= M)
                 cfg.kernel_in_place(kc, trans_a ? A + pc * lda + i : A + i * lda + pc, trans_a ? 1 : lda,
                                     trans_a ? lda : 1, packed_b + jp * nr * kc, C + i * ldc + j, ldc, alpha,
                                     beta_block, std::min(nr, N - j));
@@ -184,6 +179,30 @@ void gemm_blocked(const BlockedConfig<T>& cfg, int64_t M, int64_t N, int64_t K, 
 #pragma omp barrier
       }
     }
+  }
+}
+
+}  // namespace
+
+template <class T>
+void gemm_blocked(const BlockedConfig<T>& cfg, int64_t M, int64_t N, int64_t K, const T* A,
+                  int64_t lda, bool trans_a, const T* B, int64_t ldb, bool trans_b, T* C,
+                  int64_t ldc, T alpha, T beta) {
+  const Plan plan = make_plan(cfg, M, N, K);
+  const int threads = (M * N * K >= kParallelFlops && !omp_in_parallel()) ? get_num_threads() : 1;
+  if (threads == 1 || M >= threads * plan.mc)
+    return run_plan(cfg, plan, threads, M, N, K, A, lda, trans_a, B, ldb, trans_b, C, ldc, alpha, beta);
+  // Too few rows for a block each (the training shapes): each thread takes a share of B's column
+  // panels and runs the plan on them alone, packing its own A. No barrier, and each core keeps
+  // its B panels and C columns in its own caches.
+  const int64_t panels = (N + cfg.nr - 1) / cfg.nr;
+#pragma omp parallel num_threads(threads)
+  {
+    const int me = omp_get_thread_num(), team = omp_get_num_threads();
+    const int64_t j0 = std::min(N, panels * me / team * cfg.nr), j1 = std::min(N, panels * (me + 1) / team * cfg.nr);
+    if (j0 < j1)
+      run_plan(cfg, plan, 1, M, j1 - j0, K, A, lda, trans_a, trans_b ? B + j0 * ldb : B + j0, ldb, trans_b, C + j0,
+               ldc, alpha, beta);
   }
 }
 
