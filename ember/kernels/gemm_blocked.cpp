@@ -130,9 +130,9 @@ Plan make_plan(const BlockedConfig<T>& cfg, int64_t M, int64_t N, int64_t K) {
   return p;
 }
 
-// The loops of the file header over all of C, on `threads` threads that each own whole mc blocks
-// of rows: a thread packs its rows' A blocks (they stay in its own L2) and computes full rows of
-// tiles; the threads share the packing of each B block.
+// The loops of the file header over all of C, on `threads` threads that each own a range of rows:
+// a thread packs its rows' A blocks (they stay in its own L2) and computes full rows of tiles; the
+// threads share the packing of each B block.
 template <class T>
 void run_plan(const BlockedConfig<T>& cfg, const Plan& plan, int threads, int64_t M, int64_t N, int64_t K,
               const T* A, int64_t lda, bool trans_a, const T* B, int64_t ldb, bool trans_b, T* C, int64_t ldc,
@@ -156,9 +156,12 @@ void run_plan(const BlockedConfig<T>& cfg, const Plan& plan, int threads, int64_
         for (int64_t jp = 0; jp < b_panels; ++jp)
           pack_b_fn(B, ldb, trans_b, pc, kc, jc + jp * nr, std::min(nr, nb - jp * nr), nr, packed_b + jp * nr * kc);
         // (the implicit barrier above: B is packed before anyone reads it)
-        const int64_t blocks = (M + mc - 1) / mc;
-        for (int64_t blk = blocks * me / team; blk < blocks * (me + 1) / team; ++blk) {
-          const int64_t ic = blk * mc, mb = std::min(mc, M - ic), a_panels = (mb + mr - 1) / mr;
+        // This thread's rows: an equal share of the row panels (whole mc blocks would leave one
+        // thread 576 of 1024 rows), walked in blocks of at most mc.
+        const int64_t m_panels = (M + mr - 1) / mr;
+        const int64_t row_end = std::min(M, m_panels * (me + 1) / team * mr);
+        for (int64_t ic = std::min(M, m_panels * me / team * mr); ic < row_end; ic += mc) {
+          const int64_t mb = std::min(mc, row_end - ic), a_panels = (mb + mr - 1) / mr;
           for (int64_t ip = 0; ip < a_panels; ++ip) {
             const int64_t m = std::min(mr, mb - ip * mr);
             if (!plan.a_in_place || m < mr) pack_a_fn(A, lda, trans_a, ic + ip * mr, m, pc, kc, mr, packed_a + ip * mr * kc);
