@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "ember/core/parallel.h"
 #include "ember/ops/creation.h"
 
 namespace ember::optim {
@@ -35,14 +36,17 @@ void Adam::step() {
       const T step_size = static_cast<T>(lr_ / (1 - std::pow(options_.beta1_, t)));
       const T bias_correction2_sqrt = static_cast<T>(std::sqrt(1 - std::pow(options_.beta2_, t)));
       const bool decoupled = decoupled_weight_decay_;
-      for (int64_t k = 0, n = params_[i].numel(); k < n; ++k) {
-        T gk = grad[k];
-        if (decoupled) p[k] *= 1 - lr * wd;
-        else gk += wd * p[k];
-        m[k] = b1 * m[k] + (1 - b1) * gk;
-        v[k] = b2 * v[k] + (1 - b2) * gk * gk;
-        p[k] -= step_size * m[k] / (std::sqrt(v[k]) / bias_correction2_sqrt + eps);
-      }
+      // Element by element, independent: both cores on large parameters, the same result on any.
+      parallel_for(0, params_[i].numel(), kElementwiseGrain, [&](int64_t begin, int64_t end) {
+        for (int64_t k = begin; k < end; ++k) {
+          T gk = grad[k];
+          if (decoupled) p[k] *= 1 - lr * wd;
+          else gk += wd * p[k];
+          m[k] = b1 * m[k] + (1 - b1) * gk;
+          v[k] = b2 * v[k] + (1 - b2) * gk * gk;
+          p[k] -= step_size * m[k] / (std::sqrt(v[k]) / bias_correction2_sqrt + eps);
+        }
+      });
     });
     params_[i].impl()->storage->bump_version();
   }

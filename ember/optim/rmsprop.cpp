@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "ember/core/parallel.h"
+
 namespace ember::optim {
 
 RMSprop::RMSprop(std::vector<Tensor> params, RMSpropOptions options)
@@ -32,23 +34,26 @@ void RMSprop::step() {
       const T alpha = static_cast<T>(options_.alpha_), eps = static_cast<T>(options_.eps_);
       const T lr = static_cast<T>(lr_), wd = static_cast<T>(options_.weight_decay_), mom = static_cast<T>(options_.momentum_);
       const bool centered = options_.centered_;
-      for (int64_t k = 0, n = params_[i].numel(); k < n; ++k) {
-        const T gk = grad[k] + wd * p[k];
-        sq[k] = alpha * sq[k] + (1 - alpha) * gk * gk;
-        T avg;
-        if (centered) {
-          ga[k] = alpha * ga[k] + (1 - alpha) * gk;
-          avg = std::sqrt(sq[k] - ga[k] * ga[k]) + eps;
-        } else {
-          avg = std::sqrt(sq[k]) + eps;
+      // Element by element, independent: both cores on large parameters, the same result on any.
+      parallel_for(0, params_[i].numel(), kElementwiseGrain, [&](int64_t begin, int64_t end) {
+        for (int64_t k = begin; k < end; ++k) {
+          const T gk = grad[k] + wd * p[k];
+          sq[k] = alpha * sq[k] + (1 - alpha) * gk * gk;
+          T avg;
+          if (centered) {
+            ga[k] = alpha * ga[k] + (1 - alpha) * gk;
+            avg = std::sqrt(sq[k] - ga[k] * ga[k]) + eps;
+          } else {
+            avg = std::sqrt(sq[k]) + eps;
+          }
+          if (mom > 0) {
+            buf[k] = mom * buf[k] + gk / avg;
+            p[k] -= lr * buf[k];
+          } else {
+            p[k] -= lr * gk / avg;
+          }
         }
-        if (mom > 0) {
-          buf[k] = mom * buf[k] + gk / avg;
-          p[k] -= lr * buf[k];
-        } else {
-          p[k] -= lr * gk / avg;
-        }
-      }
+      });
     });
     params_[i].impl()->storage->bump_version();
   }

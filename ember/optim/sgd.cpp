@@ -1,5 +1,7 @@
 #include "ember/optim/sgd.h"
 
+#include "ember/core/parallel.h"
+
 namespace ember::optim {
 
 namespace {
@@ -13,14 +15,16 @@ struct Step {
 // branches and vectorises; parameter, gradient and buffer are distinct tensors (restrict).
 template <class T, bool kMomentum, bool kNesterov>
 void update(int64_t n, T* __restrict p, const T* __restrict grad, T* __restrict buf, Step<T> s) {
-  for (int64_t k = 0; k < n; ++k) {
-    T d = grad[k] + s.weight_decay * p[k];
-    if constexpr (kMomentum) {
-      buf[k] = s.buffer_decay * buf[k] + s.buffer_scale * d;
-      d = kNesterov ? d + s.momentum * buf[k] : buf[k];
+  parallel_for(0, n, kElementwiseGrain, [&](int64_t begin, int64_t end) {
+    for (int64_t k = begin; k < end; ++k) {
+      T d = grad[k] + s.weight_decay * p[k];
+      if constexpr (kMomentum) {
+        buf[k] = s.buffer_decay * buf[k] + s.buffer_scale * d;
+        d = kNesterov ? d + s.momentum * buf[k] : buf[k];
+      }
+      p[k] -= s.lr * d;
     }
-    p[k] -= s.lr * d;
-  }
+  });
 }
 
 }  // namespace
