@@ -156,6 +156,38 @@ TEST(Optim, OptionsAreValidatedInTheConstructor) {
   EXPECT_THROW_MSG(optim::StepLR(sgd, 0), ValueError, "[StepLR] step_size must be positive");
 }
 
+// Large parameters are updated on both cores; every element's update is independent, so the
+// result must not depend on the thread count (checked against one thread, bit for bit).
+TEST(Optim, LargeParametersGiveTheSameResultOnOneAndTwoThreads) {
+  using Factory = std::function<std::unique_ptr<optim::Optimizer>(std::vector<Tensor>)>;
+  const std::vector<Factory> factories = {
+      [](auto p) { return std::make_unique<optim::SGD>(p, optim::SGDOptions(0.1).momentum(0.9).nesterov(true)); },
+      [](auto p) { return std::make_unique<optim::Adam>(p, optim::AdamOptions(0.01).weight_decay(0.1)); },
+      [](auto p) { return std::make_unique<optim::AdamW>(p, optim::AdamWOptions(0.01)); },
+      [](auto p) { return std::make_unique<optim::RMSprop>(p, optim::RMSpropOptions(0.01).centered(true).momentum(0.5)); },
+  };
+  manual_seed(3);
+  const Tensor start = randn({300, 400}), target = randn({300, 400});
+  const int threads = get_num_threads();
+  for (const Factory& make : factories) {
+    std::vector<Tensor> results;
+    for (int t : {1, 2}) {
+      set_num_threads(t);
+      Tensor w = start.clone().requires_grad_();
+      auto opt = make({w});
+      for (int step = 0; step < 3; ++step) {
+        opt->zero_grad();
+        (w - target).pow(2).sum().backward();
+        opt->step();
+      }
+      results.push_back(w.detach());
+    }
+    set_num_threads(threads);
+    EXPECT_FALSE(equal(results[0], start));  // the optimiser moved the weights
+    EXPECT_TENSOR_EQ(results[0], results[1]);
+  }
+}
+
 TEST(Optim, ParametersWithoutGradientsAreSkipped) {
   Tensor a = ones({2}, requires_grad()), b = ones({2}, requires_grad());
   optim::SGD opt({a, b}, optim::SGDOptions(0.5));
