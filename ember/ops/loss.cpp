@@ -1,5 +1,6 @@
-// softmax / log_softmax have their own backward nodes (one fused formula instead of the chain
-// through exp, sum and log); the losses are compositions of differentiable ops.
+// softmax, log_softmax and cross-entropy have their own backward nodes (one closed-form formula
+// instead of the chain through exp, sum, log and gather); the other losses are compositions of
+// differentiable ops.
 #include "ember/ops/loss.h"
 
 #include "ember/autograd/function.h"
@@ -87,7 +88,32 @@ Tensor nll_loss(const Tensor& log_probs, const Tensor& target, Reduction reducti
 Tensor cross_entropy_loss(const Tensor& logits, const Tensor& target, Reduction reduction) {
   EMBER_CHECK(logits.dim() == 1 || logits.dim() == 2, ShapeError,
               "[cross_entropy_loss] expects logits of shape (N, C) or (C); got ", shape_str(logits.sizes()));
-  return nll_loss(log_softmax(logits, -1), target, reduction);
+  const Tensor x = logits.is_floating_point() ? logits : logits.to(kDefaultFloat);
+  Tensor log_probs, out;
+  {
+    NoGradGuard no_grad;
+    log_probs = log_softmax(x, -1);
+    out = nll_loss(log_probs, target, reduction);  // also checks the target
+  }
+  // One node for the whole loss, with the course's closed form: d loss / d logits is
+  // softmax - one_hot(target), times the incoming gradient (over N for the mean). The chain
+  // through log_softmax, gather and mean would build three nodes and two (N, C) temporaries.
+  const Tensor tg = target.contiguous();
+  return autograd::record(out, "CrossEntropyBackward", {x},
+                          [log_probs, tg, reduction](const Tensor& g, const Needs&) {
+                            Tensor grad = exp(log_probs);  // softmax, a fresh contiguous tensor
+                            const int64_t classes = grad.size(-1), rows = tg.numel();
+                            const int64_t* t = tg.data_ptr<int64_t>();
+                            dispatch_floating(grad.dtype(), [&](auto tag) {
+                              using T = typename decltype(tag)::type;
+                              T* p = static_cast<T*>(grad.data_ptr());
+                              for (int64_t i = 0; i < rows; ++i) p[i * classes + t[i]] -= T(1);
+                            });
+                            if (reduction == Reduction::None) return Grads{grad * g.unsqueeze(-1)};
+                            if (reduction == Reduction::Mean) return Grads{grad * (g / static_cast<double>(rows))};
+                            return Grads{grad * g};
+                          },
+                          {log_probs});
 }
 
 }  // namespace ember
