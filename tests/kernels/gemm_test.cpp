@@ -1,6 +1,6 @@
 // Every GEMM kernel against a float64 triple loop, on sizes at and around each tile and block
 // edge (portable mr = 4, nr = 8; AVX-512 12 x 32 and 16 x 16 (12 x 16 and 16 x 8 for double);
-// kc = 256, mc = 144 / 128), the unpacked small-product path (Auto, every layout), A read in place (narrow N),
+// kc = 256, mc = 144 / 128), the unpacked small-product path (Auto, every layout), C computed as C^T, A read in place (narrow N),
 // odd K, leading dimensions wider than the matrix, transposed operands and alpha/beta.
 #include <gtest/gtest.h>
 
@@ -119,6 +119,9 @@ TEST_P(GemmKernels, DoubleMatchesReferenceAtTileEdges) {
 TEST_P(GemmKernels, AlphaAndBetaScaleAndAccumulate) {
   check_kernel<float>(GetParam(), {13, 33, 300, false, true, 2}, 0.5f, 2.0f);
   check_kernel<double>(GetParam(), {13, 17, 300, true, false, 2}, -1.5, 1.0);
+  // Shapes the AVX-512 kernel computes as C^T and copies back (C's padding must stay untouched).
+  check_kernel<float>(GetParam(), {64, 100, 784, false, true, 3}, 0.5f, 2.0f);
+  check_kernel<double>(GetParam(), {40, 100, 300, true, false, 1}, -1.5, 1.0);
 }
 
 TEST_P(GemmKernels, BetaZeroNeverReadsC) {
