@@ -4,15 +4,20 @@
 
 namespace ember::autograd {
 
-bool should_record(const std::vector<Tensor>& inputs) {
-  if (!is_grad_enabled()) return false;
-  for (const Tensor& t : inputs)
-    if (t.defined() && t.requires_grad()) return true;
+namespace {
+bool any_requires_grad(const Tensor* begin, const Tensor* end) {
+  for (const Tensor* t = begin; t != end; ++t)
+    if (t->defined() && t->requires_grad()) return true;
   return false;
+}
+}  // namespace
+
+bool should_record(const std::vector<Tensor>& inputs) {
+  return is_grad_enabled() && any_requires_grad(inputs.data(), inputs.data() + inputs.size());
 }
 
 bool should_record(std::initializer_list<Tensor> inputs) {
-  return should_record(std::vector<Tensor>(inputs));
+  return is_grad_enabled() && any_requires_grad(inputs.begin(), inputs.end());  // no copy into a vector
 }
 
 std::shared_ptr<Node> gradient_edge(const Tensor& t) {
