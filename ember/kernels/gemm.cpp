@@ -13,6 +13,51 @@ namespace ember::kernels {
 namespace {
 std::atomic<GemmKernel> g_kernel{GemmKernel::Auto};
 
+// The AVX-512 blocked kernel: picks the tile shape, and the orientation (C or C^T), that waste
+// the least work on padding.
+template <class T>
+void gemm_avx512(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, bool trans_a, const T* B, int64_t ldb,
+                 bool trans_b, T* C, int64_t ldc, T alpha, T beta) {
+  const auto& configs = []() -> const auto& {
+    if constexpr (std::is_same_v<T, float>) return detail::avx512_configs_f32();
+    else return detail::avx512_configs_f64();
+  }();
+  // Work that lands in C (the rest is tile padding) times the tile's speed: N = 100 runs
+  // faster on 16 x 16 tiles (89% useful) than on 12 x 32 (69% useful).
+  auto best = [&](int64_t rows, int64_t cols) {
+    auto score = [&](const detail::BlockedConfig<T>& c) {
+      const double padded = static_cast<double>((rows + c.mr - 1) / c.mr * c.mr) * ((cols + c.nr - 1) / c.nr * c.nr);
+      return c.speed * static_cast<double>(rows * cols) / padded;
+    };
+    const auto* cfg = &configs.front();
+    for (const auto& c : configs)
+      if (score(c) > score(*cfg)) cfg = &c;
+    return std::pair{cfg, score(*cfg)};
+  };
+  const auto [cfg, fit] = best(M, N);
+  // C = op(A) op(B) is also C^T = op(B)^T op(A)^T: the same product with the operands swapped
+  // and their transpose flags flipped. When C^T fits the tiles clearly better (the training
+  // step's 64 x 100 x 784: 93% of 12 x 32 tiles useful instead of 89% of the slower 16 x 16
+  // ones; 126 -> 108 us) it is computed into a scratch and copied back transposed. Only for
+  // long K, where that copy is cheap beside the product, and operands that fit in L2 (which
+  // operand is packed changes with the orientation, and the score does not weigh packing).
+  constexpr int64_t kTransposeMinK = 256, kTransposeMaxBytes = 1 << 20;
+  const auto [cfg_t, fit_t] = best(N, M);
+  if (fit_t > 1.05 * fit && K >= kTransposeMinK && (M + N) * K * static_cast<int64_t>(sizeof(T)) <= kTransposeMaxBytes) {
+    thread_local std::vector<T> ct;
+    ct.resize(static_cast<size_t>(M * N));
+    detail::gemm_blocked(*cfg_t, N, M, K, B, ldb, !trans_b, A, lda, !trans_a, ct.data(), M, alpha, T(0));
+    constexpr int64_t kBlock = 16;  // square blocks: the reads of ct and the writes of C both stay in cache
+    for (int64_t i0 = 0; i0 < M; i0 += kBlock)
+      for (int64_t j0 = 0; j0 < N; j0 += kBlock)
+        for (int64_t i = i0; i < std::min(M, i0 + kBlock); ++i)
+          for (int64_t j = j0; j < std::min(N, j0 + kBlock); ++j)
+            C[i * ldc + j] = beta == T(0) ? ct[j * M + i] : ct[j * M + i] + beta * C[i * ldc + j];
+    return;
+  }
+  return detail::gemm_blocked(*cfg, M, N, K, A, lda, trans_a, B, ldb, trans_b, C, ldc, alpha, beta);
+}
+
 template <class T>
 void gemm_dispatch(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, bool trans_a,
                    const T* B, int64_t ldb, bool trans_b, T* C, int64_t ldc, T alpha, T beta) {
@@ -36,46 +81,8 @@ void gemm_dispatch(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, boo
   switch (k) {
     case GemmKernel::Reference:
       return gemm_reference(M, N, K, A, lda, trans_a, B, ldb, trans_b, C, ldc, alpha, beta);
-    case GemmKernel::Avx512: {
-      const auto& configs = []() -> const auto& {
-        if constexpr (std::is_same_v<T, float>) return detail::avx512_configs_f32();
-        else return detail::avx512_configs_f64();
-      }();
-      // Work that lands in C (the rest is tile padding) times the tile's speed: N = 100 runs
-      // faster on 16 x 16 tiles (89% useful) than on 12 x 32 (69% useful).
-      auto best = [&](int64_t rows, int64_t cols) {
-        auto score = [&](const detail::BlockedConfig<T>& c) {
-          const double padded = static_cast<double>((rows + c.mr - 1) / c.mr * c.mr) * ((cols + c.nr - 1) / c.nr * c.nr);
-          return c.speed * static_cast<double>(rows * cols) / padded;
-        };
-        const auto* cfg = &configs.front();
-        for (const auto& c : configs)
-          if (score(c) > score(*cfg)) cfg = &c;
-        return std::pair{cfg, score(*cfg)};
-      };
-      const auto [cfg, fit] = best(M, N);
-      // C = op(A) op(B) is also C^T = op(B)^T op(A)^T: the same product with the operands swapped
-      // and their transpose flags flipped. When C^T fits the tiles clearly better (the training
-      // step's 64 x 100 x 784: 93% of 12 x 32 tiles useful instead of 89% of the slower 16 x 16
-      // ones; 126 -> 108 us) it is computed into a scratch and copied back transposed. Only for
-      // long K, where that copy is cheap beside the product, and operands that fit in L2 (which
-      // operand is packed changes with the orientation, and the score does not weigh packing).
-      constexpr int64_t kTransposeMinK = 256, kTransposeMaxBytes = 1 << 20;
-      const auto [cfg_t, fit_t] = best(N, M);
-      if (fit_t > 1.05 * fit && K >= kTransposeMinK && (M + N) * K * static_cast<int64_t>(sizeof(T)) <= kTransposeMaxBytes) {
-        thread_local std::vector<T> ct;
-        ct.resize(static_cast<size_t>(M * N));
-        detail::gemm_blocked(*cfg_t, N, M, K, B, ldb, !trans_b, A, lda, !trans_a, ct.data(), M, alpha, T(0));
-        constexpr int64_t kBlock = 16;  // square blocks: the reads of ct and the writes of C both stay in cache
-        for (int64_t i0 = 0; i0 < M; i0 += kBlock)
-          for (int64_t j0 = 0; j0 < N; j0 += kBlock)
-            for (int64_t i = i0; i < std::min(M, i0 + kBlock); ++i)
-              for (int64_t j = j0; j < std::min(N, j0 + kBlock); ++j)
-                C[i * ldc + j] = beta == T(0) ? ct[j * M + i] : ct[j * M + i] + beta * C[i * ldc + j];
-        return;
-      }
-      return detail::gemm_blocked(*cfg, M, N, K, A, lda, trans_a, B, ldb, trans_b, C, ldc, alpha, beta);
-    }
+    case GemmKernel::Avx512:
+      return gemm_avx512(M, N, K, A, lda, trans_a, B, ldb, trans_b, C, ldc, alpha, beta);
     default:
       return detail::gemm_blocked(detail::portable_config<T>(), M, N, K, A, lda, trans_a, B, ldb,
                                   trans_b, C, ldc, alpha, beta);
