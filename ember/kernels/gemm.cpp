@@ -2,7 +2,6 @@
 // every kernel shares: empty sizes and K == 0 (C = beta * C).
 #include "ember/kernels/gemm.h"
 
-#include <algorithm>
 #include <atomic>
 #include <type_traits>
 #include <utility>
@@ -47,12 +46,7 @@ void gemm_avx512(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, bool 
     thread_local std::vector<T> ct;
     ct.resize(static_cast<size_t>(M * N));
     detail::gemm_blocked(*cfg_t, N, M, K, B, ldb, !trans_b, A, lda, !trans_a, ct.data(), M, alpha, T(0));
-    constexpr int64_t kBlock = 16;  // square blocks: the reads of ct and the writes of C both stay in cache
-    for (int64_t i0 = 0; i0 < M; i0 += kBlock)
-      for (int64_t j0 = 0; j0 < N; j0 += kBlock)
-        for (int64_t i = i0; i < std::min(M, i0 + kBlock); ++i)
-          for (int64_t j = j0; j < std::min(N, j0 + kBlock); ++j)
-            C[i * ldc + j] = beta == T(0) ? ct[j * M + i] : ct[j * M + i] + beta * C[i * ldc + j];
+    detail::transpose_into(N, M, ct.data(), M, C, ldc, beta);
     return;
   }
   return detail::gemm_blocked(*cfg, M, N, K, A, lda, trans_a, B, ldb, trans_b, C, ldc, alpha, beta);

@@ -8,6 +8,7 @@
 // with an AVX-512 micro-kernel (chosen automatically when the CPU has AVX-512F).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -43,6 +44,21 @@ void gemm_reference(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, bo
 }
 
 namespace detail {
+/// dst[j * ld_dst + i] = src[i * ld_src + j] + beta * dst[j * ld_dst + i] for i < rows, j < cols
+/// (beta == 0: dst is only written), in 16 x 16 blocks so that the reads and the writes both stay
+/// in cache. The small path uses it to lay B^T out in rows, gemm() to copy C^T back into C.
+template <class T>
+void transpose_into(int64_t rows, int64_t cols, const T* src, int64_t ld_src, T* dst, int64_t ld_dst, T beta = 0) {
+  constexpr int64_t kBlock = 16;
+  for (int64_t i0 = 0; i0 < rows; i0 += kBlock)
+    for (int64_t j0 = 0; j0 < cols; j0 += kBlock)
+      for (int64_t i = i0; i < std::min(rows, i0 + kBlock); ++i)
+        for (int64_t j = j0; j < std::min(cols, j0 + kBlock); ++j) {
+          T& d = dst[j * ld_dst + i];
+          d = beta == T(0) ? src[i * ld_src + j] : src[i * ld_src + j] + beta * d;
+        }
+}
+
 /// A micro-kernel computes one MR x NR tile from packed panels: a holds kc columns of MR values,
 /// b holds kc rows of NR values. It writes the top-left m x n corner of the tile to C.
 template <class T>

@@ -184,8 +184,7 @@ void small_avx512(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, bool
   if (trans_b) {  // otherwise B^T is copied into rows first (K x N values: small by this path's choice)
     thread_local std::vector<T> rows;
     rows.resize(static_cast<size_t>(K * N));
-    for (int64_t j = 0; j < N; ++j)
-      for (int64_t k = 0; k < K; ++k) rows[k * N + j] = B[j * ldb + k];
+    transpose_into(N, K, B, ldb, rows.data(), N);
     B = rows.data(), ldb = N;
   }
   const int64_t a_row = trans_a ? 1 : lda, a_step = trans_a ? lda : 1;

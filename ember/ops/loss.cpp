@@ -88,18 +88,17 @@ Tensor nll_loss(const Tensor& log_probs, const Tensor& target, Reduction reducti
 Tensor cross_entropy_loss(const Tensor& logits, const Tensor& target, Reduction reduction) {
   EMBER_CHECK(logits.dim() == 1 || logits.dim() == 2, ShapeError,
               "[cross_entropy_loss] expects logits of shape (N, C) or (C); got ", shape_str(logits.sizes()));
-  const Tensor x = logits.is_floating_point() ? logits : logits.to(kDefaultFloat);
   Tensor log_probs, out;
   {
     NoGradGuard no_grad;
-    log_probs = log_softmax(x, -1);
+    log_probs = log_softmax(logits, -1);  // integer logits become floats here (they have no gradient)
     out = nll_loss(log_probs, target, reduction);  // also checks the target
   }
   // One node for the whole loss, with the course's closed form: d loss / d logits is
   // softmax - one_hot(target), times the incoming gradient (over N for the mean). The chain
   // through log_softmax, gather and mean would build three nodes and two (N, C) temporaries.
   const Tensor tg = target.contiguous();
-  return autograd::record(out, "CrossEntropyBackward", {x},
+  return autograd::record(out, "CrossEntropyBackward", {logits},
                           [log_probs, tg, reduction](const Tensor& g, const Needs&) {
                             Tensor grad = exp(log_probs);  // softmax, a fresh contiguous tensor
                             const int64_t classes = grad.size(-1), rows = tg.numel();
