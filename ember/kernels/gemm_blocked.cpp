@@ -195,17 +195,30 @@ void gemm_blocked(const BlockedConfig<T>& cfg, int64_t M, int64_t N, int64_t K, 
   const int threads = (M * N * K >= kParallelFlops && !omp_in_parallel()) ? get_num_threads() : 1;
   if (threads == 1 || M >= threads * plan.mc)
     return run_plan(cfg, plan, threads, M, N, K, A, lda, trans_a, B, ldb, trans_b, C, ldc, alpha, beta);
-  // Too few rows for a block each (the training shapes): each thread takes a share of B's column
-  // panels and runs the plan on them alone, packing its own A. No barrier, and each core keeps
-  // its B panels and C columns in its own caches.
-  const int64_t panels = (N + cfg.nr - 1) / cfg.nr;
+  // Too few rows for a block each (the training shapes): each thread runs the plan alone on a
+  // share of C, packing what it reads, with no barrier. The share is cut across the smaller of
+  // A (M x K) and B (K x N), so each thread reads all of that one and only its part of the
+  // larger: one core's caches then hold each part of the larger operand. That matters beyond
+  // the product: on this machine a core writing a line the other core has read waits for it to
+  // be invalidated (~7x slower than writing its own), and the optimiser writes the weights the
+  // forward read. Rows are cut on mr boundaries and columns on nr boundaries, so the tiles and
+  // every element's sum order are those of one thread.
+  const int64_t m_panels = (M + cfg.mr - 1) / cfg.mr, n_panels = (N + cfg.nr - 1) / cfg.nr;
+  const bool split_rows = M > N && m_panels >= threads;
 #pragma omp parallel num_threads(threads)
   {
     const int me = omp_get_thread_num(), team = omp_get_num_threads();
-    const int64_t j0 = std::min(N, panels * me / team * cfg.nr), j1 = std::min(N, panels * (me + 1) / team * cfg.nr);
-    if (j0 < j1)
-      run_plan(cfg, plan, 1, M, j1 - j0, K, A, lda, trans_a, trans_b ? B + j0 * ldb : B + j0, ldb, trans_b, C + j0,
-               ldc, alpha, beta);
+    if (split_rows) {
+      const int64_t i0 = std::min(M, m_panels * me / team * cfg.mr), i1 = std::min(M, m_panels * (me + 1) / team * cfg.mr);
+      if (i0 < i1)
+        run_plan(cfg, plan, 1, i1 - i0, N, K, trans_a ? A + i0 : A + i0 * lda, lda, trans_a, B, ldb, trans_b,
+                 C + i0 * ldc, ldc, alpha, beta);
+    } else {
+      const int64_t j0 = std::min(N, n_panels * me / team * cfg.nr), j1 = std::min(N, n_panels * (me + 1) / team * cfg.nr);
+      if (j0 < j1)
+        run_plan(cfg, plan, 1, M, j1 - j0, K, A, lda, trans_a, trans_b ? B + j0 * ldb : B + j0, ldb, trans_b, C + j0,
+                 ldc, alpha, beta);
+    }
   }
 }
 

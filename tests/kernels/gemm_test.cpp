@@ -83,6 +83,8 @@ std::vector<Case> edge_cases() {
   cases.push_back({10, 100, 64, true, false, 0});
   cases.push_back({5, 10, 784, false, false, 0});     // the course's first product
   cases.push_back({289, 300, 200, false, false, 1});  // rows split across threads
+  cases.push_back({200, 40, 300, false, false, 1});   // fewer rows than an mc block each, M > N: a share of row panels each
+  cases.push_back({200, 40, 300, true, true, 2});
   // A read in place (N <= 2 tiles wide): several M and K blocks, a partial last sliver, both layouts of A.
   cases.push_back({301, 50, 300, false, false, 3});
   cases.push_back({301, 50, 300, true, true, 3});
@@ -151,10 +153,13 @@ TEST(Gemm, EmptyAndZeroK) {
   kernels::gemm(0, 3, 4, static_cast<const float*>(nullptr), 4, false, nullptr, 3, false, nullptr, 3);  // M = 0
 }
 
-// Threads split rows (M of 300: an mc block each) or column panels (M of 64); either way every
-// element is summed in the same order, so the results are bit-identical.
+// Threads split rows (M of 300: an mc block each; M of 200 > N of 40: a share of row panels
+// each) or column panels (M of 64 < N); either way every element is summed in the same order,
+// so the results are bit-identical.
 TEST(Gemm, SameResultOnOneAndTwoThreads) {
   for (const auto& [a, b] : {std::pair{randn({300, 257}), randn({257, 290})},
+                             std::pair{randn({200, 300}), randn({300, 40})},
+                             std::pair{randn({300, 201}).t(), randn({300, 40})},
                              std::pair{randn({64, 784}), randn({100, 784}).t()},
                              std::pair{randn({784, 100}).t(), randn({784, 97})}}) {
     const int threads = get_num_threads();
