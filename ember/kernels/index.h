@@ -5,8 +5,11 @@
 //   scatter_add: dst[p with p[dim] replaced by index[p]] += src[p]
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
+
+#include "ember/core/parallel.h"
 
 namespace ember::kernels {
 
@@ -55,16 +58,20 @@ template <class T>
 void index_select_rows(const T* src, int64_t outer, int64_t size, int64_t inner, const int64_t* index, int64_t n, T* out) {
   // Rows picked at random from a large table (a shuffled batch) each start with cache misses;
   // fetching the next row while this one is copied overlaps them (a batch of 64 MNIST images
-  // from 60,000: 50 -> 40 us).
+  // from 60,000: 50 -> 40 us), and a second core fetching its own half overlaps twice as many
+  // (33 -> 17 us on two threads).
   constexpr int64_t kLine = 64 / sizeof(T) > 0 ? 64 / sizeof(T) : 1;
-  for (int64_t o = 0; o < outer; ++o)
-    for (int64_t j = 0; j < n; ++j) {
-      if (j + 1 < n)
-        for (int64_t i = 0; i < inner; i += kLine) __builtin_prefetch(src + (o * size + index[j + 1]) * inner + i);
+  parallel_for(0, outer * n, std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(inner, 1)), [&](int64_t lo, int64_t hi) {
+    for (int64_t r = lo; r < hi; ++r) {  // output row r = (o, j)
+      const int64_t o = r / n, j = r % n;
+      if (r + 1 < hi)
+        for (int64_t i = 0; i < inner; i += kLine)
+          __builtin_prefetch(src + ((r + 1) / n * size + index[(r + 1) % n]) * inner + i);
       const T* from = src + (o * size + index[j]) * inner;
-      T* to = out + (o * n + j) * inner;
+      T* to = out + r * inner;
       for (int64_t i = 0; i < inner; ++i) to[i] = from[i];
     }
+  });
 }
 
 /// The adjoint: dst[o, index[j], :] += src[o, j, :] (repeated indices accumulate).

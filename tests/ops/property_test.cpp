@@ -112,6 +112,20 @@ TEST(Property, ReductionsOverRandomDimListsMatchAnOracle) {
   }
 }
 
+// index_select copies whole rows, on both threads once a selection is large enough (a batch of
+// images); each output row must be the selected input row, wherever the threads cut.
+TEST(Property, IndexSelectOfLargeSelectionsCopiesTheSelectedRows) {
+  std::mt19937 rng(5);
+  for (const auto& [shape, dim] : {std::pair{Shape{1000, 784}, int64_t{0}}, std::pair{Shape{3, 700, 40}, int64_t{1}}}) {
+    const Tensor t = randn(shape);
+    std::vector<int64_t> picks(300);
+    for (auto& p : picks) p = std::uniform_int_distribution<int64_t>(0, t.size(dim) - 1)(rng);
+    const Tensor out = t.index_select(dim, tensor(picks));
+    for (int64_t j = 0; j < static_cast<int64_t>(picks.size()); ++j)
+      ASSERT_TRUE(equal(out.select(dim, j), t.select(dim, picks[j]))) << "row " << j << " of shape " << shape_str(shape);
+  }
+}
+
 TEST(Property, ReshapeAndPermuteRoundTrip) {
   for (int trial = 0; trial < 50; ++trial) {
     Shape shape = random_shape(5, 4);
