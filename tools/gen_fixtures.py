@@ -35,6 +35,16 @@ def randn(*shape):
     return torch.randn(*shape, generator=G, dtype=torch.float64)
 
 
+G_LATER = torch.Generator().manual_seed(4321)
+
+
+def later_randn(*shape):  # for cases added after the first fixtures were written (see CASES' end)
+    return torch.randn(*shape, generator=G_LATER, dtype=torch.float64)
+
+
+NEG_INF_MASK = torch.tensor([[False, True, False], [False, False, False]])
+
+
 def pos(*shape):  # strictly positive, for log / sqrt / pow
     return torch.rand(*shape, generator=G, dtype=torch.float64) * 2 + 0.2
 
@@ -172,6 +182,13 @@ CASES = {
     "gt": (lambda a, b: a > b, [randn(3, 4), randn(4)]),
     "le_scalar": (lambda a: a <= 0.25, [randn(3, 4)]),
     "eq": (lambda a, b: a == b, [torch.tensor([1.0, 2.0, 3.0]), torch.tensor([1.0, 0.0, 3.0])]),
+    # Cases added later draw their inputs from a generator of their own and go last, so that the
+    # inputs and cotangents of every earlier case stay as they were.
+    "log_softmax_3d_middle": (lambda a: a.log_softmax(1), [later_randn(2, 4, 3)]),
+    # a -inf logit (a masked class) gets probability 0; its output, -inf, is then masked to 0 so
+    # that the finite-difference check has finite outputs to difference
+    "log_softmax_neg_inf": (lambda a: a.masked_fill(NEG_INF_MASK, float("-inf")).log_softmax(1).masked_fill(NEG_INF_MASK, 0),
+                            [later_randn(2, 3)]),
 }
 
 

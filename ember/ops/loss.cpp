@@ -5,8 +5,10 @@
 
 #include "ember/autograd/function.h"
 #include "ember/autograd/grad_mode.h"
+#include "ember/kernels/softmax.h"
 #include "ember/ops/elementwise.h"
 #include "ember/ops/indexing.h"
+#include "ember/ops/op_helpers.h"
 #include "ember/ops/reduction.h"
 
 namespace ember {
@@ -26,11 +28,16 @@ Tensor reduce(const Tensor& losses, Reduction r) {
 Tensor log_softmax(const Tensor& t, int64_t dim) {
   const Tensor x = t.is_floating_point() ? t : t.to(kDefaultFloat);
   const int64_t d = wrap_dim(dim, x.dim(), "log_softmax");
-  Tensor out;
-  {
-    NoGradGuard no_grad;
-    out = x - logsumexp(x, d, /*keepdim=*/true);
-  }
+  const Tensor xc = x.detach().contiguous();
+  int64_t outer = 1, inner = 1;
+  for (int64_t k = 0; k < d; ++k) outer *= x.size(k);
+  for (int64_t k = d + 1; k < x.dim(); ++k) inner *= x.size(k);
+  Tensor out = detail::alloc(x.sizes(), x.dtype());
+  dispatch_floating(x.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    kernels::log_softmax(static_cast<const T*>(xc.data_ptr()), outer, x.dim() ? x.size(d) : 1, inner,
+                         static_cast<T*>(out.data_ptr()));
+  });
   const Tensor os = out.detach();
   // d/dx: g - softmax * sum(g) along dim.
   return autograd::record(out, "LogSoftmaxBackward", {x},
