@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <thread>
 
 #include "args.h"
 #include "commands.h"
@@ -64,6 +65,7 @@ int cmd_train(const std::vector<std::string>& argv) {
       .option("schedule", "NAME", "cosine", "learning-rate schedule: none, step, cosine or onecycle")
       .option("seed", "N", "0", "random seed for initialisation and shuffling")
       .option("threads", "N", "0", "threads to use (0: every core)")
+      .option("prefetch", "N", "auto", "batches assembled ahead on a background thread (auto: 2 when --threads leaves a core idle, else 0)")
       .option("limit", "N", "0", "train on the first N training examples only (0: all)")
       .option("out", "FILE", "runs/model.safetensors", "model file; FILE's stem names the .csv, .png and checkpoint beside it")
       .option("resume", "CHECKPOINT", "", "continue from a checkpoint that an earlier run wrote")
@@ -86,6 +88,10 @@ int cmd_train(const std::vector<std::string>& argv) {
   const int64_t limit = args.get_int("limit", 0, INT64_MAX);
   const std::string optimizer_name = args.get("optimizer"), schedule_name = args.get("schedule");
   if (threads > 0) set_num_threads(static_cast<int>(threads));
+  // A loader thread pays only on a core the compute leaves idle; on a busy one it takes turns
+  // with the compute threads (2 threads on 2 cores: an epoch 0.22-0.25 s without it, 0.36-0.49 s with).
+  const bool core_to_spare = get_num_threads() < static_cast<int>(std::thread::hardware_concurrency());
+  const int64_t prefetch = args.get("prefetch") == "auto" ? (core_to_spare ? 2 : 0) : args.get_int("prefetch", 0, 64);
 
   namespace fs = std::filesystem;
   const fs::path out(args.get("out"));
@@ -102,7 +108,7 @@ int cmd_train(const std::vector<std::string>& argv) {
   test_set.normalize(spec.mean, spec.std);
   spec.inputs = train_set.data().numel() / train_set.size();
   auto train_loader = std::make_shared<data::DataLoader>(
-      head(train_set, limit), data::DataLoaderOptions(batch_size).shuffle(true).seed(static_cast<uint64_t>(seed)));
+      head(train_set, limit), data::DataLoaderOptions(batch_size).shuffle(true).seed(static_cast<uint64_t>(seed)).prefetch(static_cast<int>(prefetch)));
   auto test_loader = std::make_shared<data::DataLoader>(head(test_set, 0), data::DataLoaderOptions(1000));
 
   manual_seed(static_cast<uint64_t>(seed));

@@ -1,6 +1,6 @@
 // DataLoader: batches of a Dataset, reshuffled every epoch from a seed (the same seed gives the
-// same batches run to run), optionally dropping the last short batch, with the next batch
-// assembled on a background thread while the current one trains.
+// same batches run to run), optionally dropping the last short batch, and optionally with the
+// next batches assembled on a background thread while the current one trains.
 //   data::DataLoader loader(dataset, data::DataLoaderOptions(64).shuffle(true).seed(1));
 //   for (const data::Example& batch : loader) { ... }
 #pragma once
@@ -22,12 +22,16 @@ struct DataLoaderOptions {
   DataLoaderOptions& shuffle(bool v) { shuffle_ = v; return *this; }
   DataLoaderOptions& drop_last(bool v) { drop_last_ = v; return *this; }
   DataLoaderOptions& seed(uint64_t v) { seed_ = v; return *this; }
-  /// Batches prepared ahead on a background thread (0: everything on the caller's thread).
+  /// Batches prepared ahead on a background thread (0: each batch on the caller's thread when it
+  /// is asked for, as PyTorch's DataLoader with num_workers=0).
   DataLoaderOptions& prefetch(int v) { prefetch_ = v; return *this; }
   int64_t batch_size_;
   bool shuffle_ = false, drop_last_ = false;
   uint64_t seed_ = 0;
-  int prefetch_ = 2;
+  // Off by default: a background thread pays only when a core is idle. Training the MLP on
+  // Fashion-MNIST with 2 threads on 2 cores, the loader thread took turns with the compute
+  // threads and an epoch took 0.36-0.49 s instead of 0.22-0.25 s; on 1 thread it saves ~5%.
+  int prefetch_ = 0;
 };
 
 class DataLoader {

@@ -5,8 +5,10 @@
 #include <png.h>
 
 #include <array>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iterator>
 #include <filesystem>
 
 #include "support/tensor_expect.h"
@@ -134,6 +136,22 @@ TEST_F(Cli, BenchMatmulRunsEveryRungAndChecksIt) {
     EXPECT_NE(r.output.find(step), std::string::npos) << step;
   EXPECT_NE(r.output.find("(48 x 48) @ (48 x 48)"), std::string::npos);
   EXPECT_EQ(ember_cli("bench conv").status, 2);
+}
+
+// --prefetch moves batch assembly to a background thread; the batches, and so the model, are the same.
+TEST_F(Cli, PrefetchChangesWhereBatchesAreMadeNotTheModel) {
+  const std::string args = "train --epochs 1 --limit 2000 --threads 1 --schedule none --out ";
+  ASSERT_EQ(ember_cli(args + path("plain.safetensors")).status, 0);
+  CliResult ahead = ember_cli(args + path("ahead.safetensors") + " --prefetch 2");
+  ASSERT_EQ(ahead.status, 0) << ahead.output;
+  auto bytes = [](const std::string& f) {
+    std::ifstream in(f, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  const std::string plain = bytes(path("plain.safetensors"));
+  EXPECT_GT(plain.size(), 1000u);
+  EXPECT_EQ(plain, bytes(path("ahead.safetensors")));
+  EXPECT_EQ(ember_cli(args + path("bad.safetensors") + " --prefetch -1").status, 2);
 }
 
 TEST_F(Cli, PredictReadsPngDigits) {
