@@ -6,9 +6,11 @@
 
 namespace ember {
 
-int64_t numel(const Shape& shape) {
+int64_t numel(const Shape& shape) { return numel(shape, 0, shape.size()); }
+
+int64_t numel(const Shape& shape, std::size_t from, std::size_t to) {
   int64_t n = 1;
-  for (int64_t d : shape) n *= d;
+  for (std::size_t d = from; d < to; ++d) n *= shape[d];
   return n;
 }
 

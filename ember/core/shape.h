@@ -3,6 +3,7 @@
 // Not here: views of real data (tensor/view.cpp).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -12,6 +13,9 @@ using Shape = std::vector<int64_t>;
 using Strides = std::vector<int64_t>;
 
 int64_t numel(const Shape& shape);
+/// Elements of the dims [from, to): with one dim d picked out, a contiguous tensor is an
+/// (outer, size, inner) block with outer = numel(s, 0, d) and inner = numel(s, d + 1, s.size()).
+int64_t numel(const Shape& shape, std::size_t from, std::size_t to);
 /// Row-major strides: the last dim has stride 1.
 Strides contiguous_strides(const Shape& shape);
 /// NumPy/PyTorch broadcasting: align trailing dims; each pair must be equal or contain a 1.

@@ -80,9 +80,7 @@ Tensor index_select(const Tensor& t, int64_t dim, const Tensor& index) {
   // Whole rows of the (outer, size, inner) view are copied at once (a batch of images is n
   // contiguous blocks of 784 floats, not 784 * n separate element lookups).
   const Tensor src = t.detach().contiguous();
-  int64_t outer = 1, inner = 1;
-  for (int64_t k = 0; k < d; ++k) outer *= t.size(k);
-  for (int64_t k = d + 1; k < t.dim(); ++k) inner *= t.size(k);
+  const int64_t outer = numel(t.sizes(), 0, d), inner = numel(t.sizes(), d + 1, t.dim());
   Shape out_shape = t.sizes();
   out_shape[d] = n;
   Tensor out = detail::alloc(out_shape, t.dtype());

@@ -29,14 +29,12 @@ Tensor log_softmax(const Tensor& t, int64_t dim) {
   const Tensor x = t.is_floating_point() ? t : t.to(kDefaultFloat);
   const int64_t d = wrap_dim(dim, x.dim(), "log_softmax");
   const Tensor xc = x.detach().contiguous();
-  int64_t outer = 1, inner = 1;
-  for (int64_t k = 0; k < d; ++k) outer *= x.size(k);
-  for (int64_t k = d + 1; k < x.dim(); ++k) inner *= x.size(k);
+  const Shape sizes = x.dim() ? x.sizes() : Shape{1};  // a 0-d tensor is one line of one
   Tensor out = detail::alloc(x.sizes(), x.dtype());
   dispatch_floating(x.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
-    kernels::log_softmax(static_cast<const T*>(xc.data_ptr()), outer, x.dim() ? x.size(d) : 1, inner,
-                         static_cast<T*>(out.data_ptr()));
+    kernels::log_softmax(static_cast<const T*>(xc.data_ptr()), numel(sizes, 0, d), sizes[d],
+                         numel(sizes, d + 1, sizes.size()), static_cast<T*>(out.data_ptr()));
   });
   const Tensor os = out.detach();
   // d/dx: g - softmax * sum(g) along dim.

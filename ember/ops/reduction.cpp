@@ -4,7 +4,6 @@
 #include "ember/ops/reduction.h"
 
 #include <cmath>
-#include <numeric>
 
 #include "ember/autograd/function.h"
 #include "ember/autograd/grad_mode.h"
@@ -29,10 +28,6 @@ struct Prepared {
   Shape out_shape;            // the result as requested
 };
 
-int64_t product(const Shape& s, size_t from, size_t to) {
-  return std::accumulate(s.begin() + from, s.begin() + to, int64_t{1}, std::multiplies<>());
-}
-
 Prepared prepare(const Tensor& t, const std::vector<int64_t>& dims, bool keepdim) {
   Prepared p;
   const Shape& sizes = t.sizes();
@@ -44,9 +39,9 @@ Prepared prepare(const Tensor& t, const std::vector<int64_t>& dims, bool keepdim
   if (t.is_contiguous() && adjacent) {  // reduce in place: no copy
     const size_t first = dims.empty() ? 0 : dims.front(), last = dims.empty() ? 0 : dims.back() + 1;
     p.data = t.detach();
-    p.outer = product(sizes, 0, first);
-    p.R = product(sizes, first, last);
-    p.inner = product(sizes, last, sizes.size());
+    p.outer = numel(sizes, 0, first);
+    p.R = numel(sizes, first, last);
+    p.inner = numel(sizes, last, sizes.size());
     return p;
   }
   // Move the reduced dims last and copy, so each output element reduces one contiguous run.

@@ -1,6 +1,5 @@
 #include "support/fixtures.h"
 
-#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -23,13 +22,7 @@ Tensor read_tensor(std::istringstream& in, ScalarType t) {
   Shape shape(ndim);
   for (auto& d : shape) in >> d;
   std::vector<double> values(numel(shape));
-  for (auto& v : values) {
-    std::string token;  // through strtod, which reads Python's "inf", "-inf" and "nan" (>> does not)
-    in >> token;
-    char* end = nullptr;
-    v = std::strtod(token.c_str(), &end);
-    if (token.empty() || *end != '\0') throw IOError("fixture: bad number '" + token + "' in a tensor record");
-  }
+  for (auto& v : values) in >> v;
   if (!in) throw IOError("fixture: truncated tensor record");
   Tensor out = tensor(values, kFloat64).reshape(shape);
   return out.to(t);
