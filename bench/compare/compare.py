@@ -64,28 +64,30 @@ def max_rss_mb(cmd, threads):
 EPOCHS = 4  # per training run; the first epoch (caches and allocator warming up) is left out
 
 
+def warm_epoch_median(reps, one_run):
+    """Median over `reps` calls of one_run() (a training run returning its epochs' seconds) of
+    epochs 2..EPOCHS."""
+    return statistics.median(t for _ in range(reps) for t in one_run()[1:])
+
+
 def epoch_seconds_ember(build, data, threads, reps):
-    """Median over `reps` runs of epochs 2..EPOCHS of `ember train` (its CSV's seconds column)."""
-    times = []
-    for _ in range(reps):
+    """`ember train`, from its CSV's seconds column (training plus the test-set evaluation)."""
+    def one_run():
         subprocess.run([os.path.join(build, "cli", "ember"), "train", "--data", data, "--epochs", str(EPOCHS),
                         "--schedule", "none", "--threads", str(threads), "--out", "/tmp/ember_compare_epoch.safetensors"],
                        env=env_for(threads), check=True, stdout=subprocess.DEVNULL)
-        rows = open("/tmp/ember_compare_epoch.csv").read().splitlines()[2:]
-        times += [float(r.split(",")[-1]) for r in rows]
-    return statistics.median(times)
+        return [float(r.split(",")[-1]) for r in open("/tmp/ember_compare_epoch.csv").read().splitlines()[1:]]
+    return warm_epoch_median(reps, one_run)
 
 
 def epoch_seconds_torch(data, threads, reps):
-    """The same for torch_train.py (its epoch_seconds: training plus the test-set evaluation, as ember's)."""
-    times = []
-    for _ in range(reps):
+    """torch_train.py, from its epoch_seconds (training plus the test-set evaluation, as ember's)."""
+    def one_run():
         out = subprocess.run(["/usr/bin/python3", os.path.join(HERE, "torch_train.py"), "--data", data, "--epochs",
                               str(EPOCHS), "--threads", str(threads)], env=env_for(threads), capture_output=True,
                              text=True, check=True)
-        rows = [l for l in out.stdout.splitlines() if l.startswith("seed")][1:]
-        times += [float(l.split("epoch_seconds ")[1].split()[0]) for l in rows]
-    return statistics.median(times)
+        return [float(l.split("epoch_seconds ")[1].split()[0]) for l in out.stdout.splitlines() if l.startswith("seed")]
+    return warm_epoch_median(reps, one_run)
 
 
 def main():
