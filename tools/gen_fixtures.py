@@ -42,6 +42,13 @@ def later_randn(*shape):  # for cases added after the first fixtures were writte
     return torch.randn(*shape, generator=G_LATER, dtype=torch.float64)
 
 
+def later_distinct(*shape):  # no ties (for max pooling), from the later generator
+    n = 1
+    for s in shape:
+        n *= s
+    return (torch.randperm(n, generator=G_LATER).to(torch.float64) / n * 4 - 2).reshape(shape)
+
+
 NEG_INF_MASK = torch.tensor([[False, True, False], [False, False, False]])
 
 
@@ -189,6 +196,25 @@ CASES = {
     # that the finite-difference check has finite outputs to difference
     "log_softmax_neg_inf": (lambda a: a.masked_fill(NEG_INF_MASK, float("-inf")).log_softmax(1).masked_fill(NEG_INF_MASK, 0),
                             [later_randn(2, 3)]),
+    # convolution and pooling
+    "conv2d": (torch.nn.functional.conv2d, [later_randn(2, 3, 6, 5), later_randn(4, 3, 3, 3), later_randn(4)]),
+    "conv2d_stride_padding": (lambda x, w, b: torch.nn.functional.conv2d(x, w, b, stride=(2, 1), padding=(1, 2)),
+                              [later_randn(2, 2, 7, 6), later_randn(3, 2, 3, 2), later_randn(3)]),
+    "conv2d_dilation_no_bias": (lambda x, w: torch.nn.functional.conv2d(x, w, padding=2, dilation=2),
+                                [later_randn(1, 2, 7, 7), later_randn(2, 2, 3, 3)]),
+    "conv2d_1x1": (torch.nn.functional.conv2d, [later_randn(2, 4, 3, 3), later_randn(5, 4, 1, 1), later_randn(5)]),
+    "conv2d_unbatched": (torch.nn.functional.conv2d, [later_randn(2, 5, 5), later_randn(3, 2, 3, 3)]),
+    "max_pool2d": (lambda x: torch.nn.functional.max_pool2d(x, 2), [later_distinct(2, 3, 6, 6)]),
+    "max_pool2d_stride_padding": (lambda x: torch.nn.functional.max_pool2d(x, 3, stride=(1, 2), padding=1),
+                                  [later_distinct(1, 2, 5, 6)]),
+    "max_pool2d_dilation": (lambda x: torch.nn.functional.max_pool2d(x, 2, stride=1, dilation=2),
+                            [later_distinct(1, 1, 6, 7)]),
+    "avg_pool2d": (lambda x: torch.nn.functional.avg_pool2d(x, 2), [later_randn(2, 3, 6, 6)]),
+    "avg_pool2d_padding": (lambda x: torch.nn.functional.avg_pool2d(x, 3, stride=2, padding=1),
+                           [later_randn(1, 2, 7, 6)]),
+    "avg_pool2d_exclude_pad": (lambda x: torch.nn.functional.avg_pool2d(x, 3, stride=2, padding=1,
+                                                                        count_include_pad=False),
+                               [later_randn(1, 2, 7, 6)]),
 }
 
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """PyTorch twin of `ember train` for side-by-side accuracy and speed.
 
-Same recipe as ember: inputs standardised with the training set's mean and std, a
-Flatten-Linear-ReLU-Linear MLP with PyTorch's default init, cross-entropy, SGD with momentum,
-reshuffled batches every epoch, test accuracy after each epoch.
+Same recipe as ember: inputs standardised with the training set's mean and std, the model of
+`ember train --model mlp|cnn` with PyTorch's default init (an MLP Flatten-Linear-ReLU-Linear, or
+the LeNet-5-like CNN below), cross-entropy, SGD with momentum, reshuffled batches every epoch,
+test accuracy after each epoch.
 
     /usr/bin/python3 bench/compare/torch_train.py --data /usr/share/datasets/fashion-mnist \
         --epochs 5 --seeds 0 1 2 --threads 1
@@ -36,6 +37,17 @@ def find(root, name):
     raise FileNotFoundError(os.path.join(root, name))
 
 
+def mlp(hidden):
+    return nn.Sequential(nn.Flatten(), nn.Linear(784, hidden), nn.ReLU(), nn.Linear(hidden, 10))
+
+
+def lenet():
+    """The CNN of `ember train --model cnn` (cli/model_spec.cpp), layer for layer."""
+    return nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                         nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--data", default="data/mnist")
@@ -43,6 +55,7 @@ def main():
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--lr", type=float, default=0.05)
     p.add_argument("--momentum", type=float, default=0.9)
+    p.add_argument("--model", choices=["mlp", "cnn"], default="mlp")
     p.add_argument("--hidden", type=int, default=100)
     p.add_argument("--seeds", type=int, nargs="+", default=[0])
     p.add_argument("--threads", type=int, default=1)
@@ -60,7 +73,7 @@ def main():
     finals = []
     for seed in args.seeds:
         torch.manual_seed(seed)
-        model = nn.Sequential(nn.Flatten(), nn.Linear(784, args.hidden), nn.ReLU(), nn.Linear(args.hidden, 10))
+        model = lenet() if args.model == "cnn" else mlp(args.hidden)
         opt = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=args.momentum)
         loss_fn = nn.CrossEntropyLoss()
         n = x_train.shape[0]

@@ -138,6 +138,25 @@ const std::map<std::string, OpFn>& op_table() {
          const Tensor mask = (arange(6) == 1).view({2, 3});
          return where(mask, 0.0, where(mask, -INFINITY, x[0]).log_softmax(1));
        }},
+      // convolution and pooling
+      {"conv2d", [](const Inputs& x) { return conv2d(x[0], x[1], x[2]); }},
+      {"conv2d_stride_padding",
+       [](const Inputs& x) { return conv2d(x[0], x[1], x[2], /*stride=*/{2, 1}, /*padding=*/{1, 2}); }},
+      {"conv2d_dilation_no_bias",
+       [](const Inputs& x) { return conv2d(x[0], x[1], {}, /*stride=*/1, /*padding=*/2, /*dilation=*/2); }},
+      {"conv2d_1x1", [](const Inputs& x) { return conv2d(x[0], x[1], x[2]); }},
+      {"conv2d_unbatched", [](const Inputs& x) { return conv2d(x[0], x[1]); }},
+      {"max_pool2d", [](const Inputs& x) { return max_pool2d(x[0], 2); }},
+      {"max_pool2d_stride_padding",
+       [](const Inputs& x) { return max_pool2d(x[0], 3, /*stride=*/ExpandingArray<2>{1, 2}, /*padding=*/1); }},
+      {"max_pool2d_dilation",
+       [](const Inputs& x) { return max_pool2d(x[0], 2, /*stride=*/1, /*padding=*/0, /*dilation=*/2); }},
+      {"avg_pool2d", [](const Inputs& x) { return avg_pool2d(x[0], 2); }},
+      {"avg_pool2d_padding", [](const Inputs& x) { return avg_pool2d(x[0], 3, /*stride=*/2, /*padding=*/1); }},
+      {"avg_pool2d_exclude_pad",
+       [](const Inputs& x) {
+         return avg_pool2d(x[0], 3, /*stride=*/2, /*padding=*/1, /*count_include_pad=*/false);
+       }},
   };
   return table;
 }

@@ -1,0 +1,130 @@
+// max_pool2d and avg_pool2d: the kernels run plane by plane (one channel of one image), planes
+// split across threads; each plane's output depends on its own input only, so the split never
+// changes a result.
+#include "ember/ops/pooling.h"
+
+#include "ember/autograd/function.h"
+#include "ember/core/parallel.h"
+#include "ember/kernels/pool.h"
+#include "ember/ops/creation.h"
+#include "ember/ops/op_helpers.h"
+#include "ember/ops/window.h"
+
+namespace ember {
+
+using autograd::Needs;
+using Grads = std::vector<Tensor>;
+
+namespace {
+
+// What the forward and the backward both need: the window and the shapes.
+struct PoolShape {
+  kernels::Window2d window;
+  Shape in_sizes, out_sizes;  // (N, C, H, W) and (N, C, H_out, W_out)
+  int64_t planes() const { return in_sizes[0] * in_sizes[1]; }
+  int64_t plane_in() const { return in_sizes[2] * in_sizes[3]; }
+  int64_t plane_out() const { return out_sizes[2] * out_sizes[3]; }
+};
+
+// One pooling call: the input as a batch (with its history, for the graph) and the same data
+// detached and contiguous (for the kernels).
+struct Pooling {
+  Tensor batched, x;
+  PoolShape shape;
+};
+
+Pooling prepare(const char* op, const Tensor& input, ExpandingArray<2> kernel, std::optional<ExpandingArray<2>> stride,
+                ExpandingArray<2> padding, ExpandingArray<2> dilation) {
+  const Tensor x = detail::as_batch(op, input);
+  EMBER_CHECK(x.is_floating_point(), TypeError, "[", op, "] needs a floating-point input; got ", dtype_name(x.dtype()));
+  for (int axis = 0; axis < 2; ++axis)
+    EMBER_CHECK(padding[axis] <= kernel[axis] / 2, ValueError, "[", op, "] padding ", padding.str(),
+                " must be at most half the kernel size ", kernel.str());
+  const kernels::Window2d w = detail::make_window(op, input, kernel, stride.value_or(kernel), padding, dilation);
+  return {x, x.detach().contiguous(), {w, x.sizes(), {x.size(0), x.size(1), w.out_height(), w.out_width()}}};
+}
+
+// Calls fn(first_plane, end_plane) over all planes, on both threads when there is enough work.
+template <class Fn>
+void for_each_planes(const PoolShape& p, Fn fn) {
+  const int64_t work_per_plane = p.plane_out() * p.window.kernel_h * p.window.kernel_w;
+  parallel_for(0, p.planes(), std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(1, work_per_plane)), fn);
+}
+
+// A 3-D input's results lose the batch dim they were given.
+Tensor unbatch(const Tensor& input, const Tensor& out) { return input.dim() == 3 ? out.squeeze(0) : out; }
+
+}  // namespace
+
+std::tuple<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, ExpandingArray<2> kernel_size,
+                                                   std::optional<ExpandingArray<2>> stride, ExpandingArray<2> padding,
+                                                   ExpandingArray<2> dilation) {
+  const Pooling p = prepare("max_pool2d", input, kernel_size, stride, padding, dilation);
+  const PoolShape& shape = p.shape;
+  Tensor out = detail::alloc(shape.out_sizes, p.x.dtype()), indices = detail::alloc(shape.out_sizes, kInt64);
+  const int64_t plane_in = shape.plane_in(), plane_out = shape.plane_out();
+  dispatch_floating(p.x.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    for_each_planes(shape, [&](int64_t lo, int64_t hi) {
+      kernels::max_pool2d(shape.window, hi - lo, static_cast<const T*>(p.x.data_ptr()) + lo * plane_in,
+                          static_cast<T*>(out.data_ptr()) + lo * plane_out,
+                          indices.data_ptr<int64_t>() + lo * plane_out);
+    });
+  });
+  out = autograd::record(out, "MaxPool2dBackward", {p.batched},
+                         [p = p.shape, indices, dtype = p.x.dtype()](const Tensor& grad, const Needs&) {
+                           const Tensor g = grad.contiguous();
+                           const int64_t plane_in = p.plane_in(), plane_out = p.plane_out();
+                           Tensor gx = zeros(p.in_sizes, dtype);
+                           dispatch_floating(gx.dtype(), [&](auto tag) {
+                             using T = typename decltype(tag)::type;
+                             for_each_planes(p, [&](int64_t lo, int64_t hi) {
+                               kernels::max_pool2d_backward(p.window, hi - lo,
+                                                            static_cast<const T*>(g.data_ptr()) + lo * plane_out,
+                                                            indices.data_ptr<int64_t>() + lo * plane_out,
+                                                            static_cast<T*>(gx.data_ptr()) + lo * plane_in);
+                             });
+                           });
+                           return Grads{gx};
+                         },
+                         {indices});
+  return {unbatch(input, out), unbatch(input, indices)};
+}
+
+Tensor max_pool2d(const Tensor& input, ExpandingArray<2> kernel_size, std::optional<ExpandingArray<2>> stride,
+                  ExpandingArray<2> padding, ExpandingArray<2> dilation) {
+  return std::get<0>(max_pool2d_with_indices(input, kernel_size, stride, padding, dilation));
+}
+
+Tensor avg_pool2d(const Tensor& input, ExpandingArray<2> kernel_size, std::optional<ExpandingArray<2>> stride,
+                  ExpandingArray<2> padding, bool count_include_pad) {
+  const Pooling p = prepare("avg_pool2d", input, kernel_size, stride, padding, 1);
+  const PoolShape& shape = p.shape;
+  Tensor out = detail::alloc(shape.out_sizes, p.x.dtype());
+  const int64_t plane_in = shape.plane_in(), plane_out = shape.plane_out();
+  dispatch_floating(p.x.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    for_each_planes(shape, [&](int64_t lo, int64_t hi) {
+      kernels::avg_pool2d(shape.window, hi - lo, static_cast<const T*>(p.x.data_ptr()) + lo * plane_in,
+                          static_cast<T*>(out.data_ptr()) + lo * plane_out, count_include_pad);
+    });
+  });
+  out = autograd::record(out, "AvgPool2dBackward", {p.batched},
+                         [p = p.shape, count_include_pad, dtype = p.x.dtype()](const Tensor& grad, const Needs&) {
+                           const Tensor g = grad.contiguous();
+                           const int64_t plane_in = p.plane_in(), plane_out = p.plane_out();
+                           Tensor gx = zeros(p.in_sizes, dtype);
+                           dispatch_floating(gx.dtype(), [&](auto tag) {
+                             using T = typename decltype(tag)::type;
+                             for_each_planes(p, [&](int64_t lo, int64_t hi) {
+                               kernels::avg_pool2d_backward(
+                                   p.window, hi - lo, static_cast<const T*>(g.data_ptr()) + lo * plane_out,
+                                   static_cast<T*>(gx.data_ptr()) + lo * plane_in, count_include_pad);
+                             });
+                           });
+                           return Grads{gx};
+                         });
+  return unbatch(input, out);
+}
+
+}  // namespace ember

@@ -1,0 +1,27 @@
+// 2-D pooling, as torch::max_pool2d and torch::avg_pool2d (kernels/pool.h does the windows).
+#pragma once
+
+#include <optional>
+#include <tuple>
+
+#include "ember/core/expanding_array.h"
+#include "ember/tensor/tensor.h"
+
+namespace ember {
+
+/// The max of each window of input (N, C, H, W) or (C, H, W). stride defaults to the kernel
+/// size; padding (at most half the kernel) never wins. No ceil_mode: the output size is the
+/// floor formula of conv2d.
+Tensor max_pool2d(const Tensor& input, ExpandingArray<2> kernel_size, std::optional<ExpandingArray<2>> stride = {},
+                  ExpandingArray<2> padding = 0, ExpandingArray<2> dilation = 1);
+/// max_pool2d and, for each output, the flat index (y * W + x) in its input plane of the value it
+/// took (int64, as PyTorch's return_indices).
+std::tuple<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, ExpandingArray<2> kernel_size,
+                                                   std::optional<ExpandingArray<2>> stride = {},
+                                                   ExpandingArray<2> padding = 0, ExpandingArray<2> dilation = 1);
+/// The mean of each window. count_include_pad (PyTorch's default) divides by the whole window,
+/// padding included; otherwise by the pixels inside the image.
+Tensor avg_pool2d(const Tensor& input, ExpandingArray<2> kernel_size, std::optional<ExpandingArray<2>> stride = {},
+                  ExpandingArray<2> padding = 0, bool count_include_pad = true);
+
+}  // namespace ember

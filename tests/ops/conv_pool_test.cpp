@@ -1,0 +1,159 @@
+// conv2d and pooling beyond the PyTorch fixtures (tests/ops/torch_reference_test.cpp): a sweep
+// of window geometries against a direct seven-loop convolution, the threaded paths against the
+// single-threaded ones, NaN and tie rules, and the errors.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "support/tensor_expect.h"
+
+namespace ember {
+namespace {
+
+// out[n, o, y, x] = b[o] + sum over c, i, j of x[n, c, y*s - p + i*d, x*s - p + j*d] * w[o, c, i, j],
+// in float64, straight from the definition.
+Tensor direct_conv2d(const Tensor& x, const Tensor& w, const Tensor& b, int64_t sh, int64_t sw, int64_t ph, int64_t pw,
+                     int64_t dh, int64_t dw) {
+  const Tensor xd = x.to(kFloat64).contiguous(), wd = w.to(kFloat64).contiguous();
+  const int64_t N = x.size(0), C = x.size(1), H = x.size(2), W = x.size(3);
+  const int64_t O = w.size(0), kh = w.size(2), kw = w.size(3);
+  const int64_t Ho = (H + 2 * ph - dh * (kh - 1) - 1) / sh + 1, Wo = (W + 2 * pw - dw * (kw - 1) - 1) / sw + 1;
+  Tensor out = zeros({N, O, Ho, Wo}, kFloat64);
+  const double *px = xd.data_ptr<double>(), *pw_ = wd.data_ptr<double>();
+  double* po = out.data_ptr<double>();
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t o = 0; o < O; ++o)
+      for (int64_t y = 0; y < Ho; ++y)
+        for (int64_t xo = 0; xo < Wo; ++xo) {
+          double acc = b.defined() ? b[o].item<double>() : 0.0;
+          for (int64_t c = 0; c < C; ++c)
+            for (int64_t i = 0; i < kh; ++i)
+              for (int64_t j = 0; j < kw; ++j) {
+                const int64_t iy = y * sh - ph + i * dh, ix = xo * sw - pw + j * dw;
+                if (iy >= 0 && iy < H && ix >= 0 && ix < W)
+                  acc += px[((n * C + c) * H + iy) * W + ix] * pw_[((o * C + c) * kh + i) * kw + j];
+              }
+          po[((n * O + o) * Ho + y) * Wo + xo] = acc;
+        }
+  return out;
+}
+
+struct Geometry {
+  int64_t n, c, h, w, out, kh, kw, sh, sw, ph, pw, dh, dw;
+};
+
+TEST(Conv2d, MatchesTheDirectLoopsOverASweepOfGeometries) {
+  const std::vector<Geometry> sweep = {
+      {1, 1, 5, 5, 1, 1, 1, 1, 1, 0, 0, 1, 1},  {2, 3, 8, 7, 4, 3, 3, 1, 1, 0, 0, 1, 1},
+      {2, 3, 8, 7, 4, 3, 3, 2, 2, 1, 1, 1, 1},  {1, 2, 9, 9, 3, 5, 5, 1, 1, 2, 2, 1, 1},
+      {1, 2, 9, 11, 3, 3, 2, 3, 2, 1, 0, 2, 3}, {3, 1, 4, 4, 2, 4, 4, 1, 1, 0, 0, 1, 1},
+      {1, 4, 6, 6, 5, 1, 1, 2, 2, 1, 1, 1, 1},  {2, 2, 3, 3, 2, 3, 3, 1, 1, 3, 3, 1, 1},  // padding wider than the image
+      {1, 17, 10, 10, 33, 3, 3, 1, 1, 1, 1, 1, 1},                                          // tile edges of the GEMM
+  };
+  for (const auto& g : sweep) {
+    SCOPED_TRACE(::testing::Message() << "input (" << g.n << ", " << g.c << ", " << g.h << ", " << g.w << "), kernel "
+                                      << g.kh << "x" << g.kw << " stride " << g.sh << "," << g.sw << " padding " << g.ph
+                                      << "," << g.pw << " dilation " << g.dh << "," << g.dw);
+    const Tensor x = randn({g.n, g.c, g.h, g.w}), w = randn({g.out, g.c, g.kh, g.kw}), b = randn({g.out});
+    const Tensor got = conv2d(x, w, b, {g.sh, g.sw}, {g.ph, g.pw}, {g.dh, g.dw});
+    EXPECT_TENSOR_NEAR(got.to(kFloat64), direct_conv2d(x, w, b, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw), 1e-4, 1e-4);
+  }
+}
+
+TEST(Conv2d, GradcheckWithStridePaddingAndDilationTogether) {
+  const Tensor x = randn({2, 2, 7, 8}, dtype(kFloat64).requires_grad(true));
+  const Tensor w = randn({3, 2, 3, 2}, dtype(kFloat64).requires_grad(true));
+  const Tensor b = randn({3}, dtype(kFloat64).requires_grad(true));
+  const auto r = autograd::gradcheck(
+      [](const std::vector<Tensor>& v) { return conv2d(v[0], v[1], v[2], {2, 3}, {1, 2}, {2, 1}); }, {x, w, b});
+  EXPECT_TRUE(r.ok) << r.message;
+}
+
+// Enough images for several chunks of the thread split: the results, the weight gradient
+// included (summed chunk by chunk), must be bit for bit the same on one thread and on two.
+TEST(Conv2d, OneAndTwoThreadsGiveIdenticalResults) {
+  const Tensor x0 = randn({37, 3, 12, 12}), w0 = randn({8, 3, 5, 5}), b0 = randn({8});
+  auto run = [&](int threads) {
+    const int before = get_num_threads();
+    set_num_threads(threads);
+    Tensor x = x0.clone().requires_grad_(), w = w0.clone().requires_grad_(), b = b0.clone().requires_grad_();
+    Tensor out = conv2d(x, w, b, 1, 2);
+    (out * out).sum().backward();
+    set_num_threads(before);
+    return std::vector<Tensor>{out.detach(), x.grad(), w.grad(), b.grad()};
+  };
+  const auto one = run(1), two = run(2);
+  for (size_t i = 0; i < one.size(); ++i) EXPECT_TENSOR_EQ(one[i], two[i]);
+}
+
+TEST(Conv2d, BackwardSkipsGradientsNobodyNeeds) {
+  // A frozen input (the first layer's images): only the weight and bias get gradients.
+  const Tensor x = randn({2, 1, 6, 6});
+  const Tensor w = randn({2, 1, 3, 3}, requires_grad()), b = randn({2}, requires_grad());
+  conv2d(x, w, b).sum().backward();
+  EXPECT_FALSE(x.grad().defined());
+  EXPECT_TRUE(w.grad().defined());
+  // Each bias gradient is the number of outputs it was added to.
+  EXPECT_TENSOR_NEAR(b.grad(), full({2}, 2.0 * 4 * 4), 0, 0);
+}
+
+TEST(MaxPool2d, NaNWinsAndTheIndicesPointAtTheMax) {
+  Tensor x = tensor({1.0f, 5.0f, 3.0f, 2.0f, NAN, 0.0f, 7.0f, 4.0f, 6.0f, 8.0f, -1.0f, 9.0f}).view({1, 1, 3, 4});
+  auto [values, indices] = max_pool2d_with_indices(x, {3, 2}, 2);
+  // Windows: columns 0-1 and 2-3 of all three rows.
+  EXPECT_TRUE(std::isnan(values[0][0][0][0].item<float>()));
+  EXPECT_EQ(indices[0][0][0][0].item<int64_t>(), 4);
+  EXPECT_EQ(values[0][0][0][1].item<float>(), 9.0f);
+  EXPECT_EQ(indices[0][0][0][1].item<int64_t>(), 11);
+}
+
+TEST(MaxPool2d, GradientGoesToTheMaxOnly) {
+  Tensor x = tensor({1.0, 4.0, 2.0, 3.0}, kFloat64).view({1, 1, 2, 2}).requires_grad_();
+  max_pool2d(x, 2).sum().backward();
+  EXPECT_TENSOR_EQ(x.grad(), tensor({0.0, 1.0, 0.0, 0.0}, kFloat64).view({1, 1, 2, 2}));
+}
+
+TEST(Pooling, OneAndTwoThreadsGiveIdenticalResults) {
+  const Tensor x0 = randn({64, 16, 10, 10});
+  auto run = [&](int threads) {
+    const int before = get_num_threads();
+    set_num_threads(threads);
+    Tensor x = x0.clone().requires_grad_();
+    Tensor maxed = max_pool2d(x, 2), averaged = avg_pool2d(x, 3, 1, 1);
+    ((maxed * maxed).sum() + (averaged * averaged).sum()).backward();
+    set_num_threads(before);
+    return std::vector<Tensor>{maxed.detach(), averaged.detach(), x.grad()};
+  };
+  const auto one = run(1), two = run(2);
+  for (size_t i = 0; i < one.size(); ++i) EXPECT_TENSOR_EQ(one[i], two[i]);
+}
+
+TEST(Errors, ConvAndPooling) {
+  EXPECT_THROW_MSG(conv2d(randn({2, 3, 8, 8}), randn({6, 1, 5, 5})), ShapeError,
+                   "[conv2d] input (2, 3, 8, 8) has 3 channels but weight (6, 1, 5, 5) expects 1");
+  EXPECT_THROW_MSG(conv2d(randn({8, 8}), randn({6, 1, 5, 5})), ShapeError,
+                   "[conv2d] expects input of shape (N, C, H, W) or (C, H, W); got (8, 8)");
+  EXPECT_THROW_MSG(conv2d(randn({1, 1, 8, 8}), randn({6, 5, 5})), ShapeError,
+                   "[conv2d] weight must be 4-D (C_out, C_in, kH, kW); got (6, 5, 5)");
+  EXPECT_THROW_MSG(conv2d(randn({1, 1, 8, 8}), randn({6, 1, 5, 5}), randn({5})), ShapeError,
+                   "[conv2d] bias (5) does not fit weight (6, 1, 5, 5): expected (6)");
+  EXPECT_THROW_MSG(conv2d(randn({1, 1, 4, 4}), randn({6, 1, 5, 5})), ShapeError,
+                   "[conv2d] a kernel of (5, 5) with dilation (1, 1) does not fit in input (1, 1, 4, 4) padded by (0, 0)");
+  EXPECT_THROW_MSG(conv2d(randn({1, 1, 8, 8}), randn({6, 1, 5, 5}), {}, 0), ValueError,
+                   "[conv2d] kernel size, stride and dilation must be at least 1; got kernel (5, 5), stride (0, 0)");
+  EXPECT_THROW_MSG(conv2d(randn({1, 1, 8, 8}), randn({6, 1, 5, 5}), {}, 1, -1), ValueError,
+                   "[conv2d] padding must be non-negative; got (-1, -1)");
+  EXPECT_THROW_MSG(conv2d(randn({1, 1, 8, 8}), randn({6, 1, 5, 5}, kFloat64)), TypeError,
+                   "[conv2d] input and weight must have the same dtype; got float32 and float64");
+  EXPECT_THROW_MSG(conv2d(randn({1, 1, 8, 8}), randn({6, 1, 5, 5}), {}, {1, 2, 3}), ValueError,
+                   "expected 1 or 2 values (one per spatial dim); got 3");
+  EXPECT_THROW_MSG(max_pool2d(randn({1, 1, 8, 8}), 2, 2, 2), ValueError,
+                   "[max_pool2d] padding (2, 2) must be at most half the kernel size (2, 2)");
+  EXPECT_THROW_MSG(avg_pool2d(randn({1, 2, 8}), 3), ShapeError,
+                   "[avg_pool2d] a kernel of (3, 3) with dilation (1, 1) does not fit in input (1, 2, 8)");
+  EXPECT_THROW_MSG(max_pool2d(ones({1, 4, 4}, kInt64), 2), TypeError,
+                   "[max_pool2d] needs a floating-point input; got int64");
+}
+
+}  // namespace
+}  // namespace ember
