@@ -30,8 +30,12 @@ class ExpandingArray {
   int64_t operator[](std::size_t i) const { return values_[i]; }
   const std::array<int64_t, D>& values() const { return values_; }
   bool operator==(const ExpandingArray&) const = default;
-  /// "(2, 2)", for messages and module reprs (PyTorch prints tuples the same way).
-  std::string str() const {
+  /// "(2, 2)", for messages and module reprs (PyTorch prints tuples the same way); with
+  /// `compact`, one value when all are equal ("2"), as PyTorch's pooling modules print.
+  std::string str(bool compact = false) const {
+    bool uniform = true;
+    for (std::size_t i = 1; i < D; ++i) uniform = uniform && values_[i] == values_[0];
+    if (compact && uniform) return std::to_string(values_[0]);
     std::string s = "(";
     for (std::size_t i = 0; i < D; ++i) s += (i ? ", " : "") + std::to_string(values_[i]);
     return s + ")";

@@ -1,12 +1,27 @@
 #include "ember/nn/functional.h"
 
+#include "ember/ops/conv.h"
 #include "ember/ops/creation.h"
 #include "ember/ops/elementwise.h"
 #include "ember/ops/linalg.h"
+#include "ember/ops/pooling.h"
 
 namespace ember::nn::functional {
 
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) { return ember::linear(x, weight, bias); }
+
+Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, ExpandingArray<2> stride,
+              ExpandingArray<2> padding, ExpandingArray<2> dilation) {
+  return ember::conv2d(x, weight, bias, stride, padding, dilation);
+}
+Tensor max_pool2d(const Tensor& x, ExpandingArray<2> kernel_size, std::optional<ExpandingArray<2>> stride,
+                  ExpandingArray<2> padding, ExpandingArray<2> dilation) {
+  return ember::max_pool2d(x, kernel_size, stride, padding, dilation);
+}
+Tensor avg_pool2d(const Tensor& x, ExpandingArray<2> kernel_size, std::optional<ExpandingArray<2>> stride,
+                  ExpandingArray<2> padding, bool count_include_pad) {
+  return ember::avg_pool2d(x, kernel_size, stride, padding, count_include_pad);
+}
 
 Tensor relu(const Tensor& x) { return ember::relu(x); }
 

@@ -5,6 +5,7 @@
 
 #include <optional>
 
+#include "ember/core/expanding_array.h"
 #include "ember/ops/loss.h"
 #include "ember/tensor/tensor.h"
 
@@ -12,6 +13,15 @@ namespace ember::nn::functional {
 
 /// x (..., in) @ weight (out, in)^T + bias (out): PyTorch's weight layout.
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias = {});
+/// 2-D convolution and pooling: ember::conv2d, max_pool2d and avg_pool2d (ops/conv.h,
+/// ops/pooling.h) under their functional names. libtorch's F:: forms take an options struct
+/// (F::Conv2dFuncOptions); these take the settings as arguments, as torch::conv2d does.
+Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias = {}, ExpandingArray<2> stride = 1,
+              ExpandingArray<2> padding = 0, ExpandingArray<2> dilation = 1);
+Tensor max_pool2d(const Tensor& x, ExpandingArray<2> kernel_size, std::optional<ExpandingArray<2>> stride = {},
+                  ExpandingArray<2> padding = 0, ExpandingArray<2> dilation = 1);
+Tensor avg_pool2d(const Tensor& x, ExpandingArray<2> kernel_size, std::optional<ExpandingArray<2>> stride = {},
+                  ExpandingArray<2> padding = 0, bool count_include_pad = true);
 Tensor relu(const Tensor& x);
 /// The course's generalised ReLU: leaky_relu(x, leak) (or relu when leak is unset), minus
 /// `shift`, clamped above at `max_value`.

@@ -116,6 +116,31 @@ TEST(Module, LossModulesMatchFunctional) {
   EXPECT_TENSOR_NEAR(nn::CrossEntropyLoss(Reduction::Sum)(logits, target), cross_entropy_loss(logits, target) * 4, 1e-6, 1e-6);
 }
 
+TEST(Module, Conv2dDefaultInitMatchesPyTorchBounds) {
+  manual_seed(0);
+  nn::Conv2d conv(16, 32, 5);  // fan_in = 16 * 5 * 5
+  EXPECT_EQ(conv->weight.sizes(), (Shape{32, 16, 5, 5}));
+  const double bound = 1 / std::sqrt(400.0);
+  EXPECT_LE(conv->weight.abs().max().item<double>(), bound);
+  EXPECT_GT(conv->weight.abs().max().item<double>(), 0.99 * bound);
+  EXPECT_NEAR(conv->weight.std().item<double>(), bound / std::sqrt(3.0), 0.02 * bound);
+  EXPECT_LE(conv->bias.abs().max().item<double>(), bound);
+  EXPECT_FALSE(nn::Conv2d(nn::Conv2dOptions(1, 2, 3).bias(false))->bias.defined());
+  EXPECT_THROW_MSG(nn::Conv2d(0, 2, 3), ValueError, "[Conv2d] in_channels and out_channels must be positive");
+}
+
+TEST(Module, ConvAndPoolingLayersGiveTheirFunctionsResults) {
+  const Tensor x = randn({2, 3, 9, 8});
+  nn::Conv2d conv(nn::Conv2dOptions(3, 4, {3, 2}).stride(2).padding({1, 0}).dilation(1));
+  EXPECT_TENSOR_EQ(conv(x), conv2d(x, conv->weight, conv->bias, 2, {1, 0}));
+  EXPECT_TENSOR_EQ(nn::MaxPool2d(nn::MaxPool2dOptions(3).stride(2).padding(1))(x), max_pool2d(x, 3, 2, 1));
+  EXPECT_TENSOR_EQ(nn::AvgPool2d(nn::AvgPool2dOptions(2).count_include_pad(false).padding(1))(x),
+                   avg_pool2d(x, 2, {}, 1, false));
+  EXPECT_EQ(nn::Unflatten(1, Shape{3, 72})(x.flatten(1)).sizes(), (Shape{2, 3, 72}));
+  EXPECT_THROW_MSG(nn::Unflatten(1, Shape{5, 5})(x.flatten(1)), ShapeError,
+                   "[Unflatten] cannot split dim 1 of (2, 216) (size 216) into (5, 5)");
+}
+
 TEST(Module, PrintsLikePyTorch) {
   nn::Sequential seq(nn::Linear(784, 100), nn::ReLU(), nn::Linear(100, 10));
   std::ostringstream s;
@@ -123,6 +148,19 @@ TEST(Module, PrintsLikePyTorch) {
   EXPECT_EQ(s.str(),
             "Sequential(\n  (0): Linear(in_features=784, out_features=100, bias=True)\n  (1): ReLU()\n"
             "  (2): Linear(in_features=100, out_features=10, bias=True)\n)");
+  // The same text as PyTorch 1.13 prints for the same layers.
+  nn::Sequential cnn(nn::Unflatten(1, Shape{1, 28, 28}), nn::Conv2d(nn::Conv2dOptions(1, 6, 5).padding(2)),
+                     nn::MaxPool2d(2),
+                     nn::Conv2d(nn::Conv2dOptions(6, 16, {5, 3}).stride(2).dilation(2).bias(false)),
+                     nn::AvgPool2d(nn::AvgPool2dOptions(3).stride(2).padding(1)));
+  std::ostringstream c;
+  c << *cnn;
+  EXPECT_EQ(c.str(),
+            "Sequential(\n  (0): Unflatten(dim=1, unflattened_size=(1, 28, 28))\n"
+            "  (1): Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1), padding=(2, 2))\n"
+            "  (2): MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)\n"
+            "  (3): Conv2d(6, 16, kernel_size=(5, 3), stride=(2, 2), dilation=(2, 2), bias=False)\n"
+            "  (4): AvgPool2d(kernel_size=3, stride=2, padding=1)\n)");
 }
 
 TEST(Module, ForwardHooksSeeEveryCall) {

@@ -56,6 +56,15 @@ TEST(Safetensors, LoadsAFileWrittenFromPyTorch) {
   EXPECT_TENSOR_NEAR(model(io.tensors[0].second), io.tensors[1].second, 1e-5, 1e-6);
 }
 
+TEST(Safetensors, LoadsAPyTorchCnnAndGivesItsOutput) {
+  // tools/gen_fixtures.py's write_torch_cnn: the same layers, so the same state_dict keys.
+  nn::Sequential model(nn::Conv2d(nn::Conv2dOptions(1, 3, 3).padding(1)), nn::ReLU(), nn::MaxPool2d(2),
+                       nn::Conv2d(3, 4, 3), nn::ReLU(), nn::AvgPool2d(2), nn::Flatten(), nn::Linear(4, 2));
+  load(*model, std::string(EMBER_FIXTURE_DIR) + "/torch_cnn.safetensors");
+  const SafetensorsFile io = load_safetensors(std::string(EMBER_FIXTURE_DIR) + "/torch_cnn_io.safetensors");
+  EXPECT_TENSOR_NEAR(model(io.tensors[0].second), io.tensors[1].second, 1e-5, 1e-6);
+}
+
 TEST(Safetensors, MismatchesAreListedAndNothingIsChanged) {
   const std::string path = temp_path("other.safetensors");
   nn::Sequential other(nn::Flatten(), nn::Linear(4, 5), nn::ReLU(), nn::Linear(5, 3), nn::Linear(3, 3));

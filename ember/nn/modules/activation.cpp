@@ -25,6 +25,17 @@ std::string FlattenImpl::extra_repr() const {
   return "start_dim=" + std::to_string(start_dim) + ", end_dim=" + std::to_string(end_dim);
 }
 
+Tensor UnflattenImpl::forward(const Tensor& x) {
+  const int64_t d = wrap_dim(dim, x.dim(), "Unflatten");
+  EMBER_CHECK(numel(sizes) == x.size(d), ShapeError, "[Unflatten] cannot split dim ", dim, " of ", shape_str(x.sizes()),
+              " (size ", x.size(d), ") into ", shape_str(sizes));
+  Shape shape(x.sizes().begin(), x.sizes().begin() + d);
+  shape.insert(shape.end(), sizes.begin(), sizes.end());
+  shape.insert(shape.end(), x.sizes().begin() + d + 1, x.sizes().end());
+  return x.reshape(shape);
+}
+std::string UnflattenImpl::extra_repr() const { return "dim=" + std::to_string(dim) + ", unflattened_size=" + shape_str(sizes); }
+
 DropoutImpl::DropoutImpl(double p) : Module("Dropout"), p(p) {
   EMBER_CHECK(p >= 0 && p <= 1, ValueError, "[Dropout] probability must be in [0, 1]; got ", p);
 }

@@ -76,6 +76,18 @@ class FlattenImpl : public Module {
 };
 EMBER_MODULE(Flatten);
 
+/// Splits dim into `sizes` (their product must be that dim's size): Unflatten(1, {1, 28, 28})
+/// turns a batch of flat 784-pixel images into (N, 1, 28, 28) for a convolution.
+class UnflattenImpl : public Module {
+ public:
+  UnflattenImpl(int64_t dim, Shape sizes) : Module("Unflatten"), dim(dim), sizes(std::move(sizes)) {}
+  Tensor forward(const Tensor& input) override;
+  std::string extra_repr() const override;
+  int64_t dim;
+  Shape sizes;
+};
+EMBER_MODULE(Unflatten);
+
 /// Zeroes elements with probability p while training; the identity in eval().
 class DropoutImpl : public Module {
  public:
