@@ -1,14 +1,56 @@
 #include "model_spec.h"
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <sstream>
 
 namespace ember::cli {
 
+namespace {
+
+const std::vector<std::string> kKinds = {"mlp", "linear", "cnn"};
+
+// The side of a square image of `inputs` pixels, or 0 when it is not a square.
+int64_t square_side(int64_t inputs) {
+  const auto side = static_cast<int64_t>(std::llround(std::sqrt(static_cast<double>(inputs))));
+  return side * side == inputs ? side : 0;
+}
+
+// LeNet-5's feature extractor on a side x side image; returns the features' side after it.
+int64_t add_lenet_features(nn::SequentialImpl& model, int64_t side) {
+  model.push_back(nn::Unflatten(1, Shape{1, side, side}).ptr());
+  model.push_back(nn::Conv2d(nn::Conv2dOptions(1, 6, 5).padding(2)).ptr());  // side x side
+  model.push_back(nn::ReLU().ptr());
+  model.push_back(nn::MaxPool2d(2).ptr());  // side / 2
+  model.push_back(nn::Conv2d(6, 16, 5).ptr());  // side / 2 - 4
+  model.push_back(nn::ReLU().ptr());
+  model.push_back(nn::MaxPool2d(2).ptr());  // (side / 2 - 4) / 2
+  model.push_back(nn::Flatten().ptr());
+  return (side / 2 - 4) / 2;
+}
+
+}  // namespace
+
+bool ModelSpec::known_kind(const std::string& kind) { return std::find(kKinds.begin(), kKinds.end(), kind) != kKinds.end(); }
+
 std::shared_ptr<nn::SequentialImpl> ModelSpec::build() const {
   auto model = std::make_shared<nn::SequentialImpl>();
   model->push_back(nn::Flatten().ptr());
   int64_t width = inputs;
+  if (kind == "cnn") {
+    const int64_t side = square_side(inputs);
+    if (side < 12)
+      throw ValueError("the cnn needs square images of at least 12 x 12 pixels; these have " +
+                       std::to_string(inputs) + " pixels");
+    const int64_t features = add_lenet_features(*model, side);
+    width = 16 * features * features;
+    for (int64_t h : {120, 84}) {
+      model->push_back(nn::Linear(width, h).ptr());
+      model->push_back(nn::ReLU().ptr());
+      width = h;
+    }
+  }
   if (kind == "mlp") {
     for (int64_t h : hidden) {
       model->push_back(nn::Linear(width, h).ptr());
@@ -43,7 +85,7 @@ ModelSpec ModelSpec::from_metadata(const Metadata& meta, const std::string& path
   ModelSpec spec;
   try {
     spec.kind = need("ember.model");
-    if (spec.kind != "mlp" && spec.kind != "linear") throw IOError(path + ": unknown model kind '" + spec.kind + "'");
+    if (!known_kind(spec.kind)) throw IOError(path + ": unknown model kind '" + spec.kind + "'");
     spec.hidden.clear();
     std::stringstream hidden(need("ember.hidden"));
     for (std::string item; std::getline(hidden, item, ',');) spec.hidden.push_back(std::stoll(item));
@@ -61,6 +103,11 @@ ModelSpec ModelSpec::from_metadata(const Metadata& meta, const std::string& path
 
 std::string ModelSpec::describe() const {
   std::ostringstream out;
+  if (kind == "cnn") {
+    const int64_t side = square_side(inputs);
+    out << "cnn " << side << "x" << side << "-" << classes << " (LeNet-5)";
+    return out.str();
+  }
   out << kind << " " << inputs;
   if (kind == "mlp")
     for (int64_t h : hidden) out << "-" << h;

@@ -11,17 +11,23 @@
 namespace ember::cli {
 
 struct ModelSpec {
-  std::string kind = "mlp";           // "mlp" or "linear"
+  std::string kind = "mlp";           // "mlp", "linear" or "cnn"
   std::vector<int64_t> hidden{100};   // hidden widths of an mlp
   int64_t inputs = 784, classes = 10;
   double mean = 0, std = 1;           // input normalisation (the training set's)
 
-  /// Flatten -> [Linear -> ReLU]* -> Linear, named as PyTorch's nn.Sequential would.
+  /// mlp and linear: Flatten -> [Linear -> ReLU]* -> Linear. cnn: LeNet-5 with ReLU and max
+  /// pooling on square images, Flatten -> Unflatten to (1, side, side) -> Conv2d(1, 6, 5, padding 2)
+  /// -> ReLU -> MaxPool2d(2) -> Conv2d(6, 16, 5) -> ReLU -> MaxPool2d(2) -> Flatten -> Linear(.., 120)
+  /// -> ReLU -> Linear(120, 84) -> ReLU -> Linear(84, classes). Named as PyTorch's nn.Sequential
+  /// of the same layers would be (bench/compare/torch_train.py builds that twin).
+  /// Throws ValueError when a cnn's inputs are not a square image of at least 12 x 12.
   std::shared_ptr<nn::SequentialImpl> build() const;
   Metadata to_metadata() const;
+  static bool known_kind(const std::string& kind);
   /// Throws IOError naming `path` when the metadata is missing or malformed.
   static ModelSpec from_metadata(const Metadata& meta, const std::string& path);
-  std::string describe() const;  // "mlp 784-100-10"
+  std::string describe() const;  // "mlp 784-100-10", "cnn 28x28-10 (LeNet-5)"
 };
 
 /// Loads a model file written by ember train: its spec, then its weights.
