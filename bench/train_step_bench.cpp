@@ -1,5 +1,5 @@
-// Whole training steps: the MLP 784-100-10 (batch 64: forward, cross-entropy, backward, SGD
-// momentum step) and the course's fully connected forward and backward on 50,000 x 784 inputs
+// Whole training steps: the MLP 784-100-10 and the LeNet-5 CNN of `ember train --model cnn`
+// (batch 64: forward, cross-entropy, backward, SGD momentum step) and the course's fully connected forward and backward on 50,000 x 784 inputs
 // (lin 784 -> 50, relu, lin 50 -> 1, mse), the workloads of bench/compare/torch_bench.py.
 #include <benchmark/benchmark.h>
 
@@ -10,14 +10,9 @@
 namespace ember::bench {
 namespace {
 
-// Argument: 1 with the caching allocator (the default), 0 with every buffer from the system.
-void BM_MlpStep(benchmark::State& state) {
-  const std::size_t default_limit = allocator_stats().cache_limit;
-  if (state.range(0) == 0) set_allocator_cache_limit(0);
-  manual_seed(0);
-  nn::Sequential model(nn::Linear(784, 100), nn::ReLU(), nn::Linear(100, 10));
+// Times SGD steps of `model` on one batch, after checking that a few steps lower its loss.
+void time_steps(benchmark::State& state, nn::Sequential& model, const Tensor& x, const Tensor& y) {
   optim::SGD opt(model->parameters(), optim::SGDOptions(0.05).momentum(0.9));
-  const Tensor x = randn({64, 784}), y = randint(0, 10, {64});
   auto step = [&] {
     const Tensor loss = cross_entropy_loss(model(x), y);
     opt.zero_grad();
@@ -29,7 +24,26 @@ void BM_MlpStep(benchmark::State& state) {
   for (int i = 0; i < 4; ++i) step();
   if (!(step() < first)) state.SkipWithError("the loss did not decrease");
   for (auto _ : state) benchmark::DoNotOptimize(step());
+}
+
+// Argument: 1 with the caching allocator (the default), 0 with every buffer from the system.
+void BM_MlpStep(benchmark::State& state) {
+  const std::size_t default_limit = allocator_stats().cache_limit;
+  if (state.range(0) == 0) set_allocator_cache_limit(0);
+  manual_seed(0);
+  nn::Sequential model(nn::Linear(784, 100), nn::ReLU(), nn::Linear(100, 10));
+  time_steps(state, model, randn({64, 784}), randint(0, 10, {64}));
   set_allocator_cache_limit(default_limit);
+}
+
+// LeNet-5 as cli/model_spec.cpp builds it for 28 x 28 images (the Flatten/Unflatten pair
+// there only reshapes).
+void BM_CnnStep(benchmark::State& state) {
+  manual_seed(0);
+  nn::Sequential model(nn::Conv2d(nn::Conv2dOptions(1, 6, 5).padding(2)), nn::ReLU(), nn::MaxPool2d(2),
+                       nn::Conv2d(6, 16, 5), nn::ReLU(), nn::MaxPool2d(2), nn::Flatten(), nn::Linear(400, 120),
+                       nn::ReLU(), nn::Linear(120, 84), nn::ReLU(), nn::Linear(84, 10));
+  time_steps(state, model, randn({64, 1, 28, 28}), randint(0, 10, {64}));
 }
 
 struct FcData {
@@ -75,6 +89,7 @@ void BM_FcBackward(benchmark::State& state) {
 }  // namespace
 
 BENCHMARK(BM_MlpStep)->ArgName("cache")->Arg(1)->Arg(0)->UseRealTime();
+BENCHMARK(BM_CnnStep)->UseRealTime();
 BENCHMARK(BM_FcForward)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_FcBackward)->UseRealTime()->Unit(benchmark::kMillisecond);
 

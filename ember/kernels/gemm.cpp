@@ -68,7 +68,7 @@ void gemm_dispatch(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, boo
   // value would be used once or twice).
   constexpr int64_t kSmall = 64 * 1024;
   constexpr int64_t kOneVector = 16, kTinyK = 8;
-  if (k == GemmKernel::Auto && cpu_has_avx512() && (M * N * K <= kSmall || N <= kOneVector || K <= kTinyK))
+  if (k == GemmKernel::Auto && cpu_has_avx512() && (M * N * K <= kSmall || N <= kOneVector || K <= kTinyK || M <= 8))
     return detail::gemm_small_avx512(M, N, K, A, lda, trans_a, B, ldb, trans_b, C, ldc, alpha, beta);
   if (k == GemmKernel::Auto) k = cpu_has_avx512() ? GemmKernel::Avx512 : GemmKernel::Blocked;
   if (k == GemmKernel::Avx512 && !cpu_has_avx512()) k = GemmKernel::Blocked;
