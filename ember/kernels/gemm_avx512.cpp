@@ -153,34 +153,69 @@ void small_strip(int64_t M, int64_t K, const T* a, int64_t a_row, int64_t a_step
   if (M - i >= 1) small_tile<T, 1, NV>(K, a + i * a_row, a_row, a_step, b, ldb, C + i * ldc, ldc, n, alpha, beta);
 }
 
-// C(i, j) as a dot product of two contiguous rows of length K (A by rows, B transposed): the
-// best use of the vector lanes when C has only a few columns.
+// C(i, j) as dot products of contiguous rows of length K (A by rows, B transposed), R rows of A
+// by RB rows of B at a time: R * RB accumulators take 16 values of K per step from R + RB loads.
+// The best use of the lanes when C is small and K long (a convolution's weight gradient: 6 x 25
+// outputs summed over 784 pixels per image), where packing or transposing costs more than the
+// product.
+template <class T, int R, int RB>
+void dot_tile(int64_t K, const T* A, int64_t lda, const T* B, int64_t ldb, T* C, int64_t ldc, T alpha, T beta) {
+  using V = Vec<T>;
+  typename V::type acc[R][RB];
+  for (int i = 0; i < R; ++i)
+    for (int j = 0; j < RB; ++j) acc[i][j] = V::zero();
+  for (int64_t k = 0; k < K; k += V::kLanes) {
+    const auto m = V::first(K - k);
+    typename V::type a[R], b[RB];
+    for (int i = 0; i < R; ++i) a[i] = V::load(m, A + i * lda + k);
+    for (int j = 0; j < RB; ++j) b[j] = V::load(m, B + j * ldb + k);
+    for (int i = 0; i < R; ++i)
+      for (int j = 0; j < RB; ++j) acc[i][j] = V::fmadd(a[i], b[j], acc[i][j]);
+  }
+  for (int i = 0; i < R; ++i)
+    for (int j = 0; j < RB; ++j) {
+      T sum;
+      if constexpr (std::is_same_v<T, float>) sum = _mm512_reduce_add_ps(acc[i][j]);
+      else sum = _mm512_reduce_add_pd(acc[i][j]);
+      T& c = C[i * ldc + j];
+      c = beta == T(0) ? alpha * sum : alpha * sum + beta * c;
+    }
+}
+
 template <class T>
 void small_dots(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, const T* B, int64_t ldb, T* C, int64_t ldc,
                 T alpha, T beta) {
-  using V = Vec<T>;
-  for (int64_t i = 0; i < M; ++i)
-    for (int64_t j = 0; j < N; ++j) {
+  constexpr int64_t kR = 4;
+  for (int64_t i = 0; i < M; i += kR) {
+    const bool full_rows = i + kR <= M;
+    for (int64_t j = 0; j < N; j += kR) {
       const T* a = A + i * lda;
       const T* b = B + j * ldb;
-      auto acc = V::zero();
-      int64_t k = 0;
-      for (; k + V::kLanes <= K; k += V::kLanes) acc = V::fmadd(V::load(a + k), V::load(b + k), acc);
-      const auto m = V::first(K - k);
-      acc = V::fmadd(V::load(m, a + k), V::load(m, b + k), acc);
-      T sum;
-      if constexpr (std::is_same_v<T, float>) sum = _mm512_reduce_add_ps(acc);
-      else sum = _mm512_reduce_add_pd(acc);
-      C[i * ldc + j] = beta == T(0) ? alpha * sum : alpha * sum + beta * C[i * ldc + j];
+      T* c = C + i * ldc + j;
+      if (full_rows && j + kR <= N) {
+        dot_tile<T, kR, kR>(K, a, lda, b, ldb, c, ldc, alpha, beta);
+        continue;
+      }
+      // Edges: one row of A (or of B) at a time against up to four of the other.
+      for (int64_t ii = 0; ii < std::min(kR, M - i); ++ii) {
+        if (j + kR <= N) dot_tile<T, 1, kR>(K, a + ii * lda, lda, b, ldb, c + ii * ldc, ldc, alpha, beta);
+        else
+          for (int64_t jj = 0; jj < N - j; ++jj)
+            dot_tile<T, 1, 1>(K, a + ii * lda, lda, b + jj * ldb, ldb, c + ii * ldc + jj, ldc, alpha, beta);
+      }
     }
+  }
 }
 
 template <class T>
 void small_avx512(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, bool trans_a, const T* B, int64_t ldb,
                   bool trans_b, T* C, int64_t ldc, T alpha, T beta) {
   using V = Vec<T>;
-  constexpr int64_t kDotColumns = 4;  // up to this many columns of C, B transposed: dot products
-  if (trans_b && !trans_a && N <= kDotColumns) return small_dots(M, N, K, A, lda, B, ldb, C, ldc, alpha, beta);
+  // B transposed and A by rows: both are read along K. With few columns, or K long beside the
+  // outputs, dot products of rows beat copying B^T into rows for the strips below.
+  constexpr int64_t kDotColumns = 4, kDotsMinK = 256;
+  if (trans_b && !trans_a && (N <= kDotColumns || K >= kDotsMinK))
+    return small_dots(M, N, K, A, lda, B, ldb, C, ldc, alpha, beta);
   if (trans_b) {  // otherwise B^T is copied into rows first (K x N values: small by this path's choice)
     thread_local std::vector<T> rows;
     rows.resize(static_cast<size_t>(K * N));
