@@ -37,15 +37,16 @@ inline void valid_range(int64_t offset, int64_t stride, int64_t pad, int64_t wid
 // Calls row_op(cols_row, image_row, lo, hi) for every row of the columns matrix that reads an
 // image row (image_row null: the row lies wholly in the padding), shared by im2col and col2im.
 // ColT and ImageT carry the constness: im2col writes the columns, col2im writes the image.
+// Row r of the columns starts at cols + r * ld.
 template <class ColT, class ImageT, class RowOp>
-void for_each_window_row(const Window2d& w, ColT* cols, ImageT* image, RowOp row_op) {
+void for_each_window_row(const Window2d& w, ColT* cols, int64_t ld, ImageT* image, RowOp row_op) {
   const int64_t ho = w.out_height(), wo = w.out_width();
   for (int64_t c = 0; c < w.channels; ++c)
     for (int64_t i = 0; i < w.kernel_h; ++i)
       for (int64_t j = 0; j < w.kernel_w; ++j) {
         int64_t lo, hi;
         valid_range(j * w.dilation_w, w.stride_w, w.pad_w, w.width, wo, lo, hi);
-        ColT* row = cols + ((c * w.kernel_h + i) * w.kernel_w + j) * ho * wo;
+        ColT* row = cols + ((c * w.kernel_h + i) * w.kernel_w + j) * ld;
         for (int64_t oy = 0; oy < ho; ++oy, row += wo) {
           const int64_t iy = oy * w.stride_h - w.pad_h + i * w.dilation_h;
           const bool inside = iy >= 0 && iy < w.height;
@@ -56,13 +57,14 @@ void for_each_window_row(const Window2d& w, ColT* cols, ImageT* image, RowOp row
 }
 }  // namespace detail
 
-/// cols (C*kh*kw, Ho*Wo) from one contiguous image (C, H, W).
+/// cols (C*kh*kw, Ho*Wo) from one contiguous image (C, H, W); row r of cols starts at cols + r * ld
+/// (ld >= Ho*Wo: several images' columns can sit side by side in one wider matrix).
 template <class T>
-void im2col(const Window2d& w, const T* image, T* cols) {
+void im2col(const Window2d& w, const T* image, T* cols, int64_t ld) {
   const int64_t wo = w.out_width(), sx = w.stride_w;
   // Plain loops, not std::copy / std::fill: the rows are 10-30 values long, too short for
-  // memmove and memset calls to pay (LeNet's second layer, 64 images: 472 -> xx us).
-  detail::for_each_window_row(w, cols, image, [&](T* row, const T* in, int64_t lo, int64_t hi) {
+  // memmove and memset calls to pay.
+  detail::for_each_window_row(w, cols, ld, image, [&](T* row, const T* in, int64_t lo, int64_t hi) {
     if (!in) lo = hi = wo;  // the whole row is padding
     for (int64_t ox = 0; ox < lo; ++ox) row[ox] = T(0);
     if (sx == 1)
@@ -75,9 +77,9 @@ void im2col(const Window2d& w, const T* image, T* cols) {
 
 /// image (C, H, W) += the columns' entries, each onto the pixel im2col read it from.
 template <class T>
-void col2im(const Window2d& w, const T* cols, T* image) {
+void col2im(const Window2d& w, const T* cols, int64_t ld, T* image) {
   const int64_t sx = w.stride_w;
-  detail::for_each_window_row(w, cols, image, [&](const T* row, T* out, int64_t lo, int64_t hi) {
+  detail::for_each_window_row(w, cols, ld, image, [&](const T* row, T* out, int64_t lo, int64_t hi) {
     if (out)
       for (int64_t ox = lo; ox < hi; ++ox) out[ox * sx] += row[ox];
   });

@@ -97,6 +97,17 @@ TEST(Conv2d, BackwardSkipsGradientsNobodyNeeds) {
   EXPECT_TENSOR_NEAR(b.grad(), full({2}, 2.0 * 4 * 4), 0, 0);
 }
 
+TEST(Conv2d, AFrozenWeightStillPassesTheInputItsGradient) {
+  // The forward keeps its columns only for a weight that needs a gradient; the input's gradient
+  // must not depend on them.
+  const Tensor x0 = randn({9, 2, 7, 7}), w0 = randn({3, 2, 3, 3}), g = randn({9, 3, 7, 7});
+  Tensor x1 = x0.clone().requires_grad_(), w1 = w0.clone().requires_grad_();
+  conv2d(x1, w1, {}, 1, 1).backward(g);
+  Tensor x2 = x0.clone().requires_grad_();
+  conv2d(x2, w0, {}, 1, 1).backward(g);
+  EXPECT_TENSOR_EQ(x2.grad(), x1.grad());
+}
+
 TEST(MaxPool2d, NaNWinsAndTheIndicesPointAtTheMax) {
   Tensor x = tensor({1.0f, 5.0f, 3.0f, 2.0f, NAN, 0.0f, 7.0f, 4.0f, 6.0f, 8.0f, -1.0f, 9.0f}).view({1, 1, 3, 4});
   auto [values, indices] = max_pool2d_with_indices(x, {3, 2}, 2);
