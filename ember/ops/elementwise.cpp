@@ -201,8 +201,17 @@ Tensor relu(const Tensor& a) {
     return detail::map<T, T>(a, [](T v) { return v > T(0) ? v : T(0); });
   });
   const Tensor os = out.detach();
+  // d/dx: the gradient where the output is positive, else 0, in one pass (as g * (out > 0) it
+  // took three: compare, cast, multiply).
   return record(out, "ReluBackward", {a},
-                [os](const Tensor& g, const Needs&) { return Grads{g * mask_as(os > 0, g)}; }, {os});
+                [os](const Tensor& g, const Needs&) {
+                  const Tensor grad = g.dtype() == os.dtype() ? g : g.to(os.dtype());
+                  return Grads{dispatch(os.dtype(), [&](auto tag) {
+                    using T = typename decltype(tag)::type;
+                    return detail::map2<T, T>(grad, os, [](T gv, T o) { return o > T(0) ? gv : T(0); });
+                  })};
+                },
+                {os});
 }
 
 Tensor pow(const Tensor& a, const Scalar& exponent) {
