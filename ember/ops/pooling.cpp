@@ -54,21 +54,24 @@ void for_each_planes(const PoolShape& p, Fn fn) {
 // A 3-D input's results lose the batch dim they were given.
 Tensor unbatch(const Tensor& input, const Tensor& out) { return input.dim() == 3 ? out.squeeze(0) : out; }
 
-}  // namespace
-
-std::tuple<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, ExpandingArray<2> kernel_size,
-                                                   std::optional<ExpandingArray<2>> stride, ExpandingArray<2> padding,
-                                                   ExpandingArray<2> dilation) {
+// The pooled values (batched, with history) and their int32 indices.
+std::pair<Tensor, Tensor> max_pool_batched(const Tensor& input, ExpandingArray<2> kernel_size,
+                                           std::optional<ExpandingArray<2>> stride, ExpandingArray<2> padding,
+                                           ExpandingArray<2> dilation) {
   const Pooling p = prepare("max_pool2d", input, kernel_size, stride, padding, dilation);
   const PoolShape& shape = p.shape;
-  Tensor out = detail::alloc(shape.out_sizes, p.x.dtype()), indices = detail::alloc(shape.out_sizes, kInt64);
+  // int32 indices inside (half the memory traffic of int64; the kernel vectorises them), int64
+  // for the caller, as PyTorch returns.
+  EMBER_CHECK(shape.plane_in() <= INT32_MAX, ValueError, "[max_pool2d] planes of more than 2^31 pixels are not supported; got ",
+              shape_str(input.sizes()));
+  Tensor out = detail::alloc(shape.out_sizes, p.x.dtype()), indices = detail::alloc(shape.out_sizes, kInt32);
   const int64_t plane_in = shape.plane_in(), plane_out = shape.plane_out();
   dispatch_floating(p.x.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
     for_each_planes(shape, [&](int64_t lo, int64_t hi) {
       kernels::max_pool2d(shape.window, hi - lo, static_cast<const T*>(p.x.data_ptr()) + lo * plane_in,
                           static_cast<T*>(out.data_ptr()) + lo * plane_out,
-                          indices.data_ptr<int64_t>() + lo * plane_out);
+                          indices.data_ptr<int32_t>() + lo * plane_out);
     });
   });
   out = autograd::record(out, "MaxPool2dBackward", {p.batched},
@@ -81,19 +84,28 @@ std::tuple<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, Expandin
                              for_each_planes(p, [&](int64_t lo, int64_t hi) {
                                kernels::max_pool2d_backward(p.window, hi - lo,
                                                             static_cast<const T*>(g.data_ptr()) + lo * plane_out,
-                                                            indices.data_ptr<int64_t>() + lo * plane_out,
+                                                            indices.data_ptr<int32_t>() + lo * plane_out,
                                                             static_cast<T*>(gx.data_ptr()) + lo * plane_in);
                              });
                            });
                            return Grads{gx};
                          },
                          {indices});
-  return {unbatch(input, out), unbatch(input, indices)};
+  return {out, indices};
+}
+
+}  // namespace
+
+std::tuple<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, ExpandingArray<2> kernel_size,
+                                                   std::optional<ExpandingArray<2>> stride, ExpandingArray<2> padding,
+                                                   ExpandingArray<2> dilation) {
+  const auto [out, indices] = max_pool_batched(input, kernel_size, stride, padding, dilation);
+  return {unbatch(input, out), unbatch(input, indices.to(kInt64))};
 }
 
 Tensor max_pool2d(const Tensor& input, ExpandingArray<2> kernel_size, std::optional<ExpandingArray<2>> stride,
                   ExpandingArray<2> padding, ExpandingArray<2> dilation) {
-  return std::get<0>(max_pool2d_with_indices(input, kernel_size, stride, padding, dilation));
+  return unbatch(input, max_pool_batched(input, kernel_size, stride, padding, dilation).first);
 }
 
 Tensor avg_pool2d(const Tensor& input, ExpandingArray<2> kernel_size, std::optional<ExpandingArray<2>> stride,

@@ -108,6 +108,53 @@ TEST(Conv2d, AFrozenWeightStillPassesTheInputItsGradient) {
   EXPECT_TENSOR_EQ(x2.grad(), x1.grad());
 }
 
+// PyTorch's rule from its definition: scan each window row by row, keep a value when it is larger
+// than the best so far or is a NaN; the padding never counts.
+std::pair<Tensor, Tensor> direct_max_pool2d(const Tensor& x, int64_t k, int64_t s, int64_t p, int64_t d) {
+  const int64_t P = x.size(0) * x.size(1), H = x.size(2), W = x.size(3);
+  const int64_t Ho = (H + 2 * p - d * (k - 1) - 1) / s + 1, Wo = (W + 2 * p - d * (k - 1) - 1) / s + 1;
+  Tensor out = empty({x.size(0), x.size(1), Ho, Wo}), idx = empty({x.size(0), x.size(1), Ho, Wo}, kInt64);
+  const Tensor xc = x.contiguous();
+  const float* in = xc.data_ptr<float>();
+  for (int64_t q = 0; q < P; ++q)
+    for (int64_t oy = 0; oy < Ho; ++oy)
+      for (int64_t ox = 0; ox < Wo; ++ox) {
+        float best = -INFINITY;
+        int64_t at = -1;
+        for (int64_t i = 0; i < k; ++i)
+          for (int64_t j = 0; j < k; ++j) {
+            const int64_t y = oy * s - p + i * d, xx = ox * s - p + j * d;
+            if (y < 0 || y >= H || xx < 0 || xx >= W) continue;
+            const float v = in[q * H * W + y * W + xx];
+            if (at < 0 || v > best || std::isnan(v)) best = v, at = y * W + xx;
+          }
+        out.data_ptr<float>()[(q * Ho + oy) * Wo + ox] = best;
+        idx.data_ptr<int64_t>()[(q * Ho + oy) * Wo + ox] = at;
+      }
+  return {out, idx};
+}
+
+TEST(MaxPool2d, MatchesTheDirectRuleOverASweepWithTiesAndNaNs) {
+  // Values from a few levels, so windows hold ties; one plane gets NaNs (the exact path).
+  Tensor x = randint(0, 4, {2, 3, 9, 10}).to(kFloat32);
+  float* plane = x.data_ptr<float>() + 5 * 90;  // image 1, channel 2
+  plane[4 * 10 + 4] = plane[4 * 10 + 5] = NAN;
+  for (int64_t k : {1, 2, 3})
+    for (int64_t s : {1, 2, 3})
+      for (int64_t p = 0; p <= k / 2; ++p)
+        for (int64_t d : {1, 2}) {
+          SCOPED_TRACE(::testing::Message() << "kernel " << k << " stride " << s << " padding " << p << " dilation " << d);
+          const auto [values, indices] = max_pool2d_with_indices(x, k, s, p, d);
+          const auto [want_values, want_indices] = direct_max_pool2d(x, k, s, p, d);
+          ASSERT_EQ(values.sizes(), want_values.sizes());
+          for (int64_t i = 0; i < values.numel(); ++i) {
+            const float got = values.data_ptr<float>()[i], want = want_values.data_ptr<float>()[i];
+            ASSERT_TRUE(got == want || (std::isnan(got) && std::isnan(want))) << "output " << i << ": " << got << " vs " << want;
+          }
+          EXPECT_TENSOR_EQ(indices, want_indices);
+        }
+}
+
 TEST(MaxPool2d, NaNWinsAndTheIndicesPointAtTheMax) {
   Tensor x = tensor({1.0f, 5.0f, 3.0f, 2.0f, NAN, 0.0f, 7.0f, 4.0f, 6.0f, 8.0f, -1.0f, 9.0f}).view({1, 1, 3, 4});
   auto [values, indices] = max_pool2d_with_indices(x, {3, 2}, 2);
