@@ -81,6 +81,21 @@ void conv2d_forward(const ConvShape& s, const T* x, const T* weight, const T* bi
   });
 }
 
+// The sum of n values in 16 interleaved partial sums, which the compiler vectorises (one running
+// sum is a chain of dependent adds: LeNet's bias gradients took 0.36 ms of a 5.4 ms step so).
+template <class T>
+T sum_row(const T* p, int64_t n) {
+  constexpr int64_t kLanes = 16;
+  T lanes[kLanes] = {};
+  int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes)
+    for (int64_t l = 0; l < kLanes; ++l) lanes[l] += p[i + l];
+  T sum = 0;
+  for (; i < n; ++i) sum += p[i];
+  for (int64_t l = 0; l < kLanes; ++l) sum += lanes[l];
+  return sum;
+}
+
 // The gradients that are wanted (null pointers: not wanted): grad_x (zeroed), grad_weight and
 // grad_bias, from grad_out and the columns the forward kept (null when the weight needs none).
 template <class T>
@@ -105,11 +120,7 @@ void conv2d_backward(const ConvShape& s, const T* weight, const T* cols, const T
     if (grad_weight)  // (C_out, K) = g (C_out, count * L) @ cols^T (count * L, K)
       kernels::gemm(C_out, K, width, g, width, false, cols + first * K * L, width, true, partial, K);
     if (grad_bias)
-      for (int64_t co = 0; co < C_out; ++co) {
-        T sum = 0;
-        for (int64_t i = 0; i < width; ++i) sum += g[co * width + i];
-        partial[C_out * K + co] = sum;
-      }
+      for (int64_t co = 0; co < C_out; ++co) partial[C_out * K + co] = sum_row(g + co * width, width);
     if (grad_x) {  // grad cols (K, count * L) = weight^T (K, C_out) @ g, then folded onto each image
       Tensor scratch = detail::alloc({K, width}, dtype_of<T>);
       T* grad_cols = static_cast<T*>(scratch.data_ptr());
