@@ -6,11 +6,11 @@
 Peers: OpenBLAS (GEMM only, build/bench/openblas_bench, with OPENBLAS_CORETYPE and
 OPENBLAS_L2_SIZE unset so it picks its own kernel), PyTorch (/usr/bin/python3 with Debian's
 python3-torch: torch_bench.py and torch_train.py) and, when libtorch-dev is installed, the libtorch
-C++ frontend (build/bench/libtorch_bench) on the fc and MLP-step workloads. Ratios are ember/peer:
-for GFLOP/s higher is better, for time and memory lower is better. The MLP epoch on Fashion-MNIST
-is the median of epochs 2-4 over --reps training runs per side (training plus the test-set
-evaluation on both), and a last line compares each side at its best thread count. Standard
-library only.
+C++ frontend (build/bench/libtorch_bench) on the fc, MLP-step and CNN-step workloads. Ratios are
+ember/peer: for GFLOP/s higher is better, for time and memory lower is better. The MLP epoch on
+Fashion-MNIST is the median of epochs 2-4 over --reps training runs per side, the CNN (LeNet-5)
+epoch the median of epoch 2 over --reps runs (training plus the test-set evaluation on both), and
+the last lines compare each side at its best thread count. Standard library only.
 """
 import argparse
 import json
@@ -36,7 +36,8 @@ def google_benchmark(binary, pattern, threads, reps):
                           "--benchmark_min_time=0.1"], env=env_for(threads), capture_output=True, text=True, check=True)
     results = {}
     for b in json.loads(out.stdout)["benchmarks"]:
-        if b.get("aggregate_name") == "median":
+        # One repetition reports no aggregates: its single run is the median.
+        if b.get("aggregate_name") == "median" or (reps == 1 and b.get("run_type") == "iteration"):
             results[b["run_name"]] = b
     return results
 
@@ -61,31 +62,34 @@ def max_rss_mb(cmd, threads):
     return int(out.stdout.strip()) / 1024
 
 
-EPOCHS = 4  # per training run; the first epoch (caches and allocator warming up) is left out
+# Epochs per training run; the first (caches and allocator warming up) is left out. The CNN's
+# epochs take seconds, so its runs are shorter.
+EPOCHS = {"mlp": 4, "cnn": 2}
 
 
 def warm_epoch_median(reps, one_run):
     """Median over `reps` calls of one_run() (a training run returning its epochs' seconds) of
-    epochs 2..EPOCHS."""
+    every epoch but the first."""
     return statistics.median(t for _ in range(reps) for t in one_run()[1:])
 
 
-def epoch_seconds_ember(build, data, threads, reps):
+def epoch_seconds_ember(build, data, model, threads, reps):
     """`ember train`, from its CSV's seconds column (training plus the test-set evaluation)."""
     def one_run():
-        subprocess.run([os.path.join(build, "cli", "ember"), "train", "--data", data, "--epochs", str(EPOCHS),
-                        "--schedule", "none", "--threads", str(threads), "--out", "/tmp/ember_compare_epoch.safetensors"],
-                       env=env_for(threads), check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([os.path.join(build, "cli", "ember"), "train", "--data", data, "--model", model, "--epochs",
+                        str(EPOCHS[model]), "--schedule", "none", "--threads", str(threads),
+                        "--out", "/tmp/ember_compare_epoch.safetensors"], env=env_for(threads), check=True,
+                       stdout=subprocess.DEVNULL)
         return [float(r.split(",")[-1]) for r in open("/tmp/ember_compare_epoch.csv").read().splitlines()[1:]]
     return warm_epoch_median(reps, one_run)
 
 
-def epoch_seconds_torch(data, threads, reps):
+def epoch_seconds_torch(data, model, threads, reps):
     """torch_train.py, from its epoch_seconds (training plus the test-set evaluation, as ember's)."""
     def one_run():
-        out = subprocess.run(["/usr/bin/python3", os.path.join(HERE, "torch_train.py"), "--data", data, "--epochs",
-                              str(EPOCHS), "--threads", str(threads)], env=env_for(threads), capture_output=True,
-                             text=True, check=True)
+        out = subprocess.run(["/usr/bin/python3", os.path.join(HERE, "torch_train.py"), "--data", data, "--model", model,
+                              "--epochs", str(EPOCHS[model]), "--threads", str(threads)], env=env_for(threads),
+                             capture_output=True, text=True, check=True)
         return [float(l.split("epoch_seconds ")[1].split()[0]) for l in out.stdout.splitlines() if l.startswith("seed")]
     return warm_epoch_median(reps, one_run)
 
@@ -96,15 +100,16 @@ def main():
     p.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     p.add_argument("--fashion", default="/usr/share/datasets/fashion-mnist")
     p.add_argument("--reps", type=int, default=5, help="repetitions per benchmark (the median is shown)")
+    p.add_argument("--models", nargs="+", choices=["mlp", "cnn"], default=["mlp", "cnn"], help="epochs to time")
     args = p.parse_args()
     ember_bench = os.path.join(args.build, "bench", "ember_bench")
     openblas_bench = os.path.join(args.build, "bench", "openblas_bench")
     libtorch_bench = os.path.join(args.build, "bench", "libtorch_bench")
 
-    epochs = {}  # threads -> (ember seconds, torch seconds)
+    epochs = {}  # (model, threads) -> (ember seconds, torch seconds)
     for t in args.threads:
         print(f"\n=== {t} thread(s) ===")
-        ember = google_benchmark(ember_bench, "BM_Gemm/auto|BM_Fc|BM_MlpStep/cache:1", t, args.reps)
+        ember = google_benchmark(ember_bench, "BM_Gemm/auto|BM_Fc|BM_MlpStep/cache:1|BM_CnnStep", t, args.reps)
         blas = google_benchmark(openblas_bench, "BM_OpenBlas", t, args.reps) if os.path.exists(openblas_bench) else {}
         torch = torch_bench(t)
         libtorch = google_benchmark(libtorch_bench, "BM_Libtorch", t, args.reps) if os.path.exists(libtorch_bench) else {}
@@ -125,29 +130,38 @@ def main():
         for ename, tname, lname, unit, scale in (
                 ("BM_FcForward/real_time", "fc/forward", "BM_LibtorchFcForward/real_time", "ms", 1e3),
                 ("BM_FcBackward/real_time", "fc/backward", "BM_LibtorchFcBackward/real_time", "ms", 1e3),
-                ("BM_MlpStep/cache:1/real_time", "mlp/step", "BM_LibtorchMlpStep/real_time", "us", 1e6)):
+                ("BM_MlpStep/cache:1/real_time", "mlp/step", "BM_LibtorchMlpStep/real_time", "us", 1e6),
+                ("BM_CnnStep/real_time", "cnn/step", "BM_LibtorchCnnStep/real_time", "ms", 1e3)):
             e_s = seconds(ember[ename])
             t_s = torch[tname]["seconds"]
             l_s = seconds(libtorch[lname]) if lname in libtorch else float("nan")
             print(f"{tname + ' (' + unit + ')':34} {e_s * scale:9.2f} {t_s * scale:9.2f} {l_s * scale:9.2f}"
                   f"  {e_s / t_s:8.2f} {e_s / l_s:10.2f}")
-        if os.path.isdir(args.fashion):
-            e_epoch = epoch_seconds_ember(args.build, args.fashion, t, args.reps)
-            t_epoch = epoch_seconds_torch(args.fashion, t, args.reps)
-            epochs[t] = (e_epoch, t_epoch)
-            print(f"{'MLP epoch, Fashion-MNIST 60k (s)':34} {e_epoch:9.2f} {t_epoch:9.2f} {'-':>9}  {e_epoch / t_epoch:8.2f}")
+        if not os.path.isdir(args.fashion):
+            continue
+        for model in args.models:
+            e_epoch = epoch_seconds_ember(args.build, args.fashion, model, t, args.reps)
+            t_epoch = epoch_seconds_torch(args.fashion, model, t, args.reps)
+            epochs[model, t] = (e_epoch, t_epoch)
+            label = f"{model.upper()} epoch, Fashion-MNIST 60k (s)"
+            print(f"{label:34} {e_epoch:9.2f} {t_epoch:9.2f} {'-':>9}  {e_epoch / t_epoch:8.2f}")
+        if "mlp" in args.models:
             e_rss = max_rss_mb([os.path.join(args.build, "cli", "ember"), "train", "--data", args.fashion, "--epochs", "1",
                                 "--threads", str(t), "--out", "/tmp/ember_compare_rss.safetensors"], t)
             t_rss = max_rss_mb(["/usr/bin/python3", os.path.join(HERE, "torch_train.py"), "--data", args.fashion,
                                 "--epochs", "1", "--threads", str(t)], t)
-            print(f"{'peak RSS of that training (MB)':34} {e_rss:9.0f} {t_rss:9.0f} {'-':>9}  {e_rss / t_rss:8.2f}")
-    if epochs:
-        # The issue's target compares each side at its best setting (PyTorch is fastest on 1 thread).
-        e_t = min(epochs, key=lambda t: epochs[t][0])
-        t_t = min(epochs, key=lambda t: epochs[t][1])
-        e_best, t_best = epochs[e_t][0], epochs[t_t][1]
-        print(f"\nMLP epoch, each at its best thread count: ember {e_best:.3f} s ({e_t} threads), "
-              f"torch {t_best:.3f} s ({t_t} threads): ratio {e_best / t_best:.2f}")
+            print(f"{'peak RSS of an MLP epoch (MB)':34} {e_rss:9.0f} {t_rss:9.0f} {'-':>9}  {e_rss / t_rss:8.2f}")
+    # The issue's target compares each side at its best setting (PyTorch is fastest on 1 thread).
+    for model in args.models:
+        runs = {t: epochs[m, t] for (m, t) in epochs if m == model}
+        if not runs:
+            continue
+        e_t = min(runs, key=lambda t: runs[t][0])
+        t_t = min(runs, key=lambda t: runs[t][1])
+        e_best, t_best = runs[e_t][0], runs[t_t][1]
+        print(f"\n{model.upper()} epoch, each at its best thread count: ember {e_best:.3f} s ({e_t} threads), "
+              f"torch {t_best:.3f} s ({t_t} threads): ratio {e_best / t_best:.2f}", end="")
+    print()
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 // The libtorch C++ frontend on the workloads of train_step_bench.cpp, for compare.py's
-// "libtorch" column: the same MLP step and the course's fc forward/backward, written as a
-// libtorch user would. Built only where Debian's libtorch-dev is installed.
+// "libtorch" column: the same MLP and LeNet steps and the course's fc forward/backward, written
+// as a libtorch user would. Built only where Debian's libtorch-dev is installed.
 #include <benchmark/benchmark.h>
 #include <torch/torch.h>
 
@@ -8,11 +8,8 @@
 
 namespace {
 
-void BM_LibtorchMlpStep(benchmark::State& state) {
-  torch::manual_seed(0);
-  torch::nn::Sequential model(torch::nn::Linear(784, 100), torch::nn::ReLU(), torch::nn::Linear(100, 10));
+void time_steps(benchmark::State& state, torch::nn::Sequential& model, const torch::Tensor& x, const torch::Tensor& y) {
   torch::optim::SGD opt(model->parameters(), torch::optim::SGDOptions(0.05).momentum(0.9));
-  const auto x = torch::randn({64, 784}), y = torch::randint(0, 10, {64});
   auto step = [&] {
     const auto loss = torch::nn::functional::cross_entropy(model->forward(x), y);
     opt.zero_grad();
@@ -24,6 +21,21 @@ void BM_LibtorchMlpStep(benchmark::State& state) {
   for (int i = 0; i < 4; ++i) step();
   if (!(step() < first)) state.SkipWithError("the loss did not decrease");
   for (auto _ : state) benchmark::DoNotOptimize(step());
+}
+
+void BM_LibtorchMlpStep(benchmark::State& state) {
+  torch::manual_seed(0);
+  torch::nn::Sequential model(torch::nn::Linear(784, 100), torch::nn::ReLU(), torch::nn::Linear(100, 10));
+  time_steps(state, model, torch::randn({64, 784}), torch::randint(0, 10, {64}));
+}
+
+void BM_LibtorchCnnStep(benchmark::State& state) {
+  namespace nn = torch::nn;
+  torch::manual_seed(0);
+  nn::Sequential model(nn::Conv2d(nn::Conv2dOptions(1, 6, 5).padding(2)), nn::ReLU(), nn::MaxPool2d(2),
+                       nn::Conv2d(6, 16, 5), nn::ReLU(), nn::MaxPool2d(2), nn::Flatten(), nn::Linear(400, 120),
+                       nn::ReLU(), nn::Linear(120, 84), nn::ReLU(), nn::Linear(84, 10));
+  time_steps(state, model, torch::randn({64, 1, 28, 28}), torch::randint(0, 10, {64}));
 }
 
 struct FcData {
@@ -75,5 +87,6 @@ static const int kThreads = [] {
 }();
 
 BENCHMARK(BM_LibtorchMlpStep)->UseRealTime();
+BENCHMARK(BM_LibtorchCnnStep)->UseRealTime();
 BENCHMARK(BM_LibtorchFcForward)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_LibtorchFcBackward)->UseRealTime()->Unit(benchmark::kMillisecond);

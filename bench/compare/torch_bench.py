@@ -14,7 +14,8 @@ import torch
 GEMM_SHAPES = [(n, n, n, 0, 0) for n in (64, 128, 256, 512, 1024, 2048)] + [
     (64, 100, 784, 0, 1), (64, 784, 100, 0, 0), (100, 784, 64, 1, 0),
     (64, 10, 100, 0, 1), (10, 100, 64, 1, 0), (5, 10, 784, 0, 0),
-    (50000, 50, 784, 0, 0), (784, 50, 50000, 1, 0)]
+    (50000, 50, 784, 0, 0), (784, 50, 50000, 1, 0),
+    (6, 6272, 25, 0, 0), (6, 25, 6272, 0, 1), (16, 800, 150, 0, 0), (150, 800, 16, 1, 0), (16, 150, 800, 0, 1)]
 
 
 def median_seconds(fn, min_time=0.3, repeats=5):
@@ -70,18 +71,21 @@ def main():
         backward_runs.append(time.perf_counter() - start)
     emit("fc/backward", statistics.median(backward_runs))
 
-    # One MLP 784-100-10 training step, batch 64.
-    model = torch.nn.Sequential(torch.nn.Linear(784, 100), torch.nn.ReLU(), torch.nn.Linear(100, 10))
-    opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
-    xb, yb = torch.randn(64, 784), torch.randint(0, 10, (64,))
+    # One training step, batch 64, of the MLP 784-100-10 and of the LeNet-5 CNN (torch_train.py).
+    from torch_train import lenet
+    nn = torch.nn
+    mlp = nn.Sequential(nn.Linear(784, 100), nn.ReLU(), nn.Linear(100, 10))
+    for name, model, xb in (("mlp/step", mlp, torch.randn(64, 784)), ("cnn/step", lenet(), torch.randn(64, 1, 28, 28))):
+        opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+        yb = torch.randint(0, 10, (64,))
 
-    def step():
-        value = torch.nn.functional.cross_entropy(model(xb), yb)
-        opt.zero_grad()
-        value.backward()
-        opt.step()
+        def step():
+            value = torch.nn.functional.cross_entropy(model(xb), yb)
+            opt.zero_grad()
+            value.backward()
+            opt.step()
 
-    emit("mlp/step", median_seconds(step))
+        emit(name, median_seconds(step))
 
 
 if __name__ == "__main__":
