@@ -8,7 +8,7 @@
 // the kernel runs 25-35% faster). Chunks are split across threads; each sums its own weight and
 // bias gradients and the chunks are added in order, so the result does not depend on the thread
 // count. The forward keeps the columns for the weight's gradient (9 MB for a LeNet batch of 64):
-// unfolding again in the backward measured 3% slower per LeNet step.
+// unfolding again in the backward measured 12% slower per LeNet step (4.85 vs 4.34 ms).
 #include "ember/ops/conv.h"
 
 #include "ember/autograd/function.h"
