@@ -72,6 +72,7 @@ TEST_F(Cli, BadInputGivesOneLineAndANonZeroExit) {
       {"train --lr=abc", "--lr expects a number; got 'abc'", 2},
       {"train --frob 1", "unknown option '--frob' for 'ember train'", 2},
       {"train --optimizer lbfgs --epochs 1", "--optimizer must be sgd, adam or adamw; got 'lbfgs'", 2},
+      {"train --model resnet", "--model must be mlp, linear or cnn; got 'resnet'", 2},
       {"train --hidden 100,x", "--hidden expects positive integers separated by commas", 2},
       {"train --data /nonexistent", "ember: error: /nonexistent: data folder not found", 1},
       {"eval --model /nonexistent.safetensors", "ember: error: /nonexistent.safetensors: cannot open file", 1},
@@ -126,6 +127,43 @@ TEST_F(Cli, TrainEvalPredictShowEndToEnd) {
                            path("m.checkpoint.safetensors"));
   EXPECT_NE(mismatch.status, 0);
   EXPECT_NE(mismatch.output.find("does not match the model"), std::string::npos) << mismatch.output;
+}
+
+TEST_F(Cli, CnnTrainsAndItsFileRebuildsIt) {
+  const std::string args = "train --model cnn --epochs 2 --limit 4000 --threads ";
+  CliResult train = ember_cli(args + "2 --out " + path("cnn.safetensors"));
+  ASSERT_EQ(train.status, 0) << train.output;
+  EXPECT_NE(train.output.find("model: cnn 28x28-10 (LeNet-5)"), std::string::npos) << train.output;
+  CliResult eval = ember_cli("eval --model " + path("cnn.safetensors"));
+  ASSERT_EQ(eval.status, 0) << eval.output;
+  EXPECT_GT(std::stod(eval.output.substr(eval.output.find("accuracy: ") + 10)), 0.9) << eval.output;
+  CliResult predict = ember_cli("predict --model " + path("cnn.safetensors") + " --data " + std::string(EMBER_SOURCE_DIR) +
+                                "/data/mnist --index 3");
+  ASSERT_EQ(predict.status, 0) << predict.output;
+  EXPECT_NE(predict.output.find("(label 8): 8 (p="), std::string::npos) << predict.output;
+  // The convolutions split images across threads in fixed chunks: one thread gives the same file.
+  ASSERT_EQ(ember_cli(args + "1 --out " + path("cnn1.safetensors")).status, 0);
+  auto bytes = [](const std::string& f) {
+    std::ifstream in(f, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  EXPECT_EQ(bytes(path("cnn.safetensors")), bytes(path("cnn1.safetensors")));
+}
+
+TEST_F(Cli, CnnNeedsSquareImages) {
+  fs::create_directories(path("wide"));
+  for (const std::string split : {"train", "t10k"}) {
+    std::vector<uint8_t> pixels(4 * 600);
+    for (size_t i = 0; i < pixels.size(); ++i) pixels[i] = static_cast<uint8_t>(i % 251);
+    data::write_idx(path("wide/" + split + "-images-idx3-ubyte"), {{4, 20, 30}, pixels});
+    data::write_idx(path("wide/" + split + "-labels-idx1-ubyte"), {{4}, {0, 1, 2, 3}});
+  }
+  CliResult r = ember_cli("train --model cnn --epochs 1 --data " + path("wide") + " --out " + path("w.safetensors"));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.output.find("ember: error: the cnn needs square images of at least 12 x 12 pixels; these have 600 pixels"),
+            std::string::npos)
+      << r.output;
+  EXPECT_TRUE(ember_cli("train --model mlp --epochs 1 --data " + path("wide") + " --out " + path("w.safetensors")).status == 0);
 }
 
 TEST_F(Cli, BenchMatmulRunsEveryRungAndChecksIt) {
