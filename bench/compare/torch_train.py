@@ -42,8 +42,9 @@ def mlp(hidden):
 
 
 def lenet():
-    """The CNN of `ember train --model cnn` (cli/model_spec.cpp), layer for layer."""
-    return nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+    """The CNN of `ember train --model cnn` (cli/model_spec.cpp), layer for layer, so that the
+    state_dict names match (2.weight is the first convolution's)."""
+    return nn.Sequential(nn.Flatten(), nn.Unflatten(1, (1, 28, 28)), nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
                          nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
                          nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
 
