@@ -58,8 +58,8 @@ void for_each_window(const Window2d& w, Fn fn) {
 
 namespace detail {
 // The outputs [first, end) along one axis whose windows lie wholly inside the image.
-inline std::pair<int64_t, int64_t> interior(int64_t out, int64_t kernel, int64_t stride, int64_t pad,
-                                            int64_t dilation, int64_t size) {
+inline std::pair<int64_t, int64_t> interior(int64_t out, int64_t kernel, int64_t stride, int64_t pad, int64_t dilation,
+                                            int64_t size) {
   int64_t first = 0, end = out;
   while (first < end && first * stride - pad < 0) ++first;
   while (end > first && (end - 1) * stride - pad + (kernel - 1) * dilation >= size) --end;
@@ -97,7 +97,8 @@ bool has_nan(const T* p, int64_t n) {
 template <class T>
 void max_pool2d(const Window2d& w, int64_t planes, const T* in, T* out, int32_t* index) {
   const int64_t plane_in = w.height * w.width, wo = w.out_width(), plane_out = w.out_height() * wo;
-  const auto [rows_first, rows_end] = detail::interior(w.out_height(), w.kernel_h, w.stride_h, w.pad_h, w.dilation_h, w.height);
+  const auto [rows_first, rows_end] =
+      detail::interior(w.out_height(), w.kernel_h, w.stride_h, w.pad_h, w.dilation_h, w.height);
   const auto [cols_first, cols_end] = detail::interior(wo, w.kernel_w, w.stride_w, w.pad_w, w.dilation_w, w.width);
   const bool all_interior = rows_first == 0 && rows_end == w.out_height() && cols_first == 0 && cols_end == wo;
   for (int64_t p = 0; p < planes; ++p, in += plane_in, out += plane_out, index += plane_out) {
@@ -142,7 +143,8 @@ void max_pool2d(const Window2d& w, int64_t planes, const T* in, T* out, int32_t*
             }
           }
         // Taps in reverse, so that the first tap holding the maximum is the one that stays.
-        for (int64_t ox = cols_first; ox < cols_end; ++ox) best_at[ox] = static_cast<int32_t>(tap_at(oy, 0, 0) + ox * sx);
+        for (int64_t ox = cols_first; ox < cols_end; ++ox)
+          best_at[ox] = static_cast<int32_t>(tap_at(oy, 0, 0) + ox * sx);
         for (int64_t i = w.kernel_h - 1; i >= 0; --i)
           for (int64_t j = w.kernel_w - 1; j >= 0; --j) {
             const int32_t tap = static_cast<int32_t>(tap_at(oy, i, j));
@@ -154,9 +156,12 @@ void max_pool2d(const Window2d& w, int64_t planes, const T* in, T* out, int32_t*
           }
       }
     };
-    if (w.stride_w == 2) interior_rows.template operator()<2>();
-    else if (w.stride_w == 1) interior_rows.template operator()<1>();
-    else interior_rows.template operator()<0>();
+    if (w.stride_w == 2)
+      interior_rows.template operator()<2>();
+    else if (w.stride_w == 1)
+      interior_rows.template operator()<1>();
+    else
+      interior_rows.template operator()<0>();
   }
 }
 

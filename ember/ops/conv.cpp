@@ -130,14 +130,15 @@ void conv2d_backward(const ConvShape& s, const T* weight, const T* cols, const T
                         grad_x + (first + n) * s.image_size());
     }
   });
-  // The chunks' sums, added in chunk order.
-  for (T* total : {grad_weight, grad_bias}) {
-    if (!total) continue;
-    const int64_t offset = total == grad_weight ? 0 : C_out * K, size = total == grad_weight ? C_out * K : C_out;
+  // The chunks' sums, added in chunk order: total[i] = sum over chunks of partial[offset + i].
+  auto add_chunks = [&](T* total, int64_t offset, int64_t size) {
+    if (!total) return;
     std::copy(all_partials + offset, all_partials + offset + size, total);
     for (int64_t c = 1; c < s.chunks(); ++c)
       for (int64_t i = 0; i < size; ++i) total[i] += all_partials[c * partial_size + offset + i];
-  }
+  };
+  add_chunks(grad_weight, 0, C_out * K);
+  add_chunks(grad_bias, C_out * K, C_out);
 }
 
 void check_conv_args(const Tensor& input, const Tensor& weight, const Tensor& bias) {
@@ -188,14 +189,13 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, Exp
         if (needs[0])
           grads[0] = zeros({shape.images, shape.window.channels, shape.window.height, shape.window.width}, ws.dtype());
         if (needs[1]) grads[1] = detail::alloc(ws.sizes(), ws.dtype());
-        const bool bias_grad = needs.size() > 2 && needs[2];
-        if (bias_grad) grads[2] = detail::alloc({shape.out_channels}, ws.dtype());
+        if (needs.size() > 2 && needs[2]) grads[2] = detail::alloc({shape.out_channels}, ws.dtype());
         dispatch_floating(ws.dtype(), [&](auto tag) {
           using T = typename decltype(tag)::type;
+          // An undefined tensor (a gradient nobody needs) is a null pointer: not computed.
           auto data = [](const Tensor& t) { return t.defined() ? static_cast<T*>(t.data_ptr()) : nullptr; };
-          conv2d_backward<T>(shape, data(ws), needs[1] ? data(cols) : nullptr, data(g),
-                             needs[0] ? data(grads[0]) : nullptr, needs[1] ? data(grads[1]) : nullptr,
-                             bias_grad ? data(grads[2]) : nullptr);
+          conv2d_backward<T>(shape, data(ws), data(cols), data(g), data(grads[0]), data(grads[1]),
+                             grads.size() > 2 ? data(grads[2]) : nullptr);
         });
         return grads;
       },

@@ -62,8 +62,8 @@ std::pair<Tensor, Tensor> max_pool_batched(const Tensor& input, ExpandingArray<2
   const PoolShape& shape = p.shape;
   // int32 indices inside (half the memory traffic of int64; the kernel vectorises them), int64
   // for the caller, as PyTorch returns.
-  EMBER_CHECK(shape.plane_in() <= INT32_MAX, ValueError, "[max_pool2d] planes of more than 2^31 pixels are not supported; got ",
-              shape_str(input.sizes()));
+  EMBER_CHECK(shape.plane_in() <= INT32_MAX, ValueError,
+              "[max_pool2d] planes of more than 2^31 pixels are not supported; got ", shape_str(input.sizes()));
   Tensor out = detail::alloc(shape.out_sizes, p.x.dtype()), indices = detail::alloc(shape.out_sizes, kInt32);
   const int64_t plane_in = shape.plane_in(), plane_out = shape.plane_out();
   dispatch_floating(p.x.dtype(), [&](auto tag) {

@@ -44,11 +44,15 @@ struct Geometry {
 
 TEST(Conv2d, MatchesTheDirectLoopsOverASweepOfGeometries) {
   const std::vector<Geometry> sweep = {
-      {1, 1, 5, 5, 1, 1, 1, 1, 1, 0, 0, 1, 1},  {2, 3, 8, 7, 4, 3, 3, 1, 1, 0, 0, 1, 1},
-      {2, 3, 8, 7, 4, 3, 3, 2, 2, 1, 1, 1, 1},  {1, 2, 9, 9, 3, 5, 5, 1, 1, 2, 2, 1, 1},
-      {1, 2, 9, 11, 3, 3, 2, 3, 2, 1, 0, 2, 3}, {3, 1, 4, 4, 2, 4, 4, 1, 1, 0, 0, 1, 1},
-      {1, 4, 6, 6, 5, 1, 1, 2, 2, 1, 1, 1, 1},  {2, 2, 3, 3, 2, 3, 3, 1, 1, 3, 3, 1, 1},  // padding wider than the image
-      {1, 17, 10, 10, 33, 3, 3, 1, 1, 1, 1, 1, 1},                                          // tile edges of the GEMM
+      {1, 1, 5, 5, 1, 1, 1, 1, 1, 0, 0, 1, 1},
+      {2, 3, 8, 7, 4, 3, 3, 1, 1, 0, 0, 1, 1},
+      {2, 3, 8, 7, 4, 3, 3, 2, 2, 1, 1, 1, 1},
+      {1, 2, 9, 9, 3, 5, 5, 1, 1, 2, 2, 1, 1},
+      {1, 2, 9, 11, 3, 3, 2, 3, 2, 1, 0, 2, 3},
+      {3, 1, 4, 4, 2, 4, 4, 1, 1, 0, 0, 1, 1},
+      {1, 4, 6, 6, 5, 1, 1, 2, 2, 1, 1, 1, 1},
+      {2, 2, 3, 3, 2, 3, 3, 1, 1, 3, 3, 1, 1},      // padding wider than the image
+      {1, 17, 10, 10, 33, 3, 3, 1, 1, 1, 1, 1, 1},  // tile edges of the GEMM
   };
   for (const auto& g : sweep) {
     SCOPED_TRACE(::testing::Message() << "input (" << g.n << ", " << g.c << ", " << g.h << ", " << g.w << "), kernel "
@@ -65,7 +69,10 @@ TEST(Conv2d, GradcheckWithStridePaddingAndDilationTogether) {
   const Tensor w = randn({3, 2, 3, 2}, dtype(kFloat64).requires_grad(true));
   const Tensor b = randn({3}, dtype(kFloat64).requires_grad(true));
   const auto r = autograd::gradcheck(
-      [](const std::vector<Tensor>& v) { return conv2d(v[0], v[1], v[2], {2, 3}, {1, 2}, {2, 1}); }, {x, w, b});
+      [](const std::vector<Tensor>& v) {
+        return conv2d(v[0], v[1], v[2], {2, 3}, {1, 2}, {2, 1});
+      },
+      {x, w, b});
   EXPECT_TRUE(r.ok) << r.message;
 }
 
@@ -143,13 +150,15 @@ TEST(MaxPool2d, MatchesTheDirectRuleOverASweepWithTiesAndNaNs) {
     for (int64_t s : {1, 2, 3})
       for (int64_t p = 0; p <= k / 2; ++p)
         for (int64_t d : {1, 2}) {
-          SCOPED_TRACE(::testing::Message() << "kernel " << k << " stride " << s << " padding " << p << " dilation " << d);
+          SCOPED_TRACE(::testing::Message()
+                       << "kernel " << k << " stride " << s << " padding " << p << " dilation " << d);
           const auto [values, indices] = max_pool2d_with_indices(x, k, s, p, d);
           const auto [want_values, want_indices] = direct_max_pool2d(x, k, s, p, d);
           ASSERT_EQ(values.sizes(), want_values.sizes());
           for (int64_t i = 0; i < values.numel(); ++i) {
             const float got = values.data_ptr<float>()[i], want = want_values.data_ptr<float>()[i];
-            ASSERT_TRUE(got == want || (std::isnan(got) && std::isnan(want))) << "output " << i << ": " << got << " vs " << want;
+            ASSERT_TRUE(got == want || (std::isnan(got) && std::isnan(want)))
+                << "output " << i << ": " << got << " vs " << want;
           }
           EXPECT_TENSOR_EQ(indices, want_indices);
         }
@@ -195,8 +204,9 @@ TEST(Errors, ConvAndPooling) {
                    "[conv2d] weight must be 4-D (C_out, C_in, kH, kW); got (6, 5, 5)");
   EXPECT_THROW_MSG(conv2d(randn({1, 1, 8, 8}), randn({6, 1, 5, 5}), randn({5})), ShapeError,
                    "[conv2d] bias (5) does not fit weight (6, 1, 5, 5): expected (6)");
-  EXPECT_THROW_MSG(conv2d(randn({1, 1, 4, 4}), randn({6, 1, 5, 5})), ShapeError,
-                   "[conv2d] a kernel of (5, 5) with dilation (1, 1) does not fit in input (1, 1, 4, 4) padded by (0, 0)");
+  EXPECT_THROW_MSG(
+      conv2d(randn({1, 1, 4, 4}), randn({6, 1, 5, 5})), ShapeError,
+      "[conv2d] a kernel of (5, 5) with dilation (1, 1) does not fit in input (1, 1, 4, 4) padded by (0, 0)");
   EXPECT_THROW_MSG(conv2d(randn({1, 1, 8, 8}), randn({6, 1, 5, 5}), {}, 0), ValueError,
                    "[conv2d] kernel size, stride and dilation must be at least 1; got kernel (5, 5), stride (0, 0)");
   EXPECT_THROW_MSG(conv2d(randn({1, 1, 8, 8}), randn({6, 1, 5, 5}), {}, 1, -1), ValueError,

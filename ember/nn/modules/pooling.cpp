@@ -22,7 +22,8 @@ Tensor AvgPool2dImpl::forward(const Tensor& input) {
 
 std::string AvgPool2dImpl::extra_repr() const {
   return "kernel_size=" + options.kernel_size_.str(true) +
-         ", stride=" + options.stride_.value_or(options.kernel_size_).str(true) + ", padding=" + options.padding_.str(true);
+         ", stride=" + options.stride_.value_or(options.kernel_size_).str(true) +
+         ", padding=" + options.padding_.str(true);
 }
 
 }  // namespace ember::nn
