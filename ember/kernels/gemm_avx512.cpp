@@ -164,13 +164,20 @@ void dot_tile(int64_t K, const T* A, int64_t lda, const T* B, int64_t ldb, T* C,
   typename V::type acc[R][RB];
   for (int i = 0; i < R; ++i)
     for (int j = 0; j < RB; ++j) acc[i][j] = V::zero();
-  for (int64_t k = 0; k < K; k += V::kLanes) {
-    const auto m = V::first(K - k);
+  // Plain loads for whole vectors and masked ones only for K's tail: masked loads throughout made
+  // this loop 1.7x slower on Zen 5 (6 x 25 x 6272: 46.6 -> 28.0 us).
+  auto step = [&](int64_t k, auto load) {
     typename V::type a[R], b[RB];
-    for (int i = 0; i < R; ++i) a[i] = V::load(m, A + i * lda + k);
-    for (int j = 0; j < RB; ++j) b[j] = V::load(m, B + j * ldb + k);
+    for (int i = 0; i < R; ++i) a[i] = load(A + i * lda + k);
+    for (int j = 0; j < RB; ++j) b[j] = load(B + j * ldb + k);
     for (int i = 0; i < R; ++i)
       for (int j = 0; j < RB; ++j) acc[i][j] = V::fmadd(a[i], b[j], acc[i][j]);
+  };
+  int64_t k = 0;
+  for (; k + V::kLanes <= K; k += V::kLanes) step(k, [](const T* p) { return V::load(p); });
+  if (k < K) {
+    const auto m = V::first(K - k);
+    step(k, [m](const T* p) { return V::load(m, p); });
   }
   for (int i = 0; i < R; ++i)
     for (int j = 0; j < RB; ++j) {
