@@ -51,6 +51,22 @@ void for_each_planes(const PoolShape& p, Fn fn) {
   parallel_for(0, p.planes(), std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(1, work_per_plane)), fn);
 }
 
+// The input's gradient: zeros, then fill(first_plane, end_plane, grad planes, gradient planes)
+// on both threads (each plane's gradient comes from its own output planes only).
+template <class Fill>
+Tensor input_gradient(const PoolShape& p, ScalarType dtype, const Tensor& grad, Fill fill) {
+  const Tensor g = grad.contiguous();
+  Tensor gx = zeros(p.in_sizes, dtype);
+  dispatch_floating(dtype, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    for_each_planes(p, [&](int64_t lo, int64_t hi) {
+      fill(lo, hi, static_cast<const T*>(g.data_ptr()) + lo * p.plane_out(),
+           static_cast<T*>(gx.data_ptr()) + lo * p.plane_in());
+    });
+  });
+  return gx;
+}
+
 // A 3-D input's results lose the batch dim they were given.
 Tensor unbatch(const Tensor& input, const Tensor& out) { return input.dim() == 3 ? out.squeeze(0) : out; }
 
@@ -76,19 +92,10 @@ std::pair<Tensor, Tensor> max_pool_batched(const Tensor& input, ExpandingArray<2
   });
   out = autograd::record(out, "MaxPool2dBackward", {p.batched},
                          [p = p.shape, indices, dtype = p.x.dtype()](const Tensor& grad, const Needs&) {
-                           const Tensor g = grad.contiguous();
-                           const int64_t plane_in = p.plane_in(), plane_out = p.plane_out();
-                           Tensor gx = zeros(p.in_sizes, dtype);
-                           dispatch_floating(gx.dtype(), [&](auto tag) {
-                             using T = typename decltype(tag)::type;
-                             for_each_planes(p, [&](int64_t lo, int64_t hi) {
-                               kernels::max_pool2d_backward(p.window, hi - lo,
-                                                            static_cast<const T*>(g.data_ptr()) + lo * plane_out,
-                                                            indices.data_ptr<int32_t>() + lo * plane_out,
-                                                            static_cast<T*>(gx.data_ptr()) + lo * plane_in);
-                             });
-                           });
-                           return Grads{gx};
+                           return Grads{input_gradient(p, dtype, grad, [&](int64_t lo, int64_t hi, auto* g, auto* gx) {
+                             kernels::max_pool2d_backward(p.window, hi - lo, g,
+                                                          indices.data_ptr<int32_t>() + lo * p.plane_out(), gx);
+                           })};
                          },
                          {indices});
   return {out, indices};
@@ -123,18 +130,9 @@ Tensor avg_pool2d(const Tensor& input, ExpandingArray<2> kernel_size, std::optio
   });
   out = autograd::record(out, "AvgPool2dBackward", {p.batched},
                          [p = p.shape, count_include_pad, dtype = p.x.dtype()](const Tensor& grad, const Needs&) {
-                           const Tensor g = grad.contiguous();
-                           const int64_t plane_in = p.plane_in(), plane_out = p.plane_out();
-                           Tensor gx = zeros(p.in_sizes, dtype);
-                           dispatch_floating(gx.dtype(), [&](auto tag) {
-                             using T = typename decltype(tag)::type;
-                             for_each_planes(p, [&](int64_t lo, int64_t hi) {
-                               kernels::avg_pool2d_backward(
-                                   p.window, hi - lo, static_cast<const T*>(g.data_ptr()) + lo * plane_out,
-                                   static_cast<T*>(gx.data_ptr()) + lo * plane_in, count_include_pad);
-                             });
-                           });
-                           return Grads{gx};
+                           return Grads{input_gradient(p, dtype, grad, [&](int64_t lo, int64_t hi, auto* g, auto* gx) {
+                             kernels::avg_pool2d_backward(p.window, hi - lo, g, gx, count_include_pad);
+                           })};
                          });
   return unbatch(input, out);
 }
