@@ -19,8 +19,7 @@ namespace ember::kernels {
 namespace detail {
 // The taps [lo, hi) of a window that starts at `start` (taps `dilation` apart) which land inside
 // [0, size), and how many land inside [.., size + pad): the window's extent with the padding
-// counted, for count_include_pad. Loops, not divisions: they run per output, and a division
-// costs more than the whole 2 x 2 window.
+// counted, for count_include_pad. (Short loops: a window is a few taps wide.)
 struct Taps {
   int64_t lo, hi, padded;
 };
@@ -54,9 +53,7 @@ void for_each_window(const Window2d& w, Fn fn) {
     }
   }
 }
-}  // namespace detail
 
-namespace detail {
 // The outputs [first, end) along one axis whose windows lie wholly inside the image.
 inline std::pair<int64_t, int64_t> interior(int64_t out, int64_t kernel, int64_t stride, int64_t pad, int64_t dilation,
                                             int64_t size) {
