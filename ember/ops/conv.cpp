@@ -130,11 +130,12 @@ void conv2d_backward(const ConvShape& s, const T* weight, const T* cols, const T
                         grad_x + (first + n) * s.image_size());
     }
   });
-  // The chunks' sums, added in chunk order: total[i] = sum over chunks of partial[offset + i].
+  // The chunks' sums, added in chunk order: total[i] = sum over chunks of partial[offset + i]
+  // (zero for an empty batch).
   auto add_chunks = [&](T* total, int64_t offset, int64_t size) {
     if (!total) return;
-    std::copy(all_partials + offset, all_partials + offset + size, total);
-    for (int64_t c = 1; c < s.chunks(); ++c)
+    std::fill(total, total + size, T(0));
+    for (int64_t c = 0; c < s.chunks(); ++c)
       for (int64_t i = 0; i < size; ++i) total[i] += all_partials[c * partial_size + offset + i];
   };
   add_chunks(grad_weight, 0, C_out * K);

@@ -164,6 +164,20 @@ TEST(MaxPool2d, MatchesTheDirectRuleOverASweepWithTiesAndNaNs) {
         }
 }
 
+TEST(Conv2d, AnEmptyBatchGivesEmptyOutputsAndZeroWeightGradients) {
+  Tensor x = randn({0, 2, 6, 6}, requires_grad()), w = randn({3, 2, 3, 3}, requires_grad()),
+         b = randn({3}, requires_grad());
+  Tensor y = conv2d(x, w, b, 1, 1);
+  EXPECT_EQ(y.sizes(), (Shape{0, 3, 6, 6}));
+  y.sum().backward();
+  EXPECT_TENSOR_EQ(w.grad(), zeros({3, 2, 3, 3}));
+  EXPECT_TENSOR_EQ(b.grad(), zeros({3}));
+  EXPECT_EQ(max_pool2d(randn({0, 2, 6, 6}), 2).sizes(), (Shape{0, 2, 3, 3}));
+  // No input channels: every output is its bias.
+  EXPECT_TENSOR_EQ(conv2d(randn({2, 0, 6, 6}), randn({3, 0, 3, 3}), b.detach()),
+                   b.detach().reshape({1, 3, 1, 1}).expand({2, 3, 4, 4}).contiguous());
+}
+
 TEST(MaxPool2d, NaNWinsAndTheIndicesPointAtTheMax) {
   Tensor x = tensor({1.0f, 5.0f, 3.0f, 2.0f, NAN, 0.0f, 7.0f, 4.0f, 6.0f, 8.0f, -1.0f, 9.0f}).view({1, 1, 3, 4});
   auto [values, indices] = max_pool2d_with_indices(x, {3, 2}, 2);
