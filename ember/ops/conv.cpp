@@ -201,7 +201,7 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, Exp
         return grads;
       },
       {ws});  // (cols is the op's own: nothing else can write to it)
-  return input.dim() == 3 ? out.squeeze(0) : out;
+  return detail::unbatch(input, out);
 }
 
 }  // namespace ember

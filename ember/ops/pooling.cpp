@@ -67,9 +67,6 @@ Tensor input_gradient(const PoolShape& p, ScalarType dtype, const Tensor& grad, 
   return gx;
 }
 
-// A 3-D input's results lose the batch dim they were given.
-Tensor unbatch(const Tensor& input, const Tensor& out) { return input.dim() == 3 ? out.squeeze(0) : out; }
-
 // The pooled values (batched, with history) and their int32 indices.
 std::pair<Tensor, Tensor> max_pool_batched(const Tensor& input, ExpandingArray<2> kernel_size,
                                            std::optional<ExpandingArray<2>> stride, ExpandingArray<2> padding,
@@ -107,12 +104,12 @@ std::tuple<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, Expandin
                                                    std::optional<ExpandingArray<2>> stride, ExpandingArray<2> padding,
                                                    ExpandingArray<2> dilation) {
   const auto [out, indices] = max_pool_batched(input, kernel_size, stride, padding, dilation);
-  return {unbatch(input, out), unbatch(input, indices.to(kInt64))};
+  return {detail::unbatch(input, out), detail::unbatch(input, indices.to(kInt64))};
 }
 
 Tensor max_pool2d(const Tensor& input, ExpandingArray<2> kernel_size, std::optional<ExpandingArray<2>> stride,
                   ExpandingArray<2> padding, ExpandingArray<2> dilation) {
-  return unbatch(input, max_pool_batched(input, kernel_size, stride, padding, dilation).first);
+  return detail::unbatch(input, max_pool_batched(input, kernel_size, stride, padding, dilation).first);
 }
 
 Tensor avg_pool2d(const Tensor& input, ExpandingArray<2> kernel_size, std::optional<ExpandingArray<2>> stride,
@@ -134,7 +131,7 @@ Tensor avg_pool2d(const Tensor& input, ExpandingArray<2> kernel_size, std::optio
                              kernels::avg_pool2d_backward(p.window, hi - lo, g, gx, count_include_pad);
                            })};
                          });
-  return unbatch(input, out);
+  return detail::unbatch(input, out);
 }
 
 }  // namespace ember

@@ -29,4 +29,6 @@ Tensor as_batch(const char* op, const Tensor& input) {
   return input.dim() == 4 ? input : input.unsqueeze(0);
 }
 
+Tensor unbatch(const Tensor& input, const Tensor& out) { return input.dim() == 3 ? out.squeeze(0) : out; }
+
 }  // namespace ember::detail

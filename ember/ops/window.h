@@ -15,8 +15,10 @@ kernels::Window2d make_window(const char* op, const Tensor& input, ExpandingArra
                               ExpandingArray<2> padding, ExpandingArray<2> dilation);
 
 /// `input` as a batch: a 3-D (C, H, W) image gains a batch dim of 1 (PyTorch's ops accept
-/// unbatched images; the caller squeezes it off the result). Throws ShapeError naming `op`
-/// unless the input is 3-D or 4-D.
+/// unbatched images; unbatch() takes it off the result). Throws ShapeError naming `op` unless
+/// the input is 3-D or 4-D.
 Tensor as_batch(const char* op, const Tensor& input);
+/// A result computed on as_batch(op, input), with the batch dim it was given removed again.
+Tensor unbatch(const Tensor& input, const Tensor& out);
 
 }  // namespace ember::detail
