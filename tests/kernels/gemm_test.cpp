@@ -1,6 +1,6 @@
 // Every GEMM kernel against a float64 triple loop, on sizes at and around each tile and block
 // edge (portable mr = 4, nr = 8; AVX-512 12 x 32 and 16 x 16 (12 x 16 and 16 x 8 for double);
-// kc = 256, mc = 144 / 128), the unpacked small-product path (Auto, every layout), C computed as C^T, A read in place (narrow N),
+// kc = 1024 / 256, mc = 144 / 128), the unpacked small-product path (Auto, every layout), C computed as C^T, A read in place (narrow N),
 // odd K, leading dimensions wider than the matrix, transposed operands and alpha/beta.
 #include <gtest/gtest.h>
 
@@ -64,6 +64,8 @@ std::vector<Case> edge_cases() {
     for (int64_t N : {1, 7, 8, 9, 31, 32, 33})
       cases.push_back({M, N, 17, false, false, 0});
   for (int64_t K : {1, 2, 255, 256, 257, 513}) cases.push_back({13, 33, K, false, false, 0});
+  // 23 x 63 runs on 12 x 32 tiles (94% of them useful), whose K blocks are 1024 long.
+  for (int64_t K : {1023, 1024, 1025, 2049}) cases.push_back({23, 63, K, false, false, 0});
   for (bool ta : {false, true})
     for (bool tb : {false, true}) {
       cases.push_back({13, 33, 19, ta, tb, 0});
