@@ -56,37 +56,38 @@ template <> struct Vec<double> {
   static void store(double* p, mask m, type v) { _mm512_mask_storeu_pd(p, m, v); }
 };
 
-// One MR x (NV vectors) tile of C. A's value for row i at step k is a[i * a_row + k * a_step]:
-// from a packed sliver (a_row = 1, a_step = MR, known at compile time) or read in place from A
+// One R x (NV vectors) tile of C. B's row for step k is b[k * b_step ...] (a packed sliver, NR_B
+// wide). A's value for row i at step k is a[i * a_row + k * a_step]: from a packed sliver of MR_A
+// rows (a_row = 1, a_step = MR_A, known at compile time) or, with MR_A = 0, read in place from A
 // (row-major: a_row = lda, a_step = 1; transposed: a_row = 1, a_step = lda).
-template <class T, int64_t MR, int64_t NV, bool kPacked>
+template <class T, int64_t R, int64_t NV, int64_t NR_B, int64_t MR_A>
 void micro_tile(int64_t kc, const T* a, int64_t a_row, int64_t a_step, const T* b, T* C, int64_t ldc, T alpha,
                 T beta, int64_t m, int64_t n) {
   using V = Vec<T>;
   constexpr int64_t L = V::kLanes, NR = NV * L;
-  if constexpr (kPacked) a_row = 1, a_step = MR;
+  if constexpr (MR_A > 0) a_row = 1, a_step = MR_A;
   // C's tile is read and written only after the k loop; start fetching it now.
   for (int64_t i = 0; i < m; ++i) {
     _mm_prefetch(reinterpret_cast<const char*>(C + i * ldc), _MM_HINT_T0);
     _mm_prefetch(reinterpret_cast<const char*>(C + i * ldc + NR - 1), _MM_HINT_T0);
   }
-  typename V::type acc[MR][NV];
+  typename V::type acc[R][NV];
 #pragma GCC unroll 16
-  for (int64_t i = 0; i < MR; ++i)
+  for (int64_t i = 0; i < R; ++i)
     for (int64_t v = 0; v < NV; ++v) acc[i][v] = V::zero();
-  for (int64_t k = 0; k < kc; ++k, a += a_step, b += NR) {
+  for (int64_t k = 0; k < kc; ++k, a += a_step, b += NR_B) {
     typename V::type bv[NV];
     for (int64_t v = 0; v < NV; ++v) bv[v] = V::load(b + v * L);
 #pragma GCC unroll 16
-    for (int64_t i = 0; i < MR; ++i) {
+    for (int64_t i = 0; i < R; ++i) {
       const auto ai = V::set1(a[i * a_row]);
       for (int64_t v = 0; v < NV; ++v) acc[i][v] = V::fmadd(ai, bv[v], acc[i][v]);
     }
   }
   const auto va = V::set1(alpha), vb = V::set1(beta);
-  if (m == MR && n == NR) {  // full tile: straight to C
+  if (m == R && n == NR) {  // full tile: straight to C
 #pragma GCC unroll 16
-    for (int64_t i = 0; i < MR; ++i)
+    for (int64_t i = 0; i < R; ++i)
       for (int64_t v = 0; v < NV; ++v) {
         T* c = C + i * ldc + v * L;
         V::store(c, beta == T(0) ? V::mul(acc[i][v], va) : V::fmadd(acc[i][v], va, V::mul(V::load(c), vb)));
@@ -102,15 +103,31 @@ void micro_tile(int64_t kc, const T* a, int64_t a_row, int64_t a_step, const T* 
     }
 }
 
+// An MR x NR tile from packed slivers. A tile on the edge of C with at most 8 (or 4) valid rows,
+// or one vector of valid columns, runs a smaller kernel over the same slivers instead of
+// multiplying their zero padding: 100 x 784 x 64 (100 = 8 x 12 + 4 rows, 784 = 24 x 32 + 16
+// columns) then computes 1% padding instead of 9.5%.
+template <class T, int64_t MR, int64_t NV, int64_t R>
+void packed_rows(int64_t kc, const T* a, const T* b, T* C, int64_t ldc, T alpha, T beta, int64_t m, int64_t n) {
+  constexpr int64_t L = Vec<T>::kLanes;
+  if constexpr (NV == 2)
+    if (n <= L) return micro_tile<T, R, 1, NV * L, MR>(kc, a, 1, MR, b, C, ldc, alpha, beta, m, n);
+  micro_tile<T, R, NV, NV * L, MR>(kc, a, 1, MR, b, C, ldc, alpha, beta, m, n);
+}
+
 template <class T, int64_t MR, int64_t NV>
 void micro_packed(int64_t kc, const T* a, const T* b, T* C, int64_t ldc, T alpha, T beta, int64_t m, int64_t n) {
-  micro_tile<T, MR, NV, true>(kc, a, 1, MR, b, C, ldc, alpha, beta, m, n);
+  if constexpr (MR > 4)
+    if (m <= 4) return packed_rows<T, MR, NV, 4>(kc, a, b, C, ldc, alpha, beta, m, n);
+  if constexpr (MR > 8)
+    if (m <= 8) return packed_rows<T, MR, NV, 8>(kc, a, b, C, ldc, alpha, beta, m, n);
+  packed_rows<T, MR, NV, MR>(kc, a, b, C, ldc, alpha, beta, m, n);
 }
 
 template <class T, int64_t MR, int64_t NV>
 void micro_in_place(int64_t kc, const T* a, int64_t a_row, int64_t a_step, const T* b, T* C, int64_t ldc, T alpha,
                     T beta, int64_t n) {
-  micro_tile<T, MR, NV, false>(kc, a, a_row, a_step, b, C, ldc, alpha, beta, MR, n);
+  micro_tile<T, MR, NV, NV * Vec<T>::kLanes, 0>(kc, a, a_row, a_step, b, C, ldc, alpha, beta, MR, n);
 }
 
 // Small products (the training step's output layer, the course's 5 x 784 @ 784 x 10) spend more
