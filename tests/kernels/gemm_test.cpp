@@ -77,10 +77,11 @@ std::vector<Case> edge_cases() {
     for (int64_t N : {1, 4, 5, 17, 40})
       for (bool ta : {false, true})
         for (bool tb : {false, true}) cases.push_back({M, N, 23, ta, tb, 2});
-  // At most 8 rows with B transposed and K long: dot products in 4 x 4 tiles and their edges,
-  // with K ending mid-vector (a convolution's weight gradient: 6 x 25 over 784 pixels).
-  for (int64_t M : {1, 4, 6, 8})
-    for (int64_t N : {3, 4, 7, 25})
+  // At most 8 rows with B transposed and K long: dot products in 4 x 4 tiles and their edges of
+  // 1-3 rows by 1-3 columns, with K ending mid-vector (a convolution's weight gradient: 6 x 25
+  // over 784 pixels).
+  for (int64_t M : {1, 4, 6, 7, 8})
+    for (int64_t N : {3, 4, 6, 7, 25})
       for (int64_t K : {256, 263, 784}) cases.push_back({M, N, K, false, true, 1});
   cases.push_back({300, 300, 200, false, true, 3});   // several M blocks, threads engaged
   cases.push_back({64, 100, 784, false, true, 0});    // the MLP training shapes
