@@ -71,6 +71,12 @@ template <class T>
 using MicroKernelInPlace = void (*)(int64_t kc, const T* a, int64_t a_row, int64_t a_step, const T* b, T* C,
                                     int64_t ldc, T alpha, T beta, int64_t n);
 
+/// The same tile with B's rows read where they lie (B not transposed): B's row for step k starts
+/// at b + k * ldb. Only for full tiles' width (all NR columns exist); m may be short.
+template <class T>
+using MicroKernelBInPlace = void (*)(int64_t kc, const T* a, const T* b, int64_t ldb, T* C, int64_t ldc, T alpha,
+                                     T beta, int64_t m);
+
 /// Packers lay out op(A) rows [i0, i0+m) x cols [p0, p0+kc) as kc groups of mr values, and
 /// op(B) rows [p0, p0+kc) x cols [j0, j0+n) as kc rows of nr values, zero-padded.
 template <class T>
@@ -89,6 +95,7 @@ struct BlockedConfig {
   PackB<T> pack_b = nullptr;
   MicroKernelInPlace<T> kernel_in_place = nullptr;  // null: A is always packed
   double speed = 1;  // multiply-adds per cycle relative to the fastest tile, on full tiles
+  MicroKernelBInPlace<T> kernel_b_in_place = nullptr;  // null: B is always packed
 };
 
 template <class T>

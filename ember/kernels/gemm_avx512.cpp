@@ -96,16 +96,20 @@ void transpose_block(const float* src, int64_t ld, int64_t rows, int64_t cols, f
   for (int64_t c = 0; c < cols; ++c) V::store(dst + c * dst_ld, omask, r[c]);
 }
 
-// One R x (NV vectors) tile of C. B's row for step k is b[k * b_step ...] (a packed sliver, NR_B
-// wide). A's value for row i at step k is a[i * a_row + k * a_step]: from a packed sliver of MR_A
-// rows (a_row = 1, a_step = MR_A, known at compile time) or, with MR_A = 0, read in place from A
-// (row-major: a_row = lda, a_step = 1; transposed: a_row = 1, a_step = lda).
-template <class T, int64_t R, int64_t NV, int64_t NR_B, int64_t MR_A>
-void micro_tile(int64_t kc, const T* a, int64_t a_row, int64_t a_step, const T* b, T* C, int64_t ldc, T alpha,
-                T beta, int64_t m, int64_t n) {
+// One R x (NV vectors) tile of C. A's value for row i at step k is a[i * a_row + k * a_step]: from
+// a packed sliver of MR_A rows (a_row = 1, a_step = MR_A, known at compile time) or, with MR_A = 0,
+// read in place (by rows: a_row = lda, a_step = 1; transposed: a_row = 1, a_step = lda). B's row
+// for step k starts at b + k * b_step: a packed sliver (b_step = B_STEP = NR, known at compile
+// time) or, with B_STEP = 0, a row of B read in place (b_step = ldb). (Telling the compiler that
+// a_row = 1 for transposed A made GCC spill a B vector inside the k loop: 784 x 50 x 50000 ran 6%
+// slower.)
+template <class T, int64_t R, int64_t NV, int64_t MR_A, int64_t B_STEP>
+void micro_tile(int64_t kc, const T* a, int64_t a_row, int64_t a_step, const T* b, int64_t b_step, T* C, int64_t ldc,
+                T alpha, T beta, int64_t m, int64_t n) {
   using V = Vec<T>;
   constexpr int64_t L = V::kLanes, NR = NV * L;
   if constexpr (MR_A > 0) a_row = 1, a_step = MR_A;
+  if constexpr (B_STEP > 0) b_step = B_STEP;
   // C's tile is read and written only after the k loop; start fetching it now.
   for (int64_t i = 0; i < m; ++i) {
     _mm_prefetch(reinterpret_cast<const char*>(C + i * ldc), _MM_HINT_T0);
@@ -115,7 +119,7 @@ void micro_tile(int64_t kc, const T* a, int64_t a_row, int64_t a_step, const T* 
 #pragma GCC unroll 16
   for (int64_t i = 0; i < R; ++i)
     for (int64_t v = 0; v < NV; ++v) acc[i][v] = V::zero();
-  for (int64_t k = 0; k < kc; ++k, a += a_step, b += NR_B) {
+  for (int64_t k = 0; k < kc; ++k, a += a_step, b += b_step) {
     // A read in place and transposed (the fc layer's weight gradient x^T @ g) takes each step's
     // values from a new row of A, lda apart: fetching them 32 steps ahead ran 784 x 50 x 50000
     // 5% faster (69.7 -> 73.9 GFLOP/s; 16 and 64 steps gained less).
@@ -147,31 +151,47 @@ void micro_tile(int64_t kc, const T* a, int64_t a_row, int64_t a_step, const T* 
     }
 }
 
-// An MR x NR tile from packed slivers. A tile on the edge of C with at most 8 (or 4) valid rows,
-// or one vector of valid columns, runs a smaller kernel over the same slivers instead of
-// multiplying their zero padding: 100 x 784 x 64 (100 = 8 x 12 + 4 rows, 784 = 24 x 32 + 16
-// columns) then computes 1% padding instead of 9.5%.
-template <class T, int64_t MR, int64_t NV, int64_t R>
-void packed_rows(int64_t kc, const T* a, const T* b, T* C, int64_t ldc, T alpha, T beta, int64_t m, int64_t n) {
+// An MR x NR tile from a packed A sliver and B's sliver (packed: B_STEP = NR; in place: B_STEP = 0).
+// A tile on the edge of C with at most 8 (or 4) valid rows, or one vector of valid columns, runs a
+// smaller kernel over the same slivers instead of multiplying their zero padding: 100 x 784 x 64
+// (100 = 8 x 12 + 4 rows, 784 = 24 x 32 + 16 columns) then computes 1% padding instead of 9.5%
+// (91.4 -> 99.5 GFLOP/s on one thread).
+template <class T, int64_t MR, int64_t NV, int64_t B_STEP, int64_t R>
+void tile_rows(int64_t kc, const T* a, const T* b, int64_t b_step, T* C, int64_t ldc, T alpha, T beta, int64_t m,
+               int64_t n) {
   constexpr int64_t L = Vec<T>::kLanes;
   if constexpr (NV == 2)
-    if (n <= L) return micro_tile<T, R, 1, NV * L, MR>(kc, a, 1, MR, b, C, ldc, alpha, beta, m, n);
-  micro_tile<T, R, NV, NV * L, MR>(kc, a, 1, MR, b, C, ldc, alpha, beta, m, n);
+    if (n <= L) return micro_tile<T, R, 1, MR, B_STEP>(kc, a, 1, MR, b, b_step, C, ldc, alpha, beta, m, n);
+  micro_tile<T, R, NV, MR, B_STEP>(kc, a, 1, MR, b, b_step, C, ldc, alpha, beta, m, n);
+}
+
+template <class T, int64_t MR, int64_t NV, int64_t B_STEP>
+void tile_packed_a(int64_t kc, const T* a, const T* b, int64_t b_step, T* C, int64_t ldc, T alpha, T beta, int64_t m,
+                   int64_t n) {
+  if constexpr (MR > 4)
+    if (m <= 4) return tile_rows<T, MR, NV, B_STEP, 4>(kc, a, b, b_step, C, ldc, alpha, beta, m, n);
+  if constexpr (MR > 8)
+    if (m <= 8) return tile_rows<T, MR, NV, B_STEP, 8>(kc, a, b, b_step, C, ldc, alpha, beta, m, n);
+  tile_rows<T, MR, NV, B_STEP, MR>(kc, a, b, b_step, C, ldc, alpha, beta, m, n);
 }
 
 template <class T, int64_t MR, int64_t NV>
 void micro_packed(int64_t kc, const T* a, const T* b, T* C, int64_t ldc, T alpha, T beta, int64_t m, int64_t n) {
-  if constexpr (MR > 4)
-    if (m <= 4) return packed_rows<T, MR, NV, 4>(kc, a, b, C, ldc, alpha, beta, m, n);
-  if constexpr (MR > 8)
-    if (m <= 8) return packed_rows<T, MR, NV, 8>(kc, a, b, C, ldc, alpha, beta, m, n);
-  packed_rows<T, MR, NV, MR>(kc, a, b, C, ldc, alpha, beta, m, n);
+  constexpr int64_t NR = NV * Vec<T>::kLanes;
+  tile_packed_a<T, MR, NV, NR>(kc, a, b, NR, C, ldc, alpha, beta, m, n);
+}
+
+template <class T, int64_t MR, int64_t NV>
+void micro_b_in_place(int64_t kc, const T* a, const T* b, int64_t ldb, T* C, int64_t ldc, T alpha, T beta,
+                      int64_t m) {
+  tile_packed_a<T, MR, NV, 0>(kc, a, b, ldb, C, ldc, alpha, beta, m, NV * Vec<T>::kLanes);
 }
 
 template <class T, int64_t MR, int64_t NV>
 void micro_in_place(int64_t kc, const T* a, int64_t a_row, int64_t a_step, const T* b, T* C, int64_t ldc, T alpha,
                     T beta, int64_t n) {
-  micro_tile<T, MR, NV, NV * Vec<T>::kLanes, 0>(kc, a, a_row, a_step, b, C, ldc, alpha, beta, MR, n);
+  constexpr int64_t NR = NV * Vec<T>::kLanes;
+  micro_tile<T, MR, NV, 0, NR>(kc, a, a_row, a_step, b, NR, C, ldc, alpha, beta, MR, n);
 }
 
 // Small products (the training step's output layer, the course's 5 x 784 @ 784 x 10) spend more
@@ -357,17 +377,25 @@ void pack_b_f32(const float* B, int64_t ldb, bool trans_b, int64_t p0, int64_t k
 // for products whose N is far from a multiple of 32, such as the training step's N = 100, where
 // 12 x 32 would compute 28% padding. (A 4 x 112 tile, 28 accumulators, ran N = 100 no faster than
 // 16 x 16: at 64 x 100 x 784 both spend ~80% in the kernel at the core's peak, the rest packing.)
+// An MR x (NV vectors) tile's kernels with its cache blocks (nc = 3072 for all).
+template <class T, int64_t MR, int64_t NV>
+BlockedConfig<T> tile_config(int64_t mc, int64_t kc, double speed, PackA<T> pack_a = nullptr,
+                             PackB<T> pack_b = nullptr) {
+  return {MR, NV * Vec<T>::kLanes, mc, kc, 3072, &micro_packed<T, MR, NV>, pack_a, pack_b, &micro_in_place<T, MR, NV>,
+          speed, &micro_b_in_place<T, MR, NV>};
+}
+
 const std::vector<BlockedConfig<float>>& avx512_configs_f32() {
   static const std::vector<BlockedConfig<float>> configs = {
-      {12, 32, 144, 1024, 3072, &micro_packed<float, 12, 2>, &pack_a_f32, &pack_b_f32, &micro_in_place<float, 12, 2>, 1.0},
-      {16, 16, 128, 256, 3072, &micro_packed<float, 16, 1>, &pack_a_f32, &pack_b_f32, &micro_in_place<float, 16, 1>, 0.9},
+      tile_config<float, 12, 2>(144, 1024, 1.0, &pack_a_f32, &pack_b_f32),
+      tile_config<float, 16, 1>(128, 256, 0.9, &pack_a_f32, &pack_b_f32),
   };
   return configs;
 }
 const std::vector<BlockedConfig<double>>& avx512_configs_f64() {
   static const std::vector<BlockedConfig<double>> configs = {
-      {12, 16, 144, 256, 3072, &micro_packed<double, 12, 2>, nullptr, nullptr, &micro_in_place<double, 12, 2>, 1.0},
-      {16, 8, 128, 256, 3072, &micro_packed<double, 16, 1>, nullptr, nullptr, &micro_in_place<double, 16, 1>, 0.9},
+      tile_config<double, 12, 2>(144, 256, 1.0),
+      tile_config<double, 16, 1>(128, 256, 0.9),
   };
   return configs;
 }

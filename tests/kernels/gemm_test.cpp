@@ -1,7 +1,8 @@
 // Every GEMM kernel against a float64 triple loop, on sizes at and around each tile and block
 // edge (portable mr = 4, nr = 8; AVX-512 12 x 32 and 16 x 16 (12 x 16 and 16 x 8 for double);
-// kc = 1024 / 256, mc = 144 / 128), the unpacked small-product path (Auto, every layout), C computed as C^T, A read in place (narrow N),
-// odd K, leading dimensions wider than the matrix, transposed operands and alpha/beta.
+// kc = 1024 / 256, mc = 144 / 128), the unpacked small-product path (Auto, every layout), C
+// computed as C^T, A read in place (narrow N), B read in place (few rows), odd K, leading
+// dimensions wider than the matrix, transposed operands and alpha/beta.
 #include <gtest/gtest.h>
 
 #include <cfloat>
@@ -100,6 +101,10 @@ std::vector<Case> edge_cases() {
   cases.push_back({1001, 40, 600, true, false, 2});
   cases.push_back({130, 20, 2100, false, false, 1});  // ... with K blocks longer than kc (2 x 1050)
   cases.push_back({130, 20, 2100, true, true, 1});
+  // B read in place (at most 5 row panels, B not transposed), with a partial last panel packed:
+  // the K = 17 cases above with N = 33, and split across threads with lda, ldb wider than the matrix.
+  cases.push_back({60, 1000, 300, false, false, 3});
+  cases.push_back({60, 1000, 300, true, false, 3});
   return cases;
 }
 
