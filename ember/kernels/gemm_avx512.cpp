@@ -227,16 +227,22 @@ void small_tile(int64_t K, const T* a, int64_t a_row, int64_t a_step, const T* b
     }
 }
 
-// All M rows for one strip of NV vectors: tiles of 8 rows, then 4, 2 and 1 for the rest (so a
-// remainder keeps several independent FMA chains instead of one row at a time).
+template <class T>
+using SmallTile = void (*)(int64_t, const T*, int64_t, int64_t, const T*, int64_t, T*, int64_t, int64_t, T, T);
+template <class T, int NV>
+constexpr SmallTile<T> kSmallTiles[8] = {&small_tile<T, 1, NV>, &small_tile<T, 2, NV>, &small_tile<T, 3, NV>,
+                                         &small_tile<T, 4, NV>, &small_tile<T, 5, NV>, &small_tile<T, 6, NV>,
+                                         &small_tile<T, 7, NV>, &small_tile<T, 8, NV>};
+
+// All M rows for one strip of NV vectors: tiles of 8 rows, the rest in one tile, so that every row
+// of a tile shares each load of B. One thread, interleaved, against tiles of 8, 4, 2 and 1 rows:
+// LeNet's conv1 forward 6 x 6272 x 25 85 -> 93 GFLOP/s, the course's 5 x 10 x 784 41 -> 64.
 template <class T, int NV>
 void small_strip(int64_t M, int64_t K, const T* a, int64_t a_row, int64_t a_step, const T* b, int64_t ldb, T* C,
                  int64_t ldc, int64_t n, T alpha, T beta) {
-  int64_t i = 0;
-  for (; i + 8 <= M; i += 8) small_tile<T, 8, NV>(K, a + i * a_row, a_row, a_step, b, ldb, C + i * ldc, ldc, n, alpha, beta);
-  if (M - i >= 4) small_tile<T, 4, NV>(K, a + i * a_row, a_row, a_step, b, ldb, C + i * ldc, ldc, n, alpha, beta), i += 4;
-  if (M - i >= 2) small_tile<T, 2, NV>(K, a + i * a_row, a_row, a_step, b, ldb, C + i * ldc, ldc, n, alpha, beta), i += 2;
-  if (M - i >= 1) small_tile<T, 1, NV>(K, a + i * a_row, a_row, a_step, b, ldb, C + i * ldc, ldc, n, alpha, beta);
+  for (int64_t i = 0; i < M; i += 8)
+    kSmallTiles<T, NV>[std::min<int64_t>(8, M - i) - 1](K, a + i * a_row, a_row, a_step, b, ldb, C + i * ldc, ldc, n,
+                                                        alpha, beta);
 }
 
 // C(i, j) as dot products of contiguous rows of length K (A by rows, B transposed), R rows of A

@@ -72,9 +72,9 @@ std::vector<Case> edge_cases() {
       cases.push_back({13, 33, 19, ta, tb, 0});
       cases.push_back({25, 70, 300, ta, tb, 5});  // lda > width, two K blocks
     }
-  // The small path: row remainders of 1-7 under tiles of 8, 4, 2, 1 rows; one or two vectors of
+  // The small path: tiles of 8 rows and one tile of the 1-7 rows left; one or two vectors of
   // columns; dot products (B transposed, N <= 4) and B^T copied to rows.
-  for (int64_t M : {1, 2, 3, 7, 15})
+  for (int64_t M : {1, 2, 3, 4, 5, 6, 7, 15})
     for (int64_t N : {1, 4, 5, 17, 40})
       for (bool ta : {false, true})
         for (bool tb : {false, true}) cases.push_back({M, N, 23, ta, tb, 2});
