@@ -215,9 +215,11 @@ void gemm_blocked(const BlockedConfig<T>& cfg, int64_t M, int64_t N, int64_t K, 
   // the product: on this machine a core writing a line the other core has read waits for it to
   // be invalidated (~7x slower than writing its own), and the optimiser writes the weights the
   // forward read. Rows are cut on mr boundaries and columns on nr boundaries, so the tiles and
-  // every element's sum order are those of one thread.
+  // every element's sum order are those of one thread. A tie (squares) splits rows, so each
+  // thread packs half of A and all of B rather than the reverse; measured against splitting
+  // columns, two threads, interleaved: 128^3 130 -> 151 GFLOP/s, 200^3 154 -> 167, 256^3 179 -> 187.
   const int64_t m_panels = (M + cfg.mr - 1) / cfg.mr, n_panels = (N + cfg.nr - 1) / cfg.nr;
-  const bool split_rows = M > N && m_panels >= threads;
+  const bool split_rows = M >= N && m_panels >= threads;
 #pragma omp parallel num_threads(threads)
   {
     const int me = omp_get_thread_num(), team = omp_get_num_threads();
