@@ -87,6 +87,7 @@ void BM_Gemm(benchmark::State& state, kernels::GemmKernel kernel) {
 
 BENCHMARK_CAPTURE(BM_Gemm, auto, kernels::GemmKernel::Auto)->Apply(gemm_shapes)->UseRealTime();
 BENCHMARK_CAPTURE(BM_Gemm, avx512, kernels::GemmKernel::Avx512)->Apply(gemm_shapes)->UseRealTime();
+BENCHMARK_CAPTURE(BM_Gemm, avx2, kernels::GemmKernel::Avx2)->Apply(gemm_shapes)->UseRealTime();
 BENCHMARK_CAPTURE(BM_Gemm, blocked, kernels::GemmKernel::Blocked)->Apply(gemm_shapes)->UseRealTime();
 BENCHMARK_CAPTURE(BM_Gemm, reference, kernels::GemmKernel::Reference)->Apply(gemm_shapes)->UseRealTime();
 

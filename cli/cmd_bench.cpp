@@ -48,6 +48,7 @@ std::vector<Rung> ladder() {
        1},
       {"einsum", [](const Tensor& a, const Tensor& b) { return einsum("ik,kj->ij", {a, b}); }, 1},
       {"blocked (portable)", [](const Tensor& a, const Tensor& b) { return with_kernel(GemmKernel::Blocked, a, b); }, 1},
+      {"AVX2 micro-kernel", [](const Tensor& a, const Tensor& b) { return with_kernel(GemmKernel::Avx2, a, b); }, 1},
       {"AVX-512 micro-kernel", [](const Tensor& a, const Tensor& b) { return with_kernel(GemmKernel::Avx512, a, b); }, 1},
       {"AVX-512, all threads", [](const Tensor& a, const Tensor& b) { return with_kernel(GemmKernel::Avx512, a, b); }, 0},
   };
@@ -97,7 +98,7 @@ void run_ladder(int64_t M, int64_t K, int64_t N, int repeats, double max_seconds
 
 int cmd_bench(const std::vector<std::string>& argv) {
   Args args("bench", "Benchmarks. 'ember bench matmul' times the course's matmul ladder (triple loop, row x column,\n"
-                     "broadcasting, einsum, blocked, AVX-512, threaded) on (5 x 784) @ (784 x 10) and on squares,\n"
+                     "broadcasting, einsum, blocked, AVX2, AVX-512, threaded) on (5 x 784) @ (784 x 10) and on squares,\n"
                      "after checking every step against the triple loop. For the side-by-side comparison with\n"
                      "OpenBLAS and PyTorch, run bench/compare/compare.py.");
   args.option("size", "N", "512", "side of the square product")
@@ -107,7 +108,10 @@ int cmd_bench(const std::vector<std::string>& argv) {
     throw UsageError("ember bench takes one benchmark name: matmul (see 'ember bench --help')");
   const int64_t size = args.get_int("size", 1, 8192);
   const int repeats = static_cast<int>(args.get_int("repeats", 1, 1000));
-  if (!kernels::cpu_has_avx512()) std::printf("note: this CPU has no AVX-512; the AVX-512 steps run the portable kernel\n");
+  if (!kernels::cpu_has_avx2()) std::printf("note: this CPU has no AVX2; the AVX2 step runs the portable kernel\n");
+  if (!kernels::cpu_has_avx512())
+    std::printf("note: this CPU has no AVX-512; the AVX-512 steps run the %s kernel\n",
+                kernels::cpu_has_avx2() ? "AVX2" : "portable");
   run_ladder(5, 784, 10, repeats, 5.0);
   run_ladder(size, size, size, repeats, 5.0);
   return 0;

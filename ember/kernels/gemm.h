@@ -3,9 +3,9 @@
 // op(A) = A, element (m, k) at A[m*lda + k]    (trans_a false)
 //       = A^T, element (m, k) at A[k*lda + m]  (trans_a true); the same for B with ldb.
 // beta == 0 means C is write-only: it is never read, so it may hold garbage or NaN.
-// Three kernels form the course's ladder and can be chosen at run time: the triple loop (the
+// Four kernels form the course's ladder and can be chosen at run time: the triple loop (the
 // oracle and fallback), Goto-style blocking with a portable micro-kernel, and the same blocking
-// with an AVX-512 micro-kernel (chosen automatically when the CPU has AVX-512F).
+// with an AVX2 or an AVX-512 micro-kernel (Auto takes the widest the CPU has).
 #pragma once
 
 #include <algorithm>
@@ -14,14 +14,15 @@
 
 namespace ember::kernels {
 
-enum class GemmKernel { Auto, Reference, Blocked, Avx512 };
+enum class GemmKernel { Auto, Reference, Blocked, Avx2, Avx512 };
 
 /// Which kernel gemm() uses. Auto picks the fastest the CPU supports, including an unpacked
-/// path for small products; Reference, Blocked and Avx512 force one rung of the ladder (for
-/// tests and `ember bench matmul`).
+/// path for small products (AVX-512 only); Reference, Blocked, Avx2 and Avx512 force one rung of
+/// the ladder (for tests and `ember bench matmul`). A rung the CPU lacks runs the one below it.
 void set_gemm_kernel(GemmKernel kernel);
 GemmKernel gemm_kernel();
 bool cpu_has_avx512();
+bool cpu_has_avx2();  // AVX2 and FMA
 
 void gemm(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, bool trans_a,
           const float* B, int64_t ldb, bool trans_b, float* C, int64_t ldc, float alpha = 1,
@@ -110,6 +111,9 @@ BlockedConfig<T> portable_config();  // gemm_blocked.cpp
 /// for the product's shape, weighted by its speed.
 const std::vector<BlockedConfig<float>>& avx512_configs_f32();
 const std::vector<BlockedConfig<double>>& avx512_configs_f64();
+// Defined in gemm_avx2.cpp, compiled with AVX2 and FMA enabled: one 6 x 16 (6 x 8) tile each.
+const std::vector<BlockedConfig<float>>& avx2_configs_f32();
+const std::vector<BlockedConfig<double>>& avx2_configs_f64();
 /// The unpacked path for small products (every layout).
 void gemm_small_avx512(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, bool trans_a, const float* B,
                        int64_t ldb, bool trans_b, float* C, int64_t ldc, float alpha, float beta);

@@ -1,10 +1,12 @@
-// AVX-512 micro-kernels for the blocked GEMM; the only file compiled with -mavx512f -mfma, and
-// only called after cpu_has_avx512() said yes (gemm.cpp).
+// AVX-512 kernels for the GEMM: gemm_tile.h's micro-kernel over 512-bit vectors, packers that
+// transpose in registers, and the unpacked paths for small products. The only file compiled with
+// -mavx512f -mfma, and only called after cpu_has_avx512() said yes (gemm.cpp).
 // Tile choice: MR x NR = 12 x 32 floats (12 x 16 doubles) keeps 24 accumulator registers of the
 // 32 zmm registers busy, plus 2 for the B row and 1 for the broadcast A value. Each k step does
-// 24 FMAs against 2 loads and 12 broadcasts, enough independent FMAs to cover the FMA latency on
-// both FMA ports (Zen 4/5 and Skylake-X have two 512-bit FMA pipes with 4-cycle latency).
-// A 16 x 16 tile (16 accumulators) serves products whose N wastes too much of a 32-wide tile.
+// 24 independent FMAs against 2 loads and 12 broadcasts: far more chains than the FMA latency
+// needs (on this machine 4 independent chains already reach the measured peak, 3.66 G zmm FMAs
+// per second per core) and few loads per FMA. A 16 x 16 tile (16 accumulators) serves products
+// whose N wastes too much of a 32-wide tile.
 // Blocks for 12 x 32: kc = 1024, so that K up to 1024 is one block and C is written once (each
 // K block is another pass that reads and writes all of C). The B sliver (1024 x 32 x 4 B =
 // 128 KiB) then lives in L2, not L1, beside the A block (mc = 144: 576 KiB of a 1 MiB L2); Zen 5's
@@ -21,6 +23,7 @@
 #include <vector>
 
 #include "ember/kernels/gemm.h"
+#include "ember/kernels/gemm_tile.h"
 
 namespace ember::kernels::detail {
 
@@ -28,6 +31,7 @@ namespace {
 
 template <class T> struct Vec;
 template <> struct Vec<float> {
+  using scalar = float;
   using type = __m512;
   static constexpr int64_t kLanes = 16;
   static type zero() { return _mm512_setzero_ps(); }
@@ -42,6 +46,7 @@ template <> struct Vec<float> {
   static void store(float* p, mask m, type v) { _mm512_mask_storeu_ps(p, m, v); }
 };
 template <> struct Vec<double> {
+  using scalar = double;
   using type = __m512d;
   static constexpr int64_t kLanes = 8;
   static type zero() { return _mm512_setzero_pd(); }
@@ -94,104 +99,6 @@ void transpose_block(const float* src, int64_t ld, int64_t rows, int64_t cols, f
   transpose16(r);
   const auto omask = V::first(rows_out);
   for (int64_t c = 0; c < cols; ++c) V::store(dst + c * dst_ld, omask, r[c]);
-}
-
-// One R x (NV vectors) tile of C. A's value for row i at step k is a[i * a_row + k * a_step]: from
-// a packed sliver of MR_A rows (a_row = 1, a_step = MR_A, known at compile time) or, with MR_A = 0,
-// read in place (by rows: a_row = lda, a_step = 1; transposed: a_row = 1, a_step = lda). B's row
-// for step k starts at b + k * b_step: a packed sliver (b_step = B_STEP = NR, known at compile
-// time) or, with B_STEP = 0, a row of B read in place (b_step = ldb). (Telling the compiler that
-// a_row = 1 for transposed A made GCC spill a B vector inside the k loop: 784 x 50 x 50000 ran 6%
-// slower.)
-template <class T, int64_t R, int64_t NV, int64_t MR_A, int64_t B_STEP>
-void micro_tile(int64_t kc, const T* a, int64_t a_row, int64_t a_step, const T* b, int64_t b_step, T* C, int64_t ldc,
-                T alpha, T beta, int64_t m, int64_t n) {
-  using V = Vec<T>;
-  constexpr int64_t L = V::kLanes, NR = NV * L;
-  if constexpr (MR_A > 0) a_row = 1, a_step = MR_A;
-  if constexpr (B_STEP > 0) b_step = B_STEP;
-  // C's tile is read and written only after the k loop; start fetching it now.
-  for (int64_t i = 0; i < m; ++i) {
-    _mm_prefetch(reinterpret_cast<const char*>(C + i * ldc), _MM_HINT_T0);
-    _mm_prefetch(reinterpret_cast<const char*>(C + i * ldc + NR - 1), _MM_HINT_T0);
-  }
-  typename V::type acc[R][NV];
-#pragma GCC unroll 16
-  for (int64_t i = 0; i < R; ++i)
-    for (int64_t v = 0; v < NV; ++v) acc[i][v] = V::zero();
-  for (int64_t k = 0; k < kc; ++k, a += a_step, b += b_step) {
-    // A read in place and transposed (the fc layer's weight gradient x^T @ g) takes each step's
-    // values from a new row of A, lda apart: fetching them 32 steps ahead ran 784 x 50 x 50000
-    // 5% faster (69.7 -> 73.9 GFLOP/s; 16 and 64 steps gained less).
-    if constexpr (MR_A == 0) _mm_prefetch(reinterpret_cast<const char*>(a + 32 * a_step), _MM_HINT_T0);
-    typename V::type bv[NV];
-    for (int64_t v = 0; v < NV; ++v) bv[v] = V::load(b + v * L);
-#pragma GCC unroll 16
-    for (int64_t i = 0; i < R; ++i) {
-      const auto ai = V::set1(a[i * a_row]);
-      for (int64_t v = 0; v < NV; ++v) acc[i][v] = V::fmadd(ai, bv[v], acc[i][v]);
-    }
-  }
-  const auto va = V::set1(alpha), vb = V::set1(beta);
-  if (m == R && n == NR) {  // full tile: straight to C
-#pragma GCC unroll 16
-    for (int64_t i = 0; i < R; ++i)
-      for (int64_t v = 0; v < NV; ++v) {
-        T* c = C + i * ldc + v * L;
-        V::store(c, beta == T(0) ? V::mul(acc[i][v], va) : V::fmadd(acc[i][v], va, V::mul(V::load(c), vb)));
-      }
-    return;
-  }
-  // Edge tile: masked stores of the valid corner.
-  for (int64_t i = 0; i < m; ++i)
-    for (int64_t v = 0; v < NV && v * L < n; ++v) {
-      const auto mask = V::first(n - v * L);
-      T* c = C + i * ldc + v * L;
-      V::store(c, mask, beta == T(0) ? V::mul(acc[i][v], va) : V::fmadd(acc[i][v], va, V::mul(V::load(mask, c), vb)));
-    }
-}
-
-// An MR x NR tile from a packed A sliver and B's sliver (packed: B_STEP = NR; in place: B_STEP = 0).
-// A tile on the edge of C with at most 8 (or 4) valid rows, or one vector of valid columns, runs a
-// smaller kernel over the same slivers instead of multiplying their zero padding: 100 x 784 x 64
-// (100 = 8 x 12 + 4 rows, 784 = 24 x 32 + 16 columns) then computes 1% padding instead of 9.5%
-// (91.4 -> 99.5 GFLOP/s on one thread).
-template <class T, int64_t MR, int64_t NV, int64_t B_STEP, int64_t R>
-void tile_rows(int64_t kc, const T* a, const T* b, int64_t b_step, T* C, int64_t ldc, T alpha, T beta, int64_t m,
-               int64_t n) {
-  constexpr int64_t L = Vec<T>::kLanes;
-  if constexpr (NV == 2)
-    if (n <= L) return micro_tile<T, R, 1, MR, B_STEP>(kc, a, 1, MR, b, b_step, C, ldc, alpha, beta, m, n);
-  micro_tile<T, R, NV, MR, B_STEP>(kc, a, 1, MR, b, b_step, C, ldc, alpha, beta, m, n);
-}
-
-template <class T, int64_t MR, int64_t NV, int64_t B_STEP>
-void tile_packed_a(int64_t kc, const T* a, const T* b, int64_t b_step, T* C, int64_t ldc, T alpha, T beta, int64_t m,
-                   int64_t n) {
-  if constexpr (MR > 4)
-    if (m <= 4) return tile_rows<T, MR, NV, B_STEP, 4>(kc, a, b, b_step, C, ldc, alpha, beta, m, n);
-  if constexpr (MR > 8)
-    if (m <= 8) return tile_rows<T, MR, NV, B_STEP, 8>(kc, a, b, b_step, C, ldc, alpha, beta, m, n);
-  tile_rows<T, MR, NV, B_STEP, MR>(kc, a, b, b_step, C, ldc, alpha, beta, m, n);
-}
-
-template <class T, int64_t MR, int64_t NV>
-void micro_packed(int64_t kc, const T* a, const T* b, T* C, int64_t ldc, T alpha, T beta, int64_t m, int64_t n) {
-  constexpr int64_t NR = NV * Vec<T>::kLanes;
-  tile_packed_a<T, MR, NV, NR>(kc, a, b, NR, C, ldc, alpha, beta, m, n);
-}
-
-template <class T, int64_t MR, int64_t NV>
-void micro_b_in_place(int64_t kc, const T* a, const T* b, int64_t ldb, T* C, int64_t ldc, T alpha, T beta,
-                      int64_t m) {
-  tile_packed_a<T, MR, NV, 0>(kc, a, b, ldb, C, ldc, alpha, beta, m, NV * Vec<T>::kLanes);
-}
-
-template <class T, int64_t MR, int64_t NV>
-void micro_in_place(int64_t kc, const T* a, int64_t a_row, int64_t a_step, const T* b, T* C, int64_t ldc, T alpha,
-                    T beta, int64_t n) {
-  constexpr int64_t NR = NV * Vec<T>::kLanes;
-  micro_tile<T, MR, NV, 0, NR>(kc, a, a_row, a_step, b, NR, C, ldc, alpha, beta, MR, n);
 }
 
 // Small products (the training step's output layer, the course's 5 x 784 @ 784 x 10) spend more
@@ -383,25 +290,17 @@ void pack_b_f32(const float* B, int64_t ldb, bool trans_b, int64_t p0, int64_t k
 // for products whose N is far from a multiple of 32, such as the training step's N = 100, where
 // 12 x 32 would compute 28% padding. (A 4 x 112 tile, 28 accumulators, ran N = 100 no faster than
 // 16 x 16: at 64 x 100 x 784 both spend ~80% in the kernel at the core's peak, the rest packing.)
-// An MR x (NV vectors) tile's kernels with its cache blocks (nc = 3072 for all).
-template <class T, int64_t MR, int64_t NV>
-BlockedConfig<T> tile_config(int64_t mc, int64_t kc, double speed, PackA<T> pack_a = nullptr,
-                             PackB<T> pack_b = nullptr) {
-  return {MR, NV * Vec<T>::kLanes, mc, kc, 3072, &micro_packed<T, MR, NV>, pack_a, pack_b, &micro_in_place<T, MR, NV>,
-          speed, &micro_b_in_place<T, MR, NV>};
-}
-
 const std::vector<BlockedConfig<float>>& avx512_configs_f32() {
   static const std::vector<BlockedConfig<float>> configs = {
-      tile_config<float, 12, 2>(144, 1024, 1.0, &pack_a_f32, &pack_b_f32),
-      tile_config<float, 16, 1>(128, 256, 0.9, &pack_a_f32, &pack_b_f32),
+      tile_config<Vec<float>, 12, 2>(144, 1024, 1.0, &pack_a_f32, &pack_b_f32),
+      tile_config<Vec<float>, 16, 1>(128, 256, 0.9, &pack_a_f32, &pack_b_f32),
   };
   return configs;
 }
 const std::vector<BlockedConfig<double>>& avx512_configs_f64() {
   static const std::vector<BlockedConfig<double>> configs = {
-      tile_config<double, 12, 2>(144, 256, 1.0),
-      tile_config<double, 16, 1>(128, 256, 0.9),
+      tile_config<Vec<double>, 12, 2>(144, 256, 1.0),
+      tile_config<Vec<double>, 16, 1>(128, 256, 0.9),
   };
   return configs;
 }

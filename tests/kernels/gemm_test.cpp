@@ -1,8 +1,8 @@
 // Every GEMM kernel against a float64 triple loop, on sizes at and around each tile and block
-// edge (portable mr = 4, nr = 8; AVX-512 12 x 32 and 16 x 16 (12 x 16 and 16 x 8 for double);
-// kc = 1024 / 256, mc = 144 / 128), the unpacked small-product path (Auto, every layout), C
-// computed as C^T, A read in place (narrow N), B read in place (few rows), odd K, leading
-// dimensions wider than the matrix, transposed operands and alpha/beta.
+// edge (portable mr = 4, nr = 8; AVX2 6 x 16 (6 x 8 for double); AVX-512 12 x 32 and 16 x 16
+// (12 x 16 and 16 x 8 for double); kc = 1024 / 256, mc = 144 / 128), the unpacked small-product
+// path (Auto, every layout), C computed as C^T, A read in place (narrow N), B read in place (few
+// rows), odd K, leading dimensions wider than the matrix, transposed operands and alpha/beta.
 #include <gtest/gtest.h>
 
 #include <cfloat>
@@ -113,6 +113,8 @@ class GemmKernels : public ::testing::TestWithParam<GemmKernel> {
   void SetUp() override {
     if (GetParam() == GemmKernel::Avx512 && !kernels::cpu_has_avx512())
       GTEST_SKIP() << "this CPU has no AVX-512F; the AVX-512 kernel cannot run here";
+    if (GetParam() == GemmKernel::Avx2 && !kernels::cpu_has_avx2())
+      GTEST_SKIP() << "this CPU has no AVX2 and FMA; the AVX2 kernel cannot run here";
   }
 };
 
@@ -149,11 +151,13 @@ TEST_P(GemmKernels, BetaZeroNeverReadsC) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Kernels, GemmKernels,
-                         ::testing::Values(GemmKernel::Reference, GemmKernel::Blocked, GemmKernel::Avx512, GemmKernel::Auto),
+                         ::testing::Values(GemmKernel::Reference, GemmKernel::Blocked, GemmKernel::Avx2,
+                                           GemmKernel::Avx512, GemmKernel::Auto),
                          [](const auto& info) {
                            switch (info.param) {
                              case GemmKernel::Reference: return std::string("Reference");
                              case GemmKernel::Blocked: return std::string("Blocked");
+                             case GemmKernel::Avx2: return std::string("Avx2");
                              case GemmKernel::Avx512: return std::string("Avx512");
                              default: return std::string("Auto");  // includes the small unpacked path
                            }
