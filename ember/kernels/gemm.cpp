@@ -27,7 +27,9 @@ void gemm_tiled(GemmKernel kernel, int64_t M, int64_t N, int64_t K, const T* A, 
                 int64_t ldb, bool trans_b, T* C, int64_t ldc, T alpha, T beta) {
   const auto& configs = tile_configs<T>(kernel);
   // Work that lands in C (the rest is tile padding) times the tile's speed: N = 100 runs
-  // faster on 16 x 16 tiles (89% useful) than on 12 x 32 (69% useful).
+  // faster on 16 x 16 tiles (89% useful) than on 12 x 32 (69% useful). The score counts whole
+  // tiles, though edge tiles run smaller kernels (gemm_tile.h): counting those as they run chose
+  // slower tiles for LeNet's 16 x 150 x 800 (62 -> 53 GFLOP/s) and 16 x 800 x 150 (108 -> 102).
   auto best = [&](int64_t rows, int64_t cols) {
     auto score = [&](const detail::BlockedConfig<T>& c) {
       const double padded = static_cast<double>((rows + c.mr - 1) / c.mr * c.mr) * ((cols + c.nr - 1) / c.nr * c.nr);
