@@ -95,7 +95,9 @@ void transpose_block(const float* src, int64_t ld, int64_t rows, int64_t cols, f
   using V = Vec<float>;
   __m512 r[16];
   const auto cmask = V::first(cols);
-  for (int64_t i = 0; i < 16; ++i) r[i] = i < rows ? V::load(cmask, src + i * ld) : V::zero();
+  // Plain loads for whole rows: masked loads are slower on Zen 5 (see dot_tile).
+  for (int64_t i = 0; i < 16; ++i)
+    r[i] = i >= rows ? V::zero() : cols == 16 ? V::load(src + i * ld) : V::load(cmask, src + i * ld);
   transpose16(r);
   const auto omask = V::first(rows_out);
   for (int64_t c = 0; c < cols; ++c) V::store(dst + c * dst_ld, omask, r[c]);
@@ -275,8 +277,8 @@ void pack_b_f32(const float* B, int64_t ldb, bool trans_b, int64_t p0, int64_t k
   if (!trans_b) {  // rows of the sliver are contiguous in B: masked vector copies per k
     for (int64_t k = 0; k < kc; ++k)
       for (int64_t jj = 0; jj < nr; jj += 16) {
-        const auto mask = V::first(std::clamp<int64_t>(n - jj, 0, 16));
-        V::store(out + k * nr + jj, V::load(mask, B + (p0 + k) * ldb + j0 + jj));  // zeros past n
+        const float* src = B + (p0 + k) * ldb + j0 + jj;
+        V::store(out + k * nr + jj, n - jj >= 16 ? V::load(src) : V::load(V::first(std::clamp<int64_t>(n - jj, 0, 16)), src));
       }
     return;
   }

@@ -104,11 +104,14 @@ constexpr int64_t kInPlacePanels = 2;
 // machine's 1 MiB L2. On x @ w1 (K = 784 in one block instead of four) 66 -> 51 ms.
 constexpr int64_t kInPlaceBlockBytes = 256 * 1024;
 
-// The mirror image: products with at most this many A panels (M <= 5 * mr) read B's rows in place
-// when B is not transposed, since each packed B sliver would serve at most five tiles. One thread,
-// interleaved: the LeNet conv2 forward 16 x 800 x 150 78.5 -> 106.8 GFLOP/s, the MLP's
-// 64 x 784 x 100 (on 16 x 16 tiles, four panels) 99.4 -> 106.7.
-constexpr int64_t kBInPlacePanels = 5;
+// The mirror image: products with at most this many A panels (M <= 24 * mr, 288 rows of 12 x 32
+// tiles) read B's rows in place when B is not transposed; each packed B sliver would serve at most
+// 24 tiles, too few to pay for packing it. Measured against packing B, interleaved: the LeNet
+// conv2 forward 16 x 800 x 150 78.5 -> 106.8 GFLOP/s, the MLP's 64 x 784 x 100 (16 x 16 tiles,
+// four panels) 99.4 -> 106.7 (both at a bound of 5 panels); raising the bound to 24 panels,
+// 100 x 784 x 64 99.2 -> 103.1 and, on two threads (128 rows each), 256^3 192 -> 200, 200^3
+// 179 -> 190. At 1000 panels, 1024^3 lost 2%.
+constexpr int64_t kBInPlacePanels = 24;
 
 // The block sizes and the operands' layouts for one product, decided once for the whole product,
 // so that however the threads split it, every element of C is summed in the same order.

@@ -101,10 +101,12 @@ std::vector<Case> edge_cases() {
   cases.push_back({1001, 40, 600, true, false, 2});
   cases.push_back({130, 20, 2100, false, false, 1});  // ... with K blocks longer than kc (2 x 1050)
   cases.push_back({130, 20, 2100, true, true, 1});
-  // B read in place (at most 5 row panels, B not transposed), with a partial last panel packed:
-  // the K = 17 cases above with N = 33, and split across threads with lda, ldb wider than the matrix.
+  // B read in place (at most 24 row panels, B not transposed), with a partial last panel packed:
+  // the K = 17 cases above with N = 33, split across threads with lda, ldb wider than the matrix,
+  // and in the threads' shared loop nest (288 rows: an mc block each).
   cases.push_back({60, 1000, 300, false, false, 3});
   cases.push_back({60, 1000, 300, true, false, 3});
+  cases.push_back({288, 100, 70, false, false, 1});
   return cases;
 }
 
