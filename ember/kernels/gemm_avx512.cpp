@@ -107,7 +107,7 @@ void transpose_block(const float* src, int64_t ld, int64_t rows, int64_t cols, f
 // time packing than multiplying, so they run unpacked, on tiles of R rows x NV vectors of C (the
 // last vector masked to the columns that exist): B's rows are read in place, A's elements are
 // broadcast; A's value for tile row r at step k is a[r * a_row + k * a_step], as in micro_tile.
-template <class T, int R, int NV>
+template <class T, int R, int NV, bool kMaskedLoads>
 void small_tile(int64_t K, const T* a, int64_t a_row, int64_t a_step, const T* b, int64_t ldb, T* C, int64_t ldc,
                 int64_t n, T alpha, T beta) {
   using V = Vec<T>;
@@ -119,7 +119,7 @@ void small_tile(int64_t K, const T* a, int64_t a_row, int64_t a_step, const T* b
     for (int v = 0; v < NV; ++v) acc[r][v] = V::zero();
   for (int64_t k = 0; k < K; ++k, a += a_step, b += ldb) {
     typename V::type bv[NV];
-    for (int v = 0; v < NV; ++v) bv[v] = V::load(mask[v], b + v * V::kLanes);
+    for (int v = 0; v < NV; ++v) bv[v] = kMaskedLoads ? V::load(mask[v], b + v * V::kLanes) : V::load(b + v * V::kLanes);
 #pragma GCC unroll 8
     for (int r = 0; r < R; ++r) {
       const auto ar = V::set1(a[r * a_row]);
@@ -138,20 +138,23 @@ void small_tile(int64_t K, const T* a, int64_t a_row, int64_t a_step, const T* b
 
 template <class T>
 using SmallTile = void (*)(int64_t, const T*, int64_t, int64_t, const T*, int64_t, T*, int64_t, int64_t, T, T);
-template <class T, int NV>
-constexpr SmallTile<T> kSmallTiles[8] = {&small_tile<T, 1, NV>, &small_tile<T, 2, NV>, &small_tile<T, 3, NV>,
-                                         &small_tile<T, 4, NV>, &small_tile<T, 5, NV>, &small_tile<T, 6, NV>,
-                                         &small_tile<T, 7, NV>, &small_tile<T, 8, NV>};
+template <class T, int NV, bool kMasked>
+constexpr SmallTile<T> kSmallTiles[8] = {&small_tile<T, 1, NV, kMasked>, &small_tile<T, 2, NV, kMasked>,
+                                         &small_tile<T, 3, NV, kMasked>, &small_tile<T, 4, NV, kMasked>,
+                                         &small_tile<T, 5, NV, kMasked>, &small_tile<T, 6, NV, kMasked>,
+                                         &small_tile<T, 7, NV, kMasked>, &small_tile<T, 8, NV, kMasked>};
 
 // All M rows for one strip of NV vectors: tiles of 8 rows, the rest in one tile, so that every row
 // of a tile shares each load of B. One thread, interleaved, against tiles of 8, 4, 2 and 1 rows:
 // LeNet's conv1 forward 6 x 6272 x 25 85 -> 93 GFLOP/s, the course's 5 x 10 x 784 41 -> 64.
+// B's rows are read with masked loads only where a row ends inside the strip's last vector and
+// nothing lies beyond it (masked loads are slower on Zen 5: see dot_tile).
 template <class T, int NV>
 void small_strip(int64_t M, int64_t K, const T* a, int64_t a_row, int64_t a_step, const T* b, int64_t ldb, T* C,
-                 int64_t ldc, int64_t n, T alpha, T beta) {
+                 int64_t ldc, int64_t n, T alpha, T beta, bool masked_loads) {
+  const SmallTile<T>* tiles = masked_loads ? kSmallTiles<T, NV, true> : kSmallTiles<T, NV, false>;
   for (int64_t i = 0; i < M; i += 8)
-    kSmallTiles<T, NV>[std::min<int64_t>(8, M - i) - 1](K, a + i * a_row, a_row, a_step, b, ldb, C + i * ldc, ldc, n,
-                                                        alpha, beta);
+    tiles[std::min<int64_t>(8, M - i) - 1](K, a + i * a_row, a_row, a_step, b, ldb, C + i * ldc, ldc, n, alpha, beta);
 }
 
 // C(i, j) as dot products of contiguous rows of length K (A by rows, B transposed), R rows of A
@@ -209,18 +212,18 @@ void small_dots(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, const 
                                                                C + i * ldc + j, ldc, alpha, beta);
 }
 
-// dst (cols x rows, rows contiguous) = src^T, src being rows x cols with leading dimension ld.
-// Floats go through 16 x 16 register transposes.
+// dst (cols x rows, rows dst_ld >= rows apart) = src^T, src being rows x cols with leading
+// dimension ld; each row of dst is zero past `rows`. Floats go through 16 x 16 register transposes.
 template <class T>
-void transpose_to_rows(int64_t rows, int64_t cols, const T* src, int64_t ld, T* dst) {
+void transpose_to_rows(int64_t rows, int64_t cols, const T* src, int64_t ld, T* dst, int64_t dst_ld) {
   if constexpr (std::is_same_v<T, float>) {
-    for (int64_t r0 = 0; r0 < rows; r0 += 16)
-      for (int64_t c0 = 0; c0 < cols; c0 += 16) {
-        const int64_t r = std::min<int64_t>(16, rows - r0);
-        transpose_block(src + r0 * ld + c0, ld, r, std::min<int64_t>(16, cols - c0), dst + c0 * rows + r0, rows, r);
-      }
+    for (int64_t r0 = 0; r0 < dst_ld; r0 += 16)
+      for (int64_t c0 = 0; c0 < cols; c0 += 16)
+        transpose_block(src + r0 * ld + c0, ld, std::clamp<int64_t>(rows - r0, 0, 16), std::min<int64_t>(16, cols - c0),
+                        dst + c0 * dst_ld + r0, dst_ld, std::min<int64_t>(16, dst_ld - r0));
   } else {
-    transpose_into(rows, cols, src, ld, dst, rows);
+    transpose_into(rows, cols, src, ld, dst, dst_ld);
+    for (int64_t c = 0; c < cols; ++c) std::fill(dst + c * dst_ld + rows, dst + (c + 1) * dst_ld, T(0));
   }
 }
 
@@ -233,17 +236,24 @@ void small_avx512(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, bool
   constexpr int64_t kDotColumns = 4, kDotsMinK = 256;
   if (trans_b && !trans_a && (N <= kDotColumns || K >= kDotsMinK))
     return small_dots(M, N, K, A, lda, B, ldb, C, ldc, alpha, beta);
-  if (trans_b) {  // otherwise B^T is copied into rows first (K x N values: small by this path's choice)
+  // Otherwise B^T is copied into rows first (K x N values: small by this path's choice), each row
+  // padded with zeros to whole vectors so that every load of it is a plain one. 64 x 10 x 100
+  // (the output layer's h @ W2^T): 57 -> 63 GFLOP/s; on full strips, plain loads ran LeNet's conv1
+  // forward 6 x 6272 x 25 at 100 GFLOP/s instead of 92 (one thread, interleaved).
+  const bool padded = trans_b;
+  if (trans_b) {
+    const int64_t ld = (N + V::kLanes - 1) / V::kLanes * V::kLanes;
     thread_local std::vector<T> rows;
-    rows.resize(static_cast<size_t>(K * N));
-    transpose_to_rows(N, K, B, ldb, rows.data());
-    B = rows.data(), ldb = N;
+    rows.resize(static_cast<size_t>(K * ld));
+    transpose_to_rows(N, K, B, ldb, rows.data(), ld);
+    B = rows.data(), ldb = ld;
   }
   const int64_t a_row = trans_a ? 1 : lda, a_step = trans_a ? lda : 1;
   for (int64_t j0 = 0; j0 < N; j0 += 2 * V::kLanes) {
     const int64_t n = std::min(N - j0, 2 * V::kLanes);
-    if (n > V::kLanes) small_strip<T, 2>(M, K, A, a_row, a_step, B + j0, ldb, C + j0, ldc, n, alpha, beta);
-    else small_strip<T, 1>(M, K, A, a_row, a_step, B + j0, ldb, C + j0, ldc, n, alpha, beta);
+    const bool masked_loads = !padded && n % V::kLanes != 0;
+    if (n > V::kLanes) small_strip<T, 2>(M, K, A, a_row, a_step, B + j0, ldb, C + j0, ldc, n, alpha, beta, masked_loads);
+    else small_strip<T, 1>(M, K, A, a_row, a_step, B + j0, ldb, C + j0, ldc, n, alpha, beta, masked_loads);
   }
 }
 
