@@ -284,11 +284,12 @@ void pack_a_f32(const float* A, int64_t lda, bool trans_a, int64_t i0, int64_t m
 void pack_b_f32(const float* B, int64_t ldb, bool trans_b, int64_t p0, int64_t kc, int64_t j0, int64_t n, int64_t nr,
                 float* out) {
   using V = Vec<float>;
-  if (!trans_b) {  // rows of the sliver are contiguous in B: masked vector copies per k
+  if (!trans_b) {  // rows of the sliver are contiguous in B: vector copies per k, masked past n
     for (int64_t k = 0; k < kc; ++k)
       for (int64_t jj = 0; jj < nr; jj += 16) {
         const float* src = B + (p0 + k) * ldb + j0 + jj;
-        V::store(out + k * nr + jj, n - jj >= 16 ? V::load(src) : V::load(V::first(std::clamp<int64_t>(n - jj, 0, 16)), src));
+        const auto row = n - jj >= 16 ? V::load(src) : V::load(V::first(std::clamp<int64_t>(n - jj, 0, 16)), src);
+        V::store(out + k * nr + jj, row);  // zeros past n
       }
     return;
   }
