@@ -131,8 +131,8 @@ Plan make_plan(const BlockedConfig<T>& cfg, int64_t M, int64_t N, int64_t K, boo
   p.a_in_place = cfg.kernel_in_place && (N + cfg.nr - 1) / cfg.nr <= kInPlacePanels;
   // Likewise B's full slivers when few A panels would reuse them and B's rows are contiguous.
   p.b_in_place = !p.a_in_place && !trans_b && cfg.kernel_b_in_place && (M + cfg.mr - 1) / cfg.mr <= kBInPlacePanels;
-  // With A in place nothing asks for B's sliver to stay in L1 beside a packed A block, and longer K blocks
-  // mean fewer passes over C: K blocks grow until B's packed block fills kInPlaceBlockBytes.
+  // With A in place nothing asks for B's sliver to stay in L1 beside a packed A block, and longer
+  // K blocks mean fewer passes over C: K blocks grow until B's packed block fills kInPlaceBlockBytes.
   const int64_t kc = p.a_in_place ? std::max<int64_t>(cfg.kc, kInPlaceBlockBytes / (p.nc * sizeof(T))) : cfg.kc;
   // Equal K blocks (784 = 4 x 196, not 3 x 256 + 16): a thin last block would pay a full pass
   // over C for little work.
@@ -219,8 +219,9 @@ void gemm_blocked(const BlockedConfig<T>& cfg, int64_t M, int64_t N, int64_t K, 
   // be invalidated (~7x slower than writing its own), and the optimiser writes the weights the
   // forward read. Rows are cut on mr boundaries and columns on nr boundaries, so the tiles and
   // every element's sum order are those of one thread. A tie (squares) splits rows, so each
-  // thread packs half of A and all of B rather than the reverse; measured against splitting
-  // columns, two threads, interleaved: 128^3 130 -> 151 GFLOP/s, 200^3 154 -> 167, 256^3 179 -> 187.
+  // thread reads half of A and all of B rather than the reverse; measured against splitting
+  // columns, two threads, interleaved (B still packed then): 128^3 130 -> 151 GFLOP/s,
+  // 200^3 154 -> 167, 256^3 179 -> 187.
   const int64_t m_panels = (M + cfg.mr - 1) / cfg.mr, n_panels = (N + cfg.nr - 1) / cfg.nr;
   const bool split_rows = M >= N && m_panels >= threads;
 #pragma omp parallel num_threads(threads)
