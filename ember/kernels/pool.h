@@ -94,9 +94,11 @@ bool has_nan(const T* p, int64_t n) {
 template <class T>
 void max_pool2d(const Window2d& w, int64_t planes, const T* in, T* out, int32_t* index) {
   const int64_t plane_in = w.height * w.width, wo = w.out_width(), plane_out = w.out_height() * wo;
-  const auto [rows_first, rows_end] =
-      detail::interior(w.out_height(), w.kernel_h, w.stride_h, w.pad_h, w.dilation_h, w.height);
-  const auto [cols_first, cols_end] = detail::interior(wo, w.kernel_w, w.stride_w, w.pad_w, w.dilation_w, w.width);
+  // Plain variables, not structured bindings: the lambdas below use them, and clang 14 cannot
+  // capture a structured binding.
+  const auto rows = detail::interior(w.out_height(), w.kernel_h, w.stride_h, w.pad_h, w.dilation_h, w.height);
+  const auto cols = detail::interior(wo, w.kernel_w, w.stride_w, w.pad_w, w.dilation_w, w.width);
+  const int64_t rows_first = rows.first, rows_end = rows.second, cols_first = cols.first, cols_end = cols.second;
   const bool all_interior = rows_first == 0 && rows_end == w.out_height() && cols_first == 0 && cols_end == wo;
   for (int64_t p = 0; p < planes; ++p, in += plane_in, out += plane_out, index += plane_out) {
     // Windows at the edges (the padding clips them) and every window of a plane with a NaN: one

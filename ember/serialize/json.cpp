@@ -57,7 +57,7 @@ class Parser {
         skip_space();
         std::string key = string_literal();
         expect(':');
-        v.object.emplace_back(std::move(key), value(depth + 1));
+        v.object.push_back({std::move(key), value(depth + 1)});
       } while (take(','));
       expect('}');
     } else if (c == '[') {

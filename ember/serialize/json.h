@@ -11,6 +11,8 @@
 
 namespace ember::json {
 
+struct Member;
+
 struct Value {
   enum class Kind { Null, Bool, Number, String, Array, Object } kind = Kind::Null;
   bool boolean = false;
@@ -19,9 +21,14 @@ struct Value {
   int64_t integer = 0;
   std::string string;
   std::vector<Value> array;
-  std::vector<std::pair<std::string, Value>> object;  // in file order
+  std::vector<Member> object;  // in file order (a vector of a type declared later: Value is incomplete here)
 
   const Value* find(const std::string& key) const;
+};
+
+struct Member {
+  std::string key;
+  Value value;
 };
 
 /// Parses `text`; throws std::runtime_error("... at byte N") on malformed input.
