@@ -33,8 +33,7 @@ std::shared_ptr<Node> gradient_edge(const Tensor& t) {
   return acc;
 }
 
-Tensor record(Tensor out, const std::string& name, const std::vector<Tensor>& inputs,
-              BackwardFn backward, std::vector<Tensor> saved) {
+Tensor record(Tensor out, const std::string& name, const std::vector<Tensor>& inputs, BackwardFn backward) {
   // Only floating-point results carry gradients (comparisons, argmax, ... never do).
   if (!should_record(inputs) || !is_floating_point(out.dtype())) return out;
   std::vector<std::shared_ptr<Node>> next;
@@ -42,7 +41,7 @@ Tensor record(Tensor out, const std::string& name, const std::vector<Tensor>& in
   for (const Tensor& t : inputs) next.push_back(gradient_edge(t));
   AutogradMeta& meta = out.impl()->autograd_meta();
   meta.requires_grad = true;
-  meta.grad_fn = std::make_shared<FunctionNode>(name, std::move(next), std::move(backward), std::move(saved));
+  meta.grad_fn = std::make_shared<FunctionNode>(name, std::move(next), std::move(backward));
   return out;
 }
 

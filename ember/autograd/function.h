@@ -1,11 +1,14 @@
 // How an op joins the graph: record() makes `out` the output of a new FunctionNode when grad mode
 // is on and some input requires grad; otherwise it does nothing. Every differentiable op in
-// ops/ ends with one call:
-//   return autograd::record(out, "MulBackward", {a, b},
-//       [a, b](const Tensor& g, const Needs&) { return std::vector<Tensor>{g * b, g * a}; }, {a, b});
+// ops/ ends with one call, its closure reading the tensors it needs through SavedTensors:
+//   const SavedTensor as(a), bs(b);
+//   return autograd::record(out, "MulBackward", {a, b}, [as, bs](const Tensor& g, const Needs&) {
+//     return std::vector<Tensor>{g * bs.unpack(), g * as.unpack()};
+//   });
 #pragma once
 
 #include "ember/autograd/node.h"
+#include "ember/autograd/saved_tensor.h"
 
 namespace ember::autograd {
 
@@ -17,8 +20,7 @@ bool should_record(const std::vector<Tensor>& inputs);
 /// is a leaf that requires grad, or null.
 std::shared_ptr<Node> gradient_edge(const Tensor& t);
 
-/// Attaches history to `out` and returns it. `saved` lists the tensors `backward` captured.
-Tensor record(Tensor out, const std::string& name, const std::vector<Tensor>& inputs,
-              BackwardFn backward, std::vector<Tensor> saved = {});
+/// Attaches history to `out` and returns it. `backward` captures no Tensor, only SavedTensors.
+Tensor record(Tensor out, const std::string& name, const std::vector<Tensor>& inputs, BackwardFn backward);
 
 }  // namespace ember::autograd

@@ -20,32 +20,35 @@ Node::~Node() {
   }
 }
 
-FunctionNode::FunctionNode(std::string name, std::vector<std::shared_ptr<Node>> next,
-                           BackwardFn fn, std::vector<Tensor> saved)
-    : Node(std::move(name), std::move(next)), fn_(std::move(fn)), saved_(std::move(saved)) {
-  for (const Tensor& t : saved_) saved_versions_.push_back(t.impl()->storage->version());
-}
+namespace {
+thread_local const Node* g_running = nullptr;
+
+// Marks `node` as the one whose backward runs on this thread, for its scope.
+class RunningNode {
+ public:
+  explicit RunningNode(const Node* node) : previous_(g_running) { g_running = node; }
+  ~RunningNode() { g_running = previous_; }
+
+ private:
+  const Node* previous_;
+};
+}  // namespace
+
+const char* running_node_name() { return g_running ? g_running->name().c_str() : "(no backward running)"; }
 
 std::vector<Tensor> FunctionNode::apply(const Tensor& grad_output) {
   EMBER_CHECK(!released_, AutogradError, "[backward] trying to backward through ", name(),
               " a second time: its saved tensors were freed by the first backward(). "
               "Pass retain_graph=true to the first backward() to keep them.");
-  for (size_t i = 0; i < saved_.size(); ++i) {
-    const uint64_t now = saved_[i].impl()->storage->version();
-    EMBER_CHECK(now == saved_versions_[i], AutogradError, "[backward] a tensor of shape ",
-                shape_str(saved_[i].sizes()), " needed by ", name(),
-                " was modified by an in-place operation after the forward pass (version ",
-                saved_versions_[i], ", now ", now, "); clone() it before modifying it");
-  }
   Needs needs(next_edges().size());
   for (size_t i = 0; i < needs.size(); ++i) needs[i] = next_edges()[i] != nullptr;
+  RunningNode running(this);
   return fn_(grad_output, needs);
 }
 
 void FunctionNode::release() {
   released_ = true;
-  fn_ = nullptr;  // destroys the captured tensors
-  saved_.clear();
+  fn_ = nullptr;  // destroys the captured SavedTensors
 }
 
 std::vector<Tensor> AccumulateGrad::apply(const Tensor& grad_output) {

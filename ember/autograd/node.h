@@ -41,21 +41,23 @@ class Node {
   std::vector<std::shared_ptr<Node>> next_;
 };
 
-/// A node whose backward is a closure. The tensors the closure captured are also listed in
-/// `saved` with their storage versions, so an in-place change after the forward is caught.
+/// A node whose backward is a closure. The tensors the closure needs are SavedTensors it
+/// captured (saved_tensor.h), which check their own versions when the closure reads them.
 class FunctionNode : public Node {
  public:
-  FunctionNode(std::string name, std::vector<std::shared_ptr<Node>> next, BackwardFn fn,
-               std::vector<Tensor> saved);
+  FunctionNode(std::string name, std::vector<std::shared_ptr<Node>> next, BackwardFn fn)
+      : Node(std::move(name), std::move(next)), fn_(std::move(fn)) {}
   std::vector<Tensor> apply(const Tensor& grad_output) override;
   void release() override;
 
  private:
   BackwardFn fn_;
-  std::vector<Tensor> saved_;
-  std::vector<uint64_t> saved_versions_;
   bool released_ = false;
 };
+
+/// The name of the node whose backward runs on this thread ("MulBackward"), for error messages
+/// raised inside it; "(no backward running)" outside one.
+const char* running_node_name();
 
 /// The sink for a leaf tensor: adds the incoming gradient to leaf.grad().
 class AccumulateGrad : public Node {

@@ -21,6 +21,7 @@
 namespace ember {
 
 using autograd::Needs;
+using autograd::SavedTensor;
 using Grads = std::vector<Tensor>;
 
 namespace {
@@ -184,7 +185,9 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, Exp
   if (bias.defined()) inputs.push_back(bias);
   out = autograd::record(
       out, "Conv2dBackward", inputs,
-      [ws, cols, shape](const Tensor& grad, const Needs& needs) {
+      [saved_weight = SavedTensor(ws), saved_cols = SavedTensor(cols), shape](const Tensor& grad,
+                                                                                                const Needs& needs) {
+        const Tensor &ws = saved_weight.unpack(), &cols = saved_cols.unpack();
         const Tensor g = grad.contiguous();
         Grads grads(needs.size());
         if (needs[0])
@@ -199,8 +202,7 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, Exp
                              grads.size() > 2 ? data(grads[2]) : nullptr);
         });
         return grads;
-      },
-      {ws});  // (cols is the op's own: nothing else can write to it)
+      });
   return detail::unbatch(input, out);
 }
 

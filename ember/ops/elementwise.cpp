@@ -15,6 +15,7 @@ namespace ember {
 
 using autograd::Needs;
 using autograd::record;
+using autograd::SavedTensor;
 using Grads = std::vector<Tensor>;
 
 namespace {
@@ -57,15 +58,16 @@ Tensor unary_float_op(const Tensor& a, const char* name, F f, B backward) {
   const Tensor x = to_floating(a);
   Tensor out = float_map(x, f);
   if (!autograd::should_record({x})) return out;
-  const Tensor xs = x.detach(), os = out.detach();
-  return record(out, name, {x},
-                [xs, os, backward](const Tensor& g, const Needs&) { return Grads{backward(g, xs, os)}; },
-                {xs, os});
+  const SavedTensor xs(x), os(out);
+  return record(out, name, {x}, [xs, os, backward](const Tensor& g, const Needs&) {
+    return Grads{backward(g, xs.unpack(), os.unpack())};
+  });
 }
 
 template <class F>
 Tensor compare(const Tensor& a, const Tensor& b, const char* op, F f) {
-  const auto [x, y] = broadcast_pair(a.detach(), b.detach(), detail::result_type(a, b), op);
+  const auto xy = broadcast_pair(a.detach(), b.detach(), detail::result_type(a, b), op);
+  const Tensor &x = xy.first, &y = xy.second;  // names, not structured bindings: the lambda uses them
   return dispatch(x.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
     return detail::map2<bool, T>(x, y, [f](T p, T q) { return static_cast<bool>(f(p, q)); });
@@ -96,12 +98,11 @@ Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha) {
 
 Tensor mul(const Tensor& a, const Tensor& b) {
   const auto [x, y] = broadcast_pair(a, b, detail::result_type(a, b), "mul");
-  const Tensor xs = x.detach(), ys = y.detach();
+  const SavedTensor xs(x), ys(y);
   return record(arith(x, y, [](auto p, auto q) { return p * q; }), "MulBackward", {x, y},
                 [xs, ys](const Tensor& g, const Needs& needs) {
-                  return Grads{needs[0] ? g * ys : Tensor(), needs[1] ? g * xs : Tensor()};
-                },
-                {xs, ys});
+                  return Grads{needs[0] ? g * ys.unpack() : Tensor(), needs[1] ? g * xs.unpack() : Tensor()};
+                });
 }
 
 Tensor div(const Tensor& a, const Tensor& b) {
@@ -109,12 +110,11 @@ Tensor div(const Tensor& a, const Tensor& b) {
   if (!is_floating_point(t)) t = kDefaultFloat;
   const auto [x, y] = broadcast_pair(a, b, t, "div");
   Tensor out = arith(x, y, [](auto p, auto q) { return p / q; });
-  const Tensor ys = y.detach(), os = out.detach();
-  return record(out, "DivBackward", {x, y},
-                [ys, os](const Tensor& g, const Needs& needs) {
-                  return Grads{needs[0] ? g / ys : Tensor(), needs[1] ? -(g * os) / ys : Tensor()};
-                },
-                {ys, os});
+  const SavedTensor ys(y), os(out);
+  return record(out, "DivBackward", {x, y}, [ys, os](const Tensor& g, const Needs& needs) {
+    const Tensor& yv = ys.unpack();
+    return Grads{needs[0] ? g / yv : Tensor(), needs[1] ? -(g * os.unpack()) / yv : Tensor()};
+  });
 }
 
 // ---- unary math ---------------------------------------------------------------------------
@@ -190,9 +190,8 @@ Tensor abs(const Tensor& a) {
       else return static_cast<T>(v < 0 ? -v : v);
     });
   });
-  const Tensor xs = a.detach();
-  return record(out, "AbsBackward", {a},
-                [xs](const Tensor& g, const Needs&) { return Grads{g * sign(xs)}; }, {xs});
+  const SavedTensor xs(a);
+  return record(out, "AbsBackward", {a}, [xs](const Tensor& g, const Needs&) { return Grads{g * sign(xs.unpack())}; });
 }
 
 Tensor relu(const Tensor& a) {
@@ -200,18 +199,17 @@ Tensor relu(const Tensor& a) {
     using T = typename decltype(tag)::type;
     return detail::map<T, T>(a, [](T v) { return v > T(0) ? v : T(0); });
   });
-  const Tensor os = out.detach();
+  const SavedTensor saved_out(out);
   // d/dx: the gradient where the output is positive, else 0, in one pass (as g * (out > 0) it
   // took three: compare, cast, multiply).
-  return record(out, "ReluBackward", {a},
-                [os](const Tensor& g, const Needs&) {
-                  const Tensor grad = g.dtype() == os.dtype() ? g : g.to(os.dtype());
-                  return Grads{dispatch(os.dtype(), [&](auto tag) {
-                    using T = typename decltype(tag)::type;
-                    return detail::map2<T, T>(grad, os, [](T gv, T o) { return o > T(0) ? gv : T(0); });
-                  })};
-                },
-                {os});
+  return record(out, "ReluBackward", {a}, [saved_out](const Tensor& g, const Needs&) {
+    const Tensor& os = saved_out.unpack();
+    const Tensor grad = g.dtype() == os.dtype() ? g : g.to(os.dtype());
+    return Grads{dispatch(os.dtype(), [&](auto tag) {
+      using T = typename decltype(tag)::type;
+      return detail::map2<T, T>(grad, os, [](T gv, T o) { return o > T(0) ? gv : T(0); });
+    })};
+  });
 }
 
 Tensor pow(const Tensor& a, const Scalar& exponent) {
@@ -233,18 +231,17 @@ Tensor pow(const Tensor& a, const Scalar& exponent) {
       });
     });
   }
-  const Tensor xs = x.detach();
-  return record(out, "PowBackward", {x},
-                [xs, p](const Tensor& g, const Needs&) {
-                  if (p == 0) return Grads{g * 0};
-                  return Grads{g * pow(xs, p - 1) * p};
-                },
-                {xs});
+  const SavedTensor xs(x);
+  return record(out, "PowBackward", {x}, [xs, p](const Tensor& g, const Needs&) {
+    if (p == 0) return Grads{g * 0};
+    return Grads{g * pow(xs.unpack(), p - 1) * p};
+  });
 }
 
 Tensor pow(const Tensor& a, const Tensor& exponent) {
   ScalarType t = detail::result_type(a, exponent);
-  const auto [x, y] = broadcast_pair(a, exponent, t, "pow");
+  const auto xy = broadcast_pair(a, exponent, t, "pow");
+  const Tensor &x = xy.first, &y = xy.second;  // names, not structured bindings: the lambda uses them
   Tensor out = is_floating_point(t)
                    ? dispatch_floating(t, [&](auto tag) {
                        using T = typename decltype(tag)::type;
@@ -255,16 +252,15 @@ Tensor pow(const Tensor& a, const Tensor& exponent) {
                        for (int64_t i = 0; i < static_cast<int64_t>(e); ++i) r = static_cast<decltype(b)>(r * b);
                        return r;
                      });
-  const Tensor xs = x.detach(), ys = y.detach(), os = out.detach();
-  return record(out, "PowBackward", {x, y},
-                [xs, ys, os](const Tensor& g, const Needs& needs) {
-                  Grads grads(2);
-                  if (needs[0]) grads[0] = g * ys * pow(xs, ys - 1);
-                  // d/de b^e = b^e log b; PyTorch defines it as 0 where b == 0 and e >= 0.
-                  if (needs[1]) grads[1] = where((xs == 0) * (ys >= 0), 0.0, g * os * log(xs));
-                  return grads;
-                },
-                {xs, ys, os});
+  const SavedTensor saved_x(x), saved_y(y), saved_out(out);
+  return record(out, "PowBackward", {x, y}, [saved_x, saved_y, saved_out](const Tensor& g, const Needs& needs) {
+    const Tensor &xs = saved_x.unpack(), &ys = saved_y.unpack();
+    Grads grads(2);
+    if (needs[0]) grads[0] = g * ys * pow(xs, ys - 1);
+    // d/de b^e = b^e log b; PyTorch defines it as 0 where b == 0 and e >= 0.
+    if (needs[1]) grads[1] = where((xs == 0) * (ys >= 0), 0.0, g * saved_out.unpack() * log(xs));
+    return grads;
+  });
 }
 
 Tensor pow(const Scalar& base, const Tensor& exponent) {
@@ -290,12 +286,11 @@ Tensor clamp(const Tensor& a, std::optional<Scalar> min, std::optional<Scalar> m
       return v;
     });
   });
-  const Tensor xs = x.detach();
-  return record(out, "ClampBackward", {x},
-                [xs, lo, hi](const Tensor& g, const Needs&) {
-                  return Grads{g * mask_as(ge(xs, detail::scalar_tensor(lo)) * le(xs, detail::scalar_tensor(hi)), g)};
-                },
-                {xs});
+  const SavedTensor saved_x(x);
+  return record(out, "ClampBackward", {x}, [saved_x, lo, hi](const Tensor& g, const Needs&) {
+    const Tensor& xs = saved_x.unpack();
+    return Grads{g * mask_as(ge(xs, detail::scalar_tensor(lo)) * le(xs, detail::scalar_tensor(hi)), g)};
+  });
 }
 
 Tensor clamp_min(const Tensor& a, const Scalar& min) { return clamp(a, min, std::nullopt); }
@@ -308,14 +303,14 @@ Tensor extreme(const Tensor& a, const Tensor& b, bool is_max) {
   const auto [x, y] = broadcast_pair(a, b, detail::result_type(a, b), op);
   Tensor out = is_max ? arith(x, y, [](auto p, auto q) { return (p > q || p != p) ? p : q; })
                       : arith(x, y, [](auto p, auto q) { return (p < q || p != p) ? p : q; });
-  const Tensor xs = x.detach(), ys = y.detach();
+  const SavedTensor saved_x(x), saved_y(y);
   return record(out, is_max ? "MaximumBackward" : "MinimumBackward", {x, y},
-                [xs, ys, is_max](const Tensor& g, const Needs&) {
+                [saved_x, saved_y, is_max](const Tensor& g, const Needs&) {
+                  const Tensor &xs = saved_x.unpack(), &ys = saved_y.unpack();
                   const Tensor wins = mask_as(is_max ? gt(xs, ys) : lt(xs, ys), g);
                   const Tensor ties = mask_as(eq(xs, ys), g) * 0.5;
                   return Grads{g * (wins + ties), g * (1 - wins - ties)};
-                },
-                {xs, ys});
+                });
 }
 }  // namespace
 
@@ -337,12 +332,11 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
                      static_cast<const T*>(y.data_ptr()), y.strides().data(),
                      [](bool s, T p, T q) { return s ? p : q; });
   });
-  const Tensor cs = c.detach();
-  return record(out, "WhereBackward", {x, y},
-                [cs](const Tensor& g, const Needs& needs) {
-                  return Grads{needs[0] ? where(cs, g, 0.0) : Tensor(), needs[1] ? where(cs, 0.0, g) : Tensor()};
-                },
-                {cs});
+  const SavedTensor saved_cond(c);
+  return record(out, "WhereBackward", {x, y}, [saved_cond](const Tensor& g, const Needs& needs) {
+    const Tensor& cs = saved_cond.unpack();
+    return Grads{needs[0] ? where(cs, g, 0.0) : Tensor(), needs[1] ? where(cs, 0.0, g) : Tensor()};
+  });
 }
 
 Tensor where(const Tensor& cond, const Tensor& a, const Scalar& b) {

@@ -8,6 +8,7 @@
 namespace ember {
 
 using autograd::Needs;
+using autograd::SavedTensor;
 using Grads = std::vector<Tensor>;
 
 namespace {
@@ -42,9 +43,10 @@ Tensor gather(const Tensor& t, int64_t dim, const Tensor& index) {
                     idx.data_ptr<int64_t>(), static_cast<T*>(out.data_ptr()));
   });
   const Shape in = t.sizes();
-  return autograd::record(out, "GatherBackward", {t}, [in, d, idx](const Tensor& g, const Needs&) {
-    return Grads{scatter_add(zeros(in, g.dtype()), d, idx, g)};
-  }, {idx});
+  const SavedTensor saved_idx(idx);
+  return autograd::record(out, "GatherBackward", {t}, [in, d, saved_idx](const Tensor& g, const Needs&) {
+    return Grads{scatter_add(zeros(in, g.dtype()), d, saved_idx.unpack(), g)};
+  });
 }
 
 Tensor scatter_add(const Tensor& t, int64_t dim, const Tensor& index, const Tensor& src) {
@@ -59,8 +61,9 @@ Tensor scatter_add(const Tensor& t, int64_t dim, const Tensor& index, const Tens
     kernels::scatter_add(idx.sizes(), d, static_cast<T*>(out.data_ptr()), out.strides().data(),
                          idx.data_ptr<int64_t>(), static_cast<const T*>(s.data_ptr()));
   });
-  return autograd::record(out, "ScatterAddBackward", {t, src}, [d, idx](const Tensor& g, const Needs& needs) {
-    return Grads{g, needs[1] ? gather(g, d, idx) : Tensor()};
+  const SavedTensor saved_idx(idx);
+  return autograd::record(out, "ScatterAddBackward", {t, src}, [d, saved_idx](const Tensor& g, const Needs& needs) {
+    return Grads{g, needs[1] ? gather(g, d, saved_idx.unpack()) : Tensor()};
   });
 }
 
@@ -89,18 +92,19 @@ Tensor index_select(const Tensor& t, int64_t dim, const Tensor& index) {
     kernels::index_select_rows(static_cast<const T*>(src.data_ptr()), outer, size, inner, p, n, static_cast<T*>(out.data_ptr()));
   });
   const Shape in = t.sizes();
+  const SavedTensor saved_idx(idx);
   return autograd::record(out, "IndexSelectBackward", {t},
-                          [in, idx, outer, n, inner, size](const Tensor& g, const Needs&) {
+                          [in, saved_idx, outer, n, inner, size](const Tensor& g, const Needs&) {
+                            const int64_t* rows = saved_idx.unpack().data_ptr<int64_t>();
                             Tensor grad = zeros(in, g.dtype());
                             const Tensor gc = g.contiguous();
                             dispatch_floating(g.dtype(), [&](auto tag) {
                               using T = typename decltype(tag)::type;
-                              kernels::index_add_rows(static_cast<const T*>(gc.data_ptr()), outer, n, inner,
-                                                      idx.data_ptr<int64_t>(), size, static_cast<T*>(grad.data_ptr()));
+                              kernels::index_add_rows(static_cast<const T*>(gc.data_ptr()), outer, n, inner, rows, size,
+                                                      static_cast<T*>(grad.data_ptr()));
                             });
                             return Grads{grad};
-                          },
-                          {idx});
+                          });
 }
 
 }  // namespace ember

@@ -10,6 +10,7 @@
 namespace ember {
 
 using autograd::Needs;
+using autograd::SavedTensor;
 using Grads = std::vector<Tensor>;
 
 namespace {
@@ -70,12 +71,12 @@ Tensor mm(const Tensor& a, const Tensor& b) {
   EMBER_CHECK(a.size(1) == b.size(0), ShapeError, "[mm] inner dimensions differ: ", shape_str(a.sizes()),
               " @ ", shape_str(b.sizes()));
   check_same_dtype(a, b, "mm");
-  const Tensor as = a.detach(), bs = b.detach();
-  return autograd::record(batched_product(as.unsqueeze(0), bs.unsqueeze(0)).squeeze(0), "MmBackward", {a, b},
-                          [as, bs](const Tensor& g, const Needs& needs) {
-                            return Grads{needs[0] ? mm(g, bs.t()) : Tensor(), needs[1] ? mm(as.t(), g) : Tensor()};
-                          },
-                          {as, bs});
+  const SavedTensor as(a), bs(b);
+  return autograd::record(batched_product(as.unpack().unsqueeze(0), bs.unpack().unsqueeze(0)).squeeze(0), "MmBackward",
+                          {a, b}, [as, bs](const Tensor& g, const Needs& needs) {
+                            return Grads{needs[0] ? mm(g, bs.unpack().t()) : Tensor(),
+                                         needs[1] ? mm(as.unpack().t(), g) : Tensor()};
+                          });
 }
 
 Tensor bmm(const Tensor& a, const Tensor& b) {
@@ -86,13 +87,12 @@ Tensor bmm(const Tensor& a, const Tensor& b) {
   EMBER_CHECK(a.size(2) == b.size(1), ShapeError, "[bmm] inner dimensions differ: ", shape_str(a.sizes()),
               " @ ", shape_str(b.sizes()));
   check_same_dtype(a, b, "bmm");
-  const Tensor as = a.detach(), bs = b.detach();
-  return autograd::record(batched_product(as, bs), "BmmBackward", {a, b},
+  const SavedTensor as(a), bs(b);
+  return autograd::record(batched_product(as.unpack(), bs.unpack()), "BmmBackward", {a, b},
                           [as, bs](const Tensor& g, const Needs& needs) {
-                            return Grads{needs[0] ? bmm(g, bs.transpose(1, 2)) : Tensor(),
-                                         needs[1] ? bmm(as.transpose(1, 2), g) : Tensor()};
-                          },
-                          {as, bs});
+                            return Grads{needs[0] ? bmm(g, bs.unpack().transpose(1, 2)) : Tensor(),
+                                         needs[1] ? bmm(as.unpack().transpose(1, 2), g) : Tensor()};
+                          });
 }
 
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
@@ -124,16 +124,14 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
   });
   std::vector<Tensor> inputs{x2, weight};
   if (bias.defined()) inputs.push_back(bias);
-  const Tensor x_saved = x2.detach(), w_saved = weight.detach();
-  out = autograd::record(out, "LinearBackward", inputs,
-                         [x_saved, w_saved](const Tensor& g, const Needs& needs) {
-                           Grads grads(needs.size());
-                           if (needs[0]) grads[0] = mm(g, w_saved);        // (M, N) @ (N, K)
-                           if (needs[1]) grads[1] = mm(g.t(), x_saved);    // (N, M) @ (M, K): weight's own layout
-                           if (needs.size() > 2 && needs[2]) grads[2] = g.sum(0);
-                           return grads;
-                         },
-                         {x_saved, w_saved});
+  const SavedTensor x_saved(x2), w_saved(weight);
+  out = autograd::record(out, "LinearBackward", inputs, [x_saved, w_saved](const Tensor& g, const Needs& needs) {
+    Grads grads(needs.size());
+    if (needs[0]) grads[0] = mm(g, w_saved.unpack());      // (M, N) @ (N, K)
+    if (needs[1]) grads[1] = mm(g.t(), x_saved.unpack());  // (N, M) @ (M, K): weight's own layout
+    if (needs.size() > 2 && needs[2]) grads[2] = g.sum(0);
+    return grads;
+  });
   if (x.dim() == 2) return out;
   Shape shape(x.sizes().begin(), x.sizes().end() - 1);
   shape.push_back(N);

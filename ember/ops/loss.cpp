@@ -14,6 +14,7 @@
 namespace ember {
 
 using autograd::Needs;
+using autograd::SavedTensor;
 using Grads = std::vector<Tensor>;
 
 namespace {
@@ -36,13 +37,11 @@ Tensor log_softmax(const Tensor& t, int64_t dim) {
     kernels::log_softmax(static_cast<const T*>(xc.data_ptr()), numel(sizes, 0, d), sizes[d],
                          numel(sizes, d + 1, sizes.size()), static_cast<T*>(out.data_ptr()));
   });
-  const Tensor os = out.detach();
+  const SavedTensor os(out);
   // d/dx: g - softmax * sum(g) along dim.
-  return autograd::record(out, "LogSoftmaxBackward", {x},
-                          [os, d](const Tensor& g, const Needs&) {
-                            return Grads{g - exp(os) * g.sum(d, /*keepdim=*/true)};
-                          },
-                          {os});
+  return autograd::record(out, "LogSoftmaxBackward", {x}, [os, d](const Tensor& g, const Needs&) {
+    return Grads{g - exp(os.unpack()) * g.sum(d, /*keepdim=*/true)};
+  });
 }
 
 Tensor softmax(const Tensor& t, int64_t dim) {
@@ -53,13 +52,12 @@ Tensor softmax(const Tensor& t, int64_t dim) {
     NoGradGuard no_grad;
     out = exp(log_softmax(x, d));
   }
-  const Tensor os = out.detach();
+  const SavedTensor saved_out(out);
   // d/dx: softmax * (g - sum(g * softmax)) along dim.
-  return autograd::record(out, "SoftmaxBackward", {x},
-                          [os, d](const Tensor& g, const Needs&) {
-                            return Grads{os * (g - (g * os).sum(d, /*keepdim=*/true))};
-                          },
-                          {os});
+  return autograd::record(out, "SoftmaxBackward", {x}, [saved_out, d](const Tensor& g, const Needs&) {
+    const Tensor& os = saved_out.unpack();
+    return Grads{os * (g - (g * os).sum(d, /*keepdim=*/true))};
+  });
 }
 
 Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction) {
@@ -102,10 +100,13 @@ Tensor cross_entropy_loss(const Tensor& logits, const Tensor& target, Reduction 
   // One node for the whole loss, with the course's closed form: d loss / d logits is
   // softmax - one_hot(target), times the incoming gradient (over N for the mean). The chain
   // through log_softmax, gather and mean would build three nodes and two (N, C) temporaries.
-  const Tensor tg = target.contiguous();
+  // The target is saved too: the backward indexes with it, so changing it in place after the
+  // forward would write outside the gradient (it was checked against the classes above).
+  const SavedTensor saved_log_probs(log_probs), saved_target(target.contiguous());
   return autograd::record(out, "CrossEntropyBackward", {logits},
-                          [log_probs, tg, reduction](const Tensor& g, const Needs&) {
-                            Tensor grad = exp(log_probs);  // softmax, a fresh contiguous tensor
+                          [saved_log_probs, saved_target, reduction](const Tensor& g, const Needs&) {
+                            const Tensor& tg = saved_target.unpack();
+                            Tensor grad = exp(saved_log_probs.unpack());  // softmax, a fresh contiguous tensor
                             const int64_t classes = grad.size(-1), rows = tg.numel();
                             const int64_t* t = tg.data_ptr<int64_t>();
                             dispatch_floating(grad.dtype(), [&](auto tag) {
@@ -116,8 +117,7 @@ Tensor cross_entropy_loss(const Tensor& logits, const Tensor& target, Reduction 
                             if (reduction == Reduction::None) return Grads{grad * g.unsqueeze(-1)};
                             if (reduction == Reduction::Mean) return Grads{grad * (g / static_cast<double>(rows))};
                             return Grads{grad * g};
-                          },
-                          {log_probs});
+                          });
 }
 
 }  // namespace ember

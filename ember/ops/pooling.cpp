@@ -13,6 +13,7 @@
 namespace ember {
 
 using autograd::Needs;
+using autograd::SavedTensor;
 using Grads = std::vector<Tensor>;
 
 namespace {
@@ -88,13 +89,13 @@ std::pair<Tensor, Tensor> max_pool_batched(const Tensor& input, ExpandingArray<2
     });
   });
   out = autograd::record(out, "MaxPool2dBackward", {p.batched},
-                         [p = p.shape, indices, dtype = p.x.dtype()](const Tensor& grad, const Needs&) {
+                         [p = p.shape, saved_indices = SavedTensor(indices), dtype = p.x.dtype()](
+                             const Tensor& grad, const Needs&) {
+                           const int32_t* at = saved_indices.unpack().data_ptr<int32_t>();
                            return Grads{input_gradient(p, dtype, grad, [&](int64_t lo, int64_t hi, auto* g, auto* gx) {
-                             kernels::max_pool2d_backward(p.window, hi - lo, g,
-                                                          indices.data_ptr<int32_t>() + lo * p.plane_out(), gx);
+                             kernels::max_pool2d_backward(p.window, hi - lo, g, at + lo * p.plane_out(), gx);
                            })};
-                         },
-                         {indices});
+                         });
   return {out, indices};
 }
 

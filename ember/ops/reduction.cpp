@@ -16,6 +16,7 @@
 namespace ember {
 
 using autograd::Needs;
+using autograd::SavedTensor;
 using Grads = std::vector<Tensor>;
 
 namespace {
@@ -113,16 +114,15 @@ Tensor extreme_all(const Tensor& t, DimList dims, bool keepdim, bool is_max) {
   Tensor values;
   run_extreme(p, is_max, &values, nullptr);
   Tensor out = detail::make_view(values, {p.out_shape, contiguous_strides(p.out_shape), 0});
-  const Tensor xs = t.detach(), kept = values.detach();
+  const SavedTensor xs(t), kept(values);
   const Shape keep = p.keep_shape, in = t.sizes();
   std::vector<int64_t> dv = d;
   // The gradient is shared equally between elements that tie for the extreme (as PyTorch).
   return autograd::record(out, is_max ? "AmaxBackward" : "AminBackward", {t},
                           [xs, kept, keep, in, dv](const Tensor& g, const Needs&) {
-                            const Tensor mask = eq(xs, kept.expand(in)).to(g.dtype());
+                            const Tensor mask = eq(xs.unpack(), kept.unpack().expand(in)).to(g.dtype());
                             return Grads{expand_back(g, keep, in) * mask / mask.sum(dv, true)};
-                          },
-                          {xs, kept});
+                          });
 }
 
 std::tuple<Tensor, Tensor> extreme_dim(const Tensor& t, int64_t dim, bool keepdim, bool is_max) {
@@ -185,11 +185,12 @@ Tensor prod(const Tensor& t, int64_t dim, bool keepdim) {
   const int64_t d = wrap_dim(dim, t.dim(), "prod");
   const Prepared p = prepare(t.contiguous().detach(), {d}, keepdim);
   Tensor out = run_accumulate<kernels::ProdOp>(p, accumulate_dtype(t.dtype()));
-  const Tensor xs = p.data;
+  const SavedTensor saved_x(p.data);
   const Shape keep = p.keep_shape, in = t.sizes();
   const int64_t outer = p.outer, R = p.R, inner = p.inner;
   return autograd::record(out, "ProdBackward", {t},
-                          [xs, keep, in, outer, R, inner](const Tensor& g, const Needs&) {
+                          [saved_x, keep, in, outer, R, inner](const Tensor& g, const Needs&) {
+                            const Tensor& xs = saved_x.unpack();
                             Tensor others = detail::alloc(in, xs.dtype());
                             dispatch_floating(xs.dtype(), [&](auto tag) {
                               using T = typename decltype(tag)::type;
@@ -197,8 +198,7 @@ Tensor prod(const Tensor& t, int64_t dim, bool keepdim) {
                                                       inner, static_cast<T*>(others.data_ptr()));
                             });
                             return Grads{expand_back(g, keep, in) * others};
-                          },
-                          {xs});
+                          });
 }
 
 Tensor amax(const Tensor& t, DimList dims, bool keepdim) { return extreme_all(t, dims, keepdim, true); }
@@ -245,16 +245,14 @@ Tensor norm(const Tensor& t, const Scalar& p, DimList dims, bool keepdim) {
     NoGradGuard no_grad;
     out = sqrt(sum(t * t, d, keepdim));
   }
-  const Tensor xs = t.detach(), os = out.detach();
+  const SavedTensor xs(t), os(out);
   Shape keep = t.sizes();
   for (int64_t k : d) keep[k] = 1;
   const Shape in = t.sizes();
-  return autograd::record(out, "NormBackward", {t},
-                          [xs, os, keep, in](const Tensor& g, const Needs&) {
-                            const Tensor n = os.reshape(keep).expand(in);
-                            return Grads{where(n == 0.0, 0.0, expand_back(g, keep, in) * xs / n)};
-                          },
-                          {xs, os});
+  return autograd::record(out, "NormBackward", {t}, [xs, os, keep, in](const Tensor& g, const Needs&) {
+    const Tensor n = os.unpack().reshape(keep).expand(in);
+    return Grads{where(n == 0.0, 0.0, expand_back(g, keep, in) * xs.unpack() / n)};
+  });
 }
 
 }  // namespace ember

@@ -21,9 +21,10 @@ TEST(Gradcheck, CatchesAWrongBackwardAndSaysWhere) {
       NoGradGuard guard;
       out = x[0] * x[0];
     }
-    const Tensor saved = x[0].detach();
-    return autograd::record(out, "WrongSquareBackward", {x[0]},
-                            [saved](const Tensor& g, const autograd::Needs&) { return std::vector<Tensor>{g * saved * 3}; });
+    const autograd::SavedTensor saved(x[0]);
+    return autograd::record(out, "WrongSquareBackward", {x[0]}, [saved](const Tensor& g, const autograd::Needs&) {
+      return std::vector<Tensor>{g * saved.unpack() * 3};
+    });
   };
   Tensor x = tensor({1.0, 2.0}, dtype(kFloat64).requires_grad(true));
   auto r = autograd::gradcheck(wrong_square, {x});
