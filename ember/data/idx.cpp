@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "ember/core/error.h"
@@ -11,14 +12,18 @@ namespace ember::data {
 namespace {
 
 constexpr uint8_t kUnsignedByte = 0x08;
+constexpr int64_t kMaxItems = int64_t{1} << 40;       // 1 TiB of pixels: far beyond any real data set
+constexpr size_t kReadChunk = size_t{16} << 20;      // 16 MiB
 
 struct GzCloser {
   void operator()(gzFile f) const { gzclose(f); }
 };
 using GzFile = std::unique_ptr<std::remove_pointer_t<gzFile>, GzCloser>;
 
-// Reads exactly n bytes or throws, naming what was being read.
-void read_exact(gzFile f, void* out, size_t n, const std::string& path, const char* what) {
+// Reads exactly n bytes or throws, naming what was being read. A read that is part of a larger
+// one (the data, in chunks) passes the whole size and what came before, for the message.
+void read_exact(gzFile f, void* out, size_t n, const std::string& path, const char* what, int64_t whole = -1,
+                size_t before = 0) {
   size_t done = 0;
   while (done < n) {
     const int chunk = static_cast<int>(std::min<size_t>(n - done, 1 << 30));
@@ -29,7 +34,8 @@ void read_exact(gzFile f, void* out, size_t n, const std::string& path, const ch
       throw IOError(detail::str(path, ": corrupt file while reading ", what, " (", msg, ")"));
     }
     if (got == 0)
-      throw IOError(detail::str(path, ": file is truncated: expected ", n, " bytes of ", what, ", found ", done,
+      throw IOError(detail::str(path, ": file is truncated: expected ", whole < 0 ? static_cast<int64_t>(n) : whole,
+                                " bytes of ", what, ", found ", before + done,
                                 "\n---> HINT: re-download or re-extract the file"));
     done += static_cast<size_t>(got);
   }
@@ -64,11 +70,20 @@ IdxArray read_idx(const std::string& path, int expected_dims) {
     uint8_t b[4];
     read_exact(f.get(), b, 4, path, "the header's sizes");
     out.sizes.push_back(big_endian(b));
-    total *= out.sizes.back();
+    // Sizes are below 2^32 each, so the product can overflow int64 from the third on.
+    if (__builtin_mul_overflow(total, out.sizes.back(), &total) || total > kMaxItems)
+      throw IOError(detail::str(path, ": the header claims sizes ", shape_str(out.sizes),
+                                d + 1 < dims ? ", ..." : "", ", more than the ", kMaxItems,
+                                " bytes an IDX file may hold here; the file is corrupt or not an IDX file"));
   }
   if (total == 0) throw IOError(path + ": the file holds no items (a size in its header is 0)");
-  out.data.resize(static_cast<size_t>(total));
-  read_exact(f.get(), out.data.data(), out.data.size(), path, "data");
+  // Read in chunks, growing the buffer as data arrives: memory follows what the file really
+  // holds, never what its header claims (a 16-byte file may claim gigabytes).
+  while (out.data.size() < static_cast<size_t>(total)) {
+    const size_t done = out.data.size(), chunk = std::min<size_t>(static_cast<size_t>(total) - done, kReadChunk);
+    out.data.resize(done + chunk);
+    read_exact(f.get(), out.data.data() + done, chunk, path, "data", total, done);
+  }
   uint8_t extra;
   if (gzread(f.get(), &extra, 1) > 0)
     throw IOError(detail::str(path, ": the file is longer than its header says (", total,

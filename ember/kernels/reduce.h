@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "ember/core/parallel.h"
+#include "ember/kernels/wrapping.h"
 
 namespace ember::kernels {
 
@@ -68,7 +69,8 @@ void reduce(const T* in, int64_t outer, int64_t R, int64_t inner, Op& op) {
   });
 }
 
-/// Accumulator type of a sum: double for floating types, int64 for integers (as torch.sum).
+/// Accumulator type of a sum: double for floating types, int64 for integers (as torch.sum),
+/// which wraps around on overflow as PyTorch's does.
 template <class T> using SumAcc = std::conditional_t<std::is_floating_point_v<T>, double, int64_t>;
 
 template <class T, class Out>
@@ -76,8 +78,8 @@ struct SumOp {
   using Acc = SumAcc<T>;
   Out* out;
   Acc init() const { return 0; }
-  Acc combine(Acc a, T v, int64_t) const { return a + static_cast<Acc>(v); }
-  Acc merge(Acc a, Acc b) const { return a + b; }
+  Acc combine(Acc a, T v, int64_t) const { return wrapping_add(a, static_cast<Acc>(v)); }
+  Acc merge(Acc a, Acc b) const { return wrapping_add(a, b); }
   void write(int64_t pos, Acc a) const { out[pos] = static_cast<Out>(a); }
 };
 
@@ -86,8 +88,8 @@ struct ProdOp {
   using Acc = SumAcc<T>;
   Out* out;
   Acc init() const { return 1; }
-  Acc combine(Acc a, T v, int64_t) const { return a * static_cast<Acc>(v); }
-  Acc merge(Acc a, Acc b) const { return a * b; }
+  Acc combine(Acc a, T v, int64_t) const { return wrapping_mul(a, static_cast<Acc>(v)); }
+  Acc merge(Acc a, Acc b) const { return wrapping_mul(a, b); }
   void write(int64_t pos, Acc a) const { out[pos] = static_cast<Out>(a); }
 };
 

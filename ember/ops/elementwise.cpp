@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "ember/autograd/grad_mode.h"
+#include "ember/kernels/wrapping.h"
 #include "ember/ops/op_helpers.h"
 #include "ember/ops/reduction.h"
 
@@ -83,14 +84,14 @@ Tensor mask_as(const Tensor& mask, const Tensor& like) { return mask.to(like.dty
 Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha) {
   if (alpha.to_double() != 1) return add(a, mul(b, detail::scalar_tensor(alpha)));
   const auto [x, y] = broadcast_pair(a, b, detail::result_type(a, b), "add");
-  return record(arith(x, y, [](auto p, auto q) { return p + q; }), "AddBackward", {x, y},
+  return record(arith(x, y, [](auto p, auto q) { return kernels::wrapping_add(p, q); }), "AddBackward", {x, y},
                 [](const Tensor& g, const Needs&) { return Grads{g, g}; });
 }
 
 Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha) {
   if (alpha.to_double() != 1) return sub(a, mul(b, detail::scalar_tensor(alpha)));
   const auto [x, y] = broadcast_pair(a, b, detail::result_type(a, b), "sub");
-  return record(arith(x, y, [](auto p, auto q) { return p - q; }), "SubBackward", {x, y},
+  return record(arith(x, y, [](auto p, auto q) { return kernels::wrapping_sub(p, q); }), "SubBackward", {x, y},
                 [](const Tensor& g, const Needs& needs) {
                   return Grads{g, needs[1] ? neg(g) : Tensor()};
                 });
@@ -99,7 +100,7 @@ Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha) {
 Tensor mul(const Tensor& a, const Tensor& b) {
   const auto [x, y] = broadcast_pair(a, b, detail::result_type(a, b), "mul");
   const SavedTensor xs(x), ys(y);
-  return record(arith(x, y, [](auto p, auto q) { return p * q; }), "MulBackward", {x, y},
+  return record(arith(x, y, [](auto p, auto q) { return kernels::wrapping_mul(p, q); }), "MulBackward", {x, y},
                 [xs, ys](const Tensor& g, const Needs& needs) {
                   return Grads{needs[0] ? g * ys.unpack() : Tensor(), needs[1] ? g * xs.unpack() : Tensor()};
                 });
@@ -123,7 +124,7 @@ Tensor neg(const Tensor& a) {
   EMBER_CHECK(a.dtype() != kBool, TypeError, "[neg] negation of a bool tensor is not supported; use logical_not()");
   Tensor out = dispatch(a.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
-    return detail::map<T, T>(a, [](T v) { return static_cast<T>(-v); });
+    return detail::map<T, T>(a, [](T v) { return kernels::wrapping_neg(v); });
   });
   return record(out, "NegBackward", {a}, [](const Tensor& g, const Needs&) { return Grads{neg(g)}; });
 }
@@ -187,7 +188,7 @@ Tensor abs(const Tensor& a) {
     using T = typename decltype(tag)::type;
     return detail::map<T, T>(a, [](T v) {
       if constexpr (std::is_unsigned_v<T> || std::is_same_v<T, bool>) return v;
-      else return static_cast<T>(v < 0 ? -v : v);
+      else return v < 0 ? kernels::wrapping_neg(v) : v;  // abs(INT64_MIN) wraps to itself, as PyTorch
     });
   });
   const SavedTensor xs(a);
@@ -226,7 +227,7 @@ Tensor pow(const Tensor& a, const Scalar& exponent) {
       const int64_t e = exponent.to_int64();
       return detail::map<T, T>(x, [e](T v) {
         T r = 1;
-        for (int64_t i = 0; i < e; ++i) r = static_cast<T>(r * v);
+        for (int64_t i = 0; i < e; ++i) r = kernels::wrapping_mul(r, v);
         return r;
       });
     });
@@ -249,7 +250,7 @@ Tensor pow(const Tensor& a, const Tensor& exponent) {
                      })
                    : arith(x, y, [](auto b, auto e) {
                        decltype(b) r = 1;
-                       for (int64_t i = 0; i < static_cast<int64_t>(e); ++i) r = static_cast<decltype(b)>(r * b);
+                       for (int64_t i = 0; i < static_cast<int64_t>(e); ++i) r = kernels::wrapping_mul(r, b);
                        return r;
                      });
   const SavedTensor saved_x(x), saved_y(y), saved_out(out);

@@ -6,6 +6,11 @@
 #include <filesystem>
 #include <fstream>
 
+#include <zlib.h>
+
+#include <sys/resource.h>
+
+#include "support/temp_dir.h"
 #include "support/tensor_expect.h"
 
 namespace ember {
@@ -13,18 +18,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() : path_(fs::temp_directory_path() / ("ember_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter_++))) {
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-  static inline int counter_ = 0;
-};
+using testing::TempDir;
 
 void write_bytes(const std::string& path, const std::vector<uint8_t>& bytes) {
   std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
@@ -63,6 +57,42 @@ TEST(Idx, ErrorsNameTheFileAndTheProblem) {
   data::write_idx(dir.file("cut.idx.gz"), {{1000}, std::vector<uint8_t>(1000, 7)});
   fs::resize_file(dir.file("cut.idx.gz"), fs::file_size(dir.file("cut.idx.gz")) / 2);
   EXPECT_THROW(data::read_idx(dir.file("cut.idx.gz")), IOError);
+}
+
+// The largest resident set this process has had, in KiB.
+long peak_rss_kib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+TEST(Idx, AHeaderThatClaimsMoreThanTheFileHoldsCostsNoMemory) {
+  TempDir dir;
+  // 16 bytes that claim 65536 x 65536 bytes (4 GiB) of data, plain and gzipped.
+  const std::vector<uint8_t> header{0, 0, 8, 2, 0, 1, 0, 0, 0, 1, 0, 0, 1, 2, 3, 4};
+  write_bytes(dir.file("liar.idx"), header);
+  data::write_idx(dir.file("liar.idx.gz"), {{4}, {0, 0, 0, 0}});  // a valid gzip container...
+  {
+    gzFile f = gzopen(dir.file("liar.idx.gz").c_str(), "wb");  // ...rewritten with the lying header
+    gzwrite(f, header.data(), static_cast<unsigned>(header.size()));
+    gzclose(f);
+  }
+  const long before = peak_rss_kib();
+  for (const std::string name : {"liar.idx", "liar.idx.gz"})
+    EXPECT_THROW_MSG(data::read_idx(dir.file(name)), IOError,
+                     name + ": file is truncated: expected 4294967296 bytes of data, found 4");
+  EXPECT_LT(peak_rss_kib() - before, 256 * 1024) << "the reader allocated what the header claimed";
+}
+
+TEST(Idx, SizesWhoseProductOverflowsAreRefused) {
+  TempDir dir;
+  // Three sizes of 2^32 - 1: the product of all three would overflow int64; the check stops at
+  // the first size that takes it past the limit, without reading the rest.
+  write_bytes(dir.file("huge.idx"), {0, 0, 8, 3, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255});
+  EXPECT_THROW_MSG(data::read_idx(dir.file("huge.idx")), IOError,
+                   "huge.idx: the header claims sizes (4294967295, 4294967295), ..., more than the 1099511627776 bytes");
+  write_bytes(dir.file("big.idx"), {0, 0, 8, 2, 0, 0, 2, 0, 255, 255, 255, 255});
+  EXPECT_THROW_MSG(data::read_idx(dir.file("big.idx")), IOError, "claims sizes (512, 4294967295), more than");
 }
 
 TEST(Mnist, LoadsTheShippedDigits) {

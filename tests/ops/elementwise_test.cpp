@@ -2,6 +2,8 @@
 // comparisons on mixed dtypes, NaN handling, large inputs that go parallel.
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "support/tensor_expect.h"
 
 namespace ember {
@@ -120,6 +122,25 @@ TEST(Elementwise, UnaryOpsOnSpecialValues) {
   EXPECT_TENSOR_EQ(tensor({-2.0, 0.0, 3.0}).sign(), tensor({-1.0, 0.0, 1.0}));
   EXPECT_THROW_MSG(-tensor({true}), TypeError, "[neg] negation of a bool tensor");
 }
+
+// Integer overflow wraps around (two's complement), as in PyTorch, instead of being undefined
+// behaviour (the clang + UBSan CI build would report it).
+TEST(IntegerOverflow, WrapsAsPyTorchDoes) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max(), kMin = std::numeric_limits<int64_t>::min();
+  EXPECT_EQ(tensor({kMax, int64_t{1}}).sum().item<int64_t>(), kMin);
+  EXPECT_EQ(tensor({kMax, kMax}).sum().item<int64_t>(), -2);
+  EXPECT_EQ(tensor({kMax, int64_t{2}}).prod().item<int64_t>(), -2);
+  EXPECT_EQ((tensor({kMax}) + tensor({int64_t{1}})).item<int64_t>(), kMin);
+  EXPECT_EQ((tensor({kMin}) - tensor({int64_t{1}})).item<int64_t>(), kMax);
+  EXPECT_EQ((tensor({kMax}) * tensor({int64_t{3}})).item<int64_t>(), kMax - 2);
+  EXPECT_EQ((-tensor({kMin})).item<int64_t>(), kMin);
+  EXPECT_EQ(tensor({kMin}).abs().item<int64_t>(), kMin);
+  EXPECT_EQ(tensor({int64_t{3}}).pow(41).item<int64_t>(), -420491770248316829);  // 3^41 mod 2^64, as signed
+  const Tensor i32 = tensor({std::numeric_limits<int32_t>::max()}, kInt32);
+  EXPECT_EQ((i32 + tensor({1}, kInt32)).item<int32_t>(), std::numeric_limits<int32_t>::min());
+  EXPECT_EQ((i32 * tensor({2}, kInt32)).item<int32_t>(), -2);
+}
+
 
 }  // namespace
 }  // namespace ember
