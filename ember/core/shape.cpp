@@ -59,4 +59,14 @@ std::vector<int64_t> wrap_dims(const std::vector<int64_t>& dims, int64_t ndim, c
   return out;
 }
 
+void check_indices(const int64_t* values, int64_t n, int64_t size, int64_t dim, const char* op, const char* what) {
+  for (int64_t i = 0; i < n; ++i) {
+    if (values[i] >= 0 && values[i] < size) continue;
+    if (dim == kClasses)
+      throw IndexError(detail::str("[", op, "] ", what, " ", values[i], " at position ", i, " is out of bounds for ", size, " classes"));
+    throw IndexError(detail::str("[", op, "] ", what, " ", values[i], " at position ", i, " is out of bounds for dim ", dim,
+                         " with size ", size));
+  }
+}
+
 }  // namespace ember

@@ -23,11 +23,7 @@ Tensor checked_index(const Tensor& t, int64_t dim, const Tensor& index, const ch
                 shape_str(index.sizes()), " is larger than input ", shape_str(t.sizes()),
                 " in dim ", d, " (only dim ", dim, " may differ)");
   const Tensor idx = index.contiguous();
-  const int64_t* p = idx.data_ptr<int64_t>();
-  const int64_t size = t.dim() == 0 ? 1 : t.size(dim);
-  for (int64_t i = 0, n = idx.numel(); i < n; ++i)
-    EMBER_CHECK(p[i] >= 0 && p[i] < size, IndexError, "[", op, "] index ", p[i],
-                " is out of bounds for dim ", dim, " with size ", size);
+  check_indices(idx.data_ptr<int64_t>(), idx.numel(), t.dim() == 0 ? 1 : t.size(dim), dim, op, "index");
   return idx;
 }
 
@@ -77,9 +73,7 @@ Tensor index_select(const Tensor& t, int64_t dim, const Tensor& index) {
   const Tensor idx = index.to(kInt64).contiguous();
   const int64_t n = idx.numel(), size = t.size(d);
   const int64_t* p = idx.data_ptr<int64_t>();
-  for (int64_t j = 0; j < n; ++j)
-    EMBER_CHECK(p[j] >= 0 && p[j] < size, IndexError, "[index_select] index ", p[j], " is out of bounds for dim ", d,
-                " with size ", size);
+  check_indices(p, n, size, d, "index_select", "index");
   // Whole rows of the (outer, size, inner) view are copied at once (a batch of images is n
   // contiguous blocks of 784 floats, not 784 * n separate element lookups).
   const Tensor src = t.detach().contiguous();

@@ -79,10 +79,7 @@ Tensor nll_loss(const Tensor& log_probs, const Tensor& target, Reduction reducti
   const Tensor lp = batched ? log_probs : log_probs.unsqueeze(0);
   const Tensor tg = (batched ? target : target.unsqueeze(0)).contiguous();
   const int64_t classes = lp.size(1);
-  const int64_t* p = tg.data_ptr<int64_t>();
-  for (int64_t i = 0; i < tg.numel(); ++i)
-    EMBER_CHECK(p[i] >= 0 && p[i] < classes, IndexError, "[nll_loss] target ", p[i], " at position ", i,
-                " is out of bounds for ", classes, " classes");
+  check_indices(tg.data_ptr<int64_t>(), tg.numel(), classes, kClasses, "nll_loss", "target");
   Tensor losses = -lp.gather(1, tg.unsqueeze(1)).squeeze(1);
   if (!batched) losses = losses.squeeze(0);
   return reduce(losses, reduction);

@@ -20,14 +20,15 @@ double accuracy(const Tensor& logits, const Tensor& target) {
 
 void ConfusionMatrix::add(const Tensor& logits, const Tensor& target) {
   NoGradGuard no_grad;
+  EMBER_CHECK(logits.dim() == 2 && target.dim() == 1 && logits.size(0) == target.size(0), ShapeError,
+              "[ConfusionMatrix] expects logits (N, C) and targets (N); got ", shape_str(logits.sizes()), " and ",
+              shape_str(target.sizes()));
   const Tensor pred = logits.argmax(1).contiguous(), truth = target.contiguous();
   const int64_t* p = pred.data_ptr<int64_t>();
   const int64_t* t = truth.data_ptr<int64_t>();
-  for (int64_t i = 0; i < pred.numel(); ++i) {
-    EMBER_CHECK(t[i] >= 0 && t[i] < classes_ && p[i] < classes_, IndexError, "[ConfusionMatrix] class ", t[i],
-                " is out of range for ", classes_, " classes");
-    ++counts_[t[i] * classes_ + p[i]];
-  }
+  check_indices(t, truth.numel(), classes_, kClasses, "ConfusionMatrix", "target");
+  check_indices(p, pred.numel(), classes_, kClasses, "ConfusionMatrix", "prediction");
+  for (int64_t i = 0; i < pred.numel(); ++i) ++counts_[t[i] * classes_ + p[i]];
 }
 
 double ConfusionMatrix::accuracy() const {

@@ -34,7 +34,7 @@ TEST(Errors, JoinsAndIndexing) {
   EXPECT_THROW_MSG(cat({randn({2, 3}), randn({2, 4})}, 0), ShapeError, "[cat] tensor 1 has shape (2, 4) but tensor 0 has shape (2, 3)");
   EXPECT_THROW_MSG(cat({}, 0), ValueError, "[cat] expects a non-empty list");
   EXPECT_THROW_MSG(stack({randn({2}), randn({3})}), ShapeError, "[stack] tensor 1 has shape (3)");
-  EXPECT_THROW_MSG(randn({4, 3}).index_select(0, tensor({0, 4})), IndexError, "[index_select] index 4 is out of bounds for dim 0 with size 4");
+  EXPECT_THROW_MSG(randn({4, 3}).index_select(0, tensor({0, 4})), IndexError, "[index_select] index 4 at position 1 is out of bounds for dim 0 with size 4");
   EXPECT_THROW_MSG(randn({4, 3}).gather(1, tensor({{0}, {1}, {0}, {1}, {0}})), ShapeError, "[gather] index (5, 1) is larger");
   EXPECT_THROW_MSG(randn({4, 3}).gather(1, tensor({{0.0}})), TypeError, "[gather] index must be int64");
   EXPECT_THROW_MSG(randn({4, 3}).index_select(0, tensor({{0}})), ShapeError, "[index_select] index must be 0-D or 1-D");

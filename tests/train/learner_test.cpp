@@ -135,6 +135,21 @@ TEST(Learner, CsvLoggerAndActivationStats) {
 }
 
 // The end-to-end check: the recipe of `ember train` on a subset of the shipped MNIST digits.
+TEST(ConfusionMatrix, CountsAndRefusesBadTargets) {
+  train::ConfusionMatrix cm(3);
+  cm.add(tensor({{0.9, 0.1, 0.0}, {0.0, 0.2, 0.8}, {0.1, 0.7, 0.2}}), tensor({0, 2, 0}, kInt64));
+  EXPECT_EQ(cm.at(0, 0), 1);
+  EXPECT_EQ(cm.at(2, 2), 1);
+  EXPECT_EQ(cm.at(0, 1), 1);
+  EXPECT_NEAR(cm.accuracy(), 2.0 / 3, 1e-12);
+  EXPECT_THROW_MSG(cm.add(randn({2, 3}), tensor({0, 3}, kInt64)), IndexError,
+                   "[ConfusionMatrix] target 3 at position 1 is out of bounds for 3 classes");
+  EXPECT_THROW_MSG(cm.add(randn({2, 3}), tensor({0}, kInt64)), ShapeError,
+                   "[ConfusionMatrix] expects logits (N, C) and targets (N); got (2, 3) and (1)");
+  EXPECT_THROW_MSG(cm.add(tensor({{0.0, 0.0, 0.0, 1.0}, {1.0, 0.0, 0.0, 0.0}}), tensor({0, 1}, kInt64)), IndexError,
+                   "[ConfusionMatrix] prediction 3 at position 0 is out of bounds for 3 classes");
+}
+
 TEST(EndToEnd, MlpLearnsMnistDigitsFromASubset) {
   const std::string root = std::string(EMBER_SOURCE_DIR) + "/data/mnist";
   data::MNIST train_set(root, data::MNIST::Split::Train), test_set(root, data::MNIST::Split::Test);
