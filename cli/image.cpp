@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include <ember/core/atomic_file.h>
 #include <ember/core/error.h>
 
 namespace ember::cli {
@@ -67,15 +68,16 @@ void Canvas::write_png(const std::string& path) const {
   image.width = static_cast<png_uint_32>(width_);
   image.height = static_cast<png_uint_32>(height_);
   image.format = PNG_FORMAT_RGB;
-  const std::string tmp = path + ".tmp";
-  if (!png_image_write_to_file(&image, tmp.c_str(), 0, rgb_.data(), 0, nullptr)) {
-    std::remove(tmp.c_str());
+  // Encoded in memory (libpng says how much it needs when asked with no buffer), then written
+  // through AtomicFile like every file ember writes.
+  png_alloc_size_t size = 0;
+  if (!png_image_write_to_memory(&image, nullptr, &size, 0, rgb_.data(), 0, nullptr))
     throw IOError(path + ": cannot write PNG (" + image.message + ")");
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw IOError(path + ": cannot write PNG (rename failed)");
-  }
+  std::string png(size, '\0');
+  if (!png_image_write_to_memory(&image, png.data(), &size, 0, rgb_.data(), 0, nullptr))
+    throw IOError(path + ": cannot write PNG (" + image.message + ")");
+  png.resize(size);
+  write_file_atomically(path, png);
 }
 
 GreyImage read_png_grey(const std::string& path) {

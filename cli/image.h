@@ -25,7 +25,7 @@ class Canvas {
   /// drawn lower-case; characters without a glyph are drawn as blanks.
   void text(int x, int y, const std::string& s, Color c, int scale = 1);
   static int text_width(const std::string& s, int scale = 1) { return static_cast<int>(s.size()) * 6 * scale; }
-  /// Writes the canvas as an 8-bit RGB PNG (to a temporary file, then renamed).
+  /// Writes the canvas as an 8-bit RGB PNG (through AtomicFile: never half a file).
   void write_png(const std::string& path) const;
 
  private:

@@ -9,6 +9,7 @@
 #include "ember/autograd/grad_mode.h"
 #include "ember/autograd/gradcheck.h"
 #include "ember/autograd/node.h"
+#include "ember/core/atomic_file.h"
 #include "ember/core/dtype.h"
 #include "ember/core/error.h"
 #include "ember/core/parallel.h"

@@ -1,10 +1,12 @@
 #include "ember/data/idx.h"
 
+#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
 #include <memory>
 
+#include "ember/core/atomic_file.h"
 #include "ember/core/error.h"
 
 namespace ember::data {
@@ -93,15 +95,29 @@ IdxArray read_idx(const std::string& path, int expected_dims) {
 
 void write_idx(const std::string& path, const IdxArray& array) {
   const bool gz = path.size() > 3 && path.compare(path.size() - 3, 3, ".gz") == 0;
-  GzFile f(gzopen(path.c_str(), gz ? "wb" : "wbT"));  // T: write uncompressed
-  if (!f) throw IOError(path + ": cannot open file for writing");
+  AtomicFile out(path);
+  // zlib writes through its own descriptor (a dup, which gzclose closes); T: write uncompressed.
+  const int fd = ::dup(out.fd());
+  gzFile f = fd < 0 ? nullptr : gzdopen(fd, gz ? "wb" : "wbT");
+  if (!f) {
+    if (fd >= 0) ::close(fd);
+    throw IOError(path + ": cannot write (zlib could not open the temporary file)");
+  }
   std::vector<uint8_t> header{0, 0, kUnsignedByte, static_cast<uint8_t>(array.sizes.size())};
   for (int64_t s : array.sizes)
     for (int shift = 24; shift >= 0; shift -= 8) header.push_back(static_cast<uint8_t>(s >> shift));
-  const bool ok = gzwrite(f.get(), header.data(), static_cast<unsigned>(header.size())) == static_cast<int>(header.size()) &&
-                  (array.data.empty() ||
-                   gzwrite(f.get(), array.data.data(), static_cast<unsigned>(array.data.size())) == static_cast<int>(array.data.size()));
-  if (!ok) throw IOError(path + ": write failed");
+  auto put = [&](const uint8_t* p, size_t n) {
+    for (size_t done = 0; done < n;) {  // gzwrite takes at most UINT_MAX bytes a call
+      const unsigned chunk = static_cast<unsigned>(std::min<size_t>(n - done, 1u << 30));
+      if (gzwrite(f, p + done, chunk) != static_cast<int>(chunk)) return false;
+      done += chunk;
+    }
+    return true;
+  };
+  const bool written = put(header.data(), header.size()) && put(array.data.data(), array.data.size());
+  const bool closed = gzclose(f) == Z_OK;
+  if (!written || !closed) throw IOError(path + ": cannot write (zlib reported an error; the disk may be full)");
+  out.commit();
 }
 
 }  // namespace ember::data

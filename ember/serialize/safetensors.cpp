@@ -1,14 +1,9 @@
 #include "ember/serialize/safetensors.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cstdio>
-#include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <set>
 
+#include "ember/core/atomic_file.h"
 #include "ember/serialize/json.h"
 
 namespace ember {
@@ -38,17 +33,6 @@ bool parse_dtype_code(const std::string& code, ScalarType& out) {
 
 [[noreturn]] void corrupt(const std::string& path, const std::string& what) {
   throw IOError(path + ": not a valid safetensors file: " + what);
-}
-
-// Writes `bytes` to fd completely or returns false.
-bool write_all(int fd, const char* bytes, size_t n) {
-  while (n > 0) {
-    const ssize_t w = ::write(fd, bytes, n);
-    if (w <= 0) return false;
-    bytes += w;
-    n -= static_cast<size_t>(w);
-  }
-  return true;
 }
 
 }  // namespace
@@ -84,27 +68,14 @@ void save_safetensors(const std::string& path, const NamedTensors& tensors, cons
   header += "}";
   header.append((8 - header.size() % 8) % 8, ' ');  // data starts 8-byte aligned
 
-  // Write everything to a temporary file beside the target, flush it to disk, then rename.
-  namespace fs = std::filesystem;
-  const fs::path target(path);
-  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  if (!fs::is_directory(dir)) throw IOError(path + ": cannot save: folder " + dir.string() + " does not exist");
-  std::string tmp = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
-  const int fd = ::mkstemp(tmp.data());
-  if (fd < 0) throw IOError(path + ": cannot save: cannot create a temporary file in " + dir.string() + " (" + std::strerror(errno) + ")");
+  AtomicFile out(path);
   uint64_t header_size = header.size();
   char size_bytes[8];
   for (int i = 0; i < 8; ++i) size_bytes[i] = static_cast<char>((header_size >> (8 * i)) & 0xFF);
-  bool ok = write_all(fd, size_bytes, 8) && write_all(fd, header.data(), header.size());
-  for (const Tensor& c : contiguous)
-    ok = ok && write_all(fd, static_cast<const char*>(c.data_ptr()), static_cast<size_t>(c.numel() * c.element_size()));
-  ok = ok && ::fsync(fd) == 0;
-  ok = (::close(fd) == 0) && ok;
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const std::string reason = std::strerror(errno);
-    std::remove(tmp.c_str());
-    throw IOError(path + ": cannot save (" + reason + "); the previous file, if any, is unchanged");
-  }
+  out.write(size_bytes, 8);
+  out.write(header);
+  for (const Tensor& c : contiguous) out.write(c.data_ptr(), static_cast<size_t>(c.numel() * c.element_size()));
+  out.commit();
 }
 
 SafetensorsFile load_safetensors(const std::string& path) {

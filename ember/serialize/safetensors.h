@@ -2,8 +2,8 @@
 // length, a JSON header {"name": {"dtype": "F32", "shape": [...], "data_offsets": [b, e]}, ...,
 // "__metadata__": {"key": "value"}}, then the raw little-endian data. PyTorch and most tools
 // read and write it; ember writes PyTorch's parameter names, so weights move both ways.
-// Files are written to a temporary file in the same folder and renamed into place, so a crash
-// never leaves a half-written file under the real name.
+// Files are written through AtomicFile (core/atomic_file.h), so a crash never leaves a
+// half-written file under the real name.
 #pragma once
 
 #include <map>

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "ember/autograd/grad_mode.h"
+#include "ember/core/atomic_file.h"
 #include "ember/ops/reduction.h"
 #include "ember/serialize/module_io.h"
 
@@ -128,14 +129,7 @@ std::vector<EpochMetrics> history_from_csv(const std::string& csv) {
 }
 
 void CSVLogger::on_epoch_end(Learner& learn) {
-  // Write beside the target and rename, so a reader never sees half a file.
-  const std::string tmp = path_ + ".tmp";
-  {
-    std::ofstream out(tmp);
-    out << history_to_csv(learn.history());
-    if (!out) throw IOError(path_ + ": cannot write the metrics CSV");
-  }
-  if (std::rename(tmp.c_str(), path_.c_str()) != 0) throw IOError(path_ + ": cannot write the metrics CSV");
+  write_file_atomically(path_, history_to_csv(learn.history()));
 }
 
 // ---- checkpoints ---------------------------------------------------------------------------

@@ -3,12 +3,16 @@
 #include <filesystem>
 #include <fstream>
 
+#include "support/file_size_limit.h"
+#include "support/temp_dir.h"
 #include "support/tensor_expect.h"
 
 namespace ember {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::FileSizeLimit;
+using testing::TempDir;
 
 std::string temp_path(const std::string& name) {
   return (fs::temp_directory_path() / ("ember_st_" + std::to_string(::getpid()) + "_" + name)).string();
@@ -113,14 +117,23 @@ TEST(Safetensors, CorruptFilesAreReportedWithThePath) {
 }
 
 TEST(Safetensors, AFailedSaveLeavesTheOldFileIntact) {
-  const std::string path = temp_path("keep.safetensors");
+  TempDir dir;
+  const std::string path = dir.file("keep.safetensors");
   save_safetensors(path, {{"w", ones({3})}});
+  // The write fails part-way through the data (the file may not grow past 64 KiB), after the
+  // file was opened and the header written: a writer that wrote in place would leave a torn file.
+  {
+    FileSizeLimit limit(64 * 1024);
+    EXPECT_THROW_MSG(save_safetensors(path, {{"w", ones({1 << 20})}}), IOError,
+                     "keep.safetensors: cannot write (File too large); the previous file, if any, is unchanged");
+  }
+  EXPECT_TENSOR_EQ(load_safetensors(path).tensors[0].second, ones({3}));
   EXPECT_THROW(save_safetensors(path, {{"w", ones({3})}, {"w", ones({3})}}), ValueError);  // duplicate name
   EXPECT_TENSOR_EQ(load_safetensors(path).tensors[0].second, ones({3}));
   EXPECT_THROW_MSG(save_safetensors("/nonexistent-dir/x.safetensors", {{"w", ones({1})}}), IOError, "does not exist");
-  for (const auto& entry : fs::directory_iterator(fs::temp_directory_path()))
-    EXPECT_EQ(entry.path().filename().string().find(".keep.safetensors.tmp"), std::string::npos) << "temporary file left behind";
-  fs::remove(path);
+  size_t files = 0;
+  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir.path())) ++files;
+  EXPECT_EQ(files, 1u) << "temporary file left behind";
 }
 
 }  // namespace
