@@ -118,7 +118,10 @@ class ModuleHolder {
   Impl& operator*() const { return *impl_; }
   const std::shared_ptr<Impl>& ptr() const { return impl_; }
   operator std::shared_ptr<Module>() const { return impl_; }
+  /// Exists only for arguments Impl's own forward() takes: a loss's forward(input, target)
+  /// makes loss(x) a compile error rather than a run-time one.
   template <class... Args>
+    requires requires(Impl& m, Args&&... a) { m.forward(std::forward<Args>(a)...); }
   decltype(auto) operator()(Args&&... args) const {
     if constexpr (sizeof...(Args) == 1) return (*impl_)(std::forward<Args>(args)...);
     else return impl_->forward(std::forward<Args>(args)...);

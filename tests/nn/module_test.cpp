@@ -107,6 +107,20 @@ TEST(Module, ActivationsAndGeneralReLU) {
   EXPECT_EQ(nn::Flatten()(zeros({2, 3, 4})).sizes(), (Shape{2, 12}));
 }
 
+// A loss takes an input and a target: calling one with an input alone does not compile, through
+// the holder, the Impl or its forward (these asserts fail to compile if it becomes possible).
+template <class F, class... Args>
+concept Callable = requires(F f, Args... a) { f(a...); };
+static_assert(Callable<nn::MSELoss, Tensor, Tensor>);
+static_assert(!Callable<nn::MSELoss, Tensor>);
+static_assert(!Callable<nn::CrossEntropyLoss, Tensor>);
+static_assert(!Callable<nn::NLLLossImpl&, Tensor>);
+template <class M>
+concept HasOneInputForward = requires(M& m, Tensor x) { m.forward(x); };
+static_assert(!HasOneInputForward<nn::CrossEntropyLossImpl>);
+static_assert(HasOneInputForward<nn::LinearImpl>);
+static_assert(Callable<nn::Linear, Tensor>);  // layers keep their one-input call
+
 TEST(Module, LossModulesMatchFunctional) {
   const Tensor logits = randn({4, 5}), target = tensor({0, 4, 2, 1});
   EXPECT_TENSOR_EQ(nn::CrossEntropyLoss()(logits, target), cross_entropy_loss(logits, target));
