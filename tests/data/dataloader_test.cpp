@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <set>
+#include <thread>
 
 #include "support/tensor_expect.h"
 
@@ -37,13 +39,13 @@ TEST(DataLoader, DropLastDropsTheShortBatch) {
 }
 
 TEST(DataLoader, ShuffleIsAPermutationNewEachEpochAndSeeded) {
-  data::DataLoader a(numbers(100), data::DataLoaderOptions(7).shuffle(true).seed(3));
-  data::DataLoader b(numbers(100), data::DataLoaderOptions(7).shuffle(true).seed(3).prefetch(0));
+  data::DataLoader a(numbers(100), data::DataLoaderOptions(7).shuffle(true).seed(3));  // no prefetch (default)
+  data::DataLoader b(numbers(100), data::DataLoaderOptions(7).shuffle(true).seed(3).prefetch(2));
   data::DataLoader c(numbers(100), data::DataLoaderOptions(7).shuffle(true).seed(4));
   const auto a1 = epoch_targets(a), a2 = epoch_targets(a), b1 = epoch_targets(b), c1 = epoch_targets(c);
   EXPECT_EQ(std::set<int64_t>(a1.begin(), a1.end()).size(), 100u);
   EXPECT_NE(a1, a2);  // a new order every epoch
-  EXPECT_EQ(a1, b1);  // same seed, same order, with or without prefetch
+  EXPECT_EQ(a1, b1);  // same seed, same order, with or without a prefetching thread
   EXPECT_NE(a1, c1);
   b.set_epoch(1);
   EXPECT_EQ(epoch_targets(b), a2);  // epoch k's order can be reproduced directly (for resuming)
@@ -61,17 +63,33 @@ TEST(DataLoader, StoppingEarlyAndRestartingIsSafe) {
   EXPECT_EQ(epoch_targets(loader).size(), 1000u);
 }
 
+// Example 7 cannot be read; records the thread that tried.
 struct Failing : data::Dataset {
   int64_t size() const override { return 10; }
   data::Example get(int64_t i) const override {
-    if (i == 7) throw IOError("example 7 is unreadable");
+    if (i == 7) {
+      failed_on = std::this_thread::get_id();
+      throw IOError("example 7 is unreadable");
+    }
     return {tensor(static_cast<double>(i)), tensor(i)};
   }
+  mutable std::atomic<std::thread::id> failed_on{};
 };
 
 TEST(DataLoader, ErrorsInTheBackgroundThreadReachTheCaller) {
-  data::DataLoader loader(std::make_shared<Failing>(), data::DataLoaderOptions(2));
+  auto dataset = std::make_shared<Failing>();
+  data::DataLoader loader(dataset, data::DataLoaderOptions(2).prefetch(2));
   EXPECT_THROW_MSG(epoch_targets(loader), IOError, "example 7 is unreadable");
+  EXPECT_NE(dataset->failed_on.load(), std::this_thread::get_id()) << "the example was read on the caller's thread";
+  // The thread is gone with its error: the next epoch starts a new one and fails the same way.
+  EXPECT_THROW_MSG(epoch_targets(loader), IOError, "example 7 is unreadable");
+}
+
+TEST(DataLoader, ErrorsWithoutABackgroundThreadReachTheCallerToo) {
+  auto dataset = std::make_shared<Failing>();
+  data::DataLoader loader(dataset, data::DataLoaderOptions(2));
+  EXPECT_THROW_MSG(epoch_targets(loader), IOError, "example 7 is unreadable");
+  EXPECT_EQ(dataset->failed_on.load(), std::this_thread::get_id());
 }
 
 TEST(DataLoader, BadOptions) {

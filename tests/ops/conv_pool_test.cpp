@@ -94,14 +94,24 @@ TEST(Conv2d, OneAndTwoThreadsGiveIdenticalResults) {
 }
 
 TEST(Conv2d, BackwardSkipsGradientsNobodyNeeds) {
-  // A frozen input (the first layer's images): only the weight and bias get gradients.
+  // A frozen input (the first layer's images): the node itself is asked, and must return no
+  // input gradient, only the weight's and the bias's.
   const Tensor x = randn({2, 1, 6, 6});
   const Tensor w = randn({2, 1, 3, 3}, requires_grad()), b = randn({2}, requires_grad());
-  conv2d(x, w, b).sum().backward();
-  EXPECT_FALSE(x.grad().defined());
-  EXPECT_TRUE(w.grad().defined());
+  const Tensor out = conv2d(x, w, b);
+  std::vector<Tensor> grads = out.grad_fn()->apply(ones(out.sizes()));
+  ASSERT_EQ(grads.size(), 3u);
+  EXPECT_FALSE(grads[0].defined()) << "the input's gradient was computed though nothing needs it";
+  EXPECT_TRUE(grads[1].defined());
   // Each bias gradient is the number of outputs it was added to.
-  EXPECT_TENSOR_NEAR(b.grad(), full({2}, 2.0 * 4 * 4), 0, 0);
+  EXPECT_TENSOR_NEAR(grads[2], full({2}, 2.0 * 4 * 4), 0, 0);
+  // A frozen weight and bias: only the input's gradient.
+  const Tensor xg = randn({2, 1, 6, 6}, requires_grad());
+  const Tensor out2 = conv2d(xg, w.detach(), b.detach());
+  grads = out2.grad_fn()->apply(ones(out2.sizes()));
+  EXPECT_TRUE(grads[0].defined());
+  EXPECT_FALSE(grads[1].defined());
+  EXPECT_FALSE(grads[2].defined());
 }
 
 TEST(Conv2d, AFrozenWeightStillPassesTheInputItsGradient) {
