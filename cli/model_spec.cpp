@@ -82,22 +82,42 @@ ModelSpec ModelSpec::from_metadata(const Metadata& meta, const std::string& path
                            "by 'ember train --out FILE'");
     return it->second;
   };
+  auto malformed = [&](const std::string& key, const std::string& why) {
+    return IOError(path + ": malformed ember metadata: '" + key + "' = '" + meta.at(key) + "' " + why);
+  };
+  // A positive integer, the whole text of it ("12abc" and "-3" are refused).
+  auto positive = [&](const std::string& key, const std::string& text) {
+    size_t used = 0;
+    int64_t v = 0;
+    try {
+      v = std::stoll(text, &used);
+    } catch (const std::exception&) {
+      throw malformed(key, "is not a positive integer");
+    }
+    if (used != text.size() || v <= 0) throw malformed(key, "is not a positive integer");
+    return v;
+  };
+  auto finite = [&](const std::string& key) {
+    size_t used = 0;
+    double v = NAN;
+    try {
+      v = std::stod(need(key), &used);
+    } catch (const std::exception&) {
+    }
+    if (used != meta.at(key).size() || !std::isfinite(v)) throw malformed(key, "is not a finite number");
+    return v;
+  };
   ModelSpec spec;
-  try {
-    spec.kind = need("ember.model");
-    if (!known_kind(spec.kind)) throw IOError(path + ": unknown model kind '" + spec.kind + "'");
-    spec.hidden.clear();
-    std::stringstream hidden(need("ember.hidden"));
-    for (std::string item; std::getline(hidden, item, ',');) spec.hidden.push_back(std::stoll(item));
-    spec.inputs = std::stoll(need("ember.inputs"));
-    spec.classes = std::stoll(need("ember.classes"));
-    spec.mean = std::stod(need("ember.mean"));
-    spec.std = std::stod(need("ember.std"));
-  } catch (const std::invalid_argument&) {
-    throw IOError(path + ": malformed ember metadata");
-  } catch (const std::out_of_range&) {
-    throw IOError(path + ": malformed ember metadata");
-  }
+  spec.kind = need("ember.model");
+  if (!known_kind(spec.kind)) throw IOError(path + ": unknown model kind '" + spec.kind + "'");
+  spec.hidden.clear();
+  std::stringstream hidden(need("ember.hidden"));
+  for (std::string item; std::getline(hidden, item, ',');) spec.hidden.push_back(positive("ember.hidden", item));
+  spec.inputs = positive("ember.inputs", need("ember.inputs"));
+  spec.classes = positive("ember.classes", need("ember.classes"));
+  spec.mean = finite("ember.mean");
+  spec.std = finite("ember.std");
+  if (spec.std <= 0) throw malformed("ember.std", "must be positive");
   return spec;
 }
 
@@ -115,9 +135,44 @@ std::string ModelSpec::describe() const {
   return out.str();
 }
 
+int64_t ModelSpec::parameter_count() const {
+  int64_t total = 0;
+  bool overflow = false;
+  auto linear = [&](int64_t in, int64_t out) {  // weight (out, in) and bias (out)
+    int64_t w = 0;
+    overflow |= __builtin_mul_overflow(in, out, &w) || __builtin_add_overflow(total, w, &total) ||
+                __builtin_add_overflow(total, out, &total);
+  };
+  int64_t width = inputs;
+  if (kind == "cnn") {
+    const int64_t side = square_side(inputs), features = (side / 2 - 4) / 2;
+    total = (6 * 25 + 6) + (16 * 6 * 25 + 16);
+    width = 16 * features * features;
+    for (int64_t h : {120, 84}) {
+      linear(width, h);
+      width = h;
+    }
+  }
+  if (kind == "mlp")
+    for (int64_t h : hidden) {
+      linear(width, h);
+      width = h;
+    }
+  linear(width, classes);
+  return overflow ? INT64_MAX : total;
+}
+
 std::pair<ModelSpec, std::shared_ptr<nn::SequentialImpl>> load_model_file(const std::string& path) {
   SafetensorsFile file = load_safetensors(path);
   ModelSpec spec = ModelSpec::from_metadata(file.metadata, path);
+  // Every parameter must come from the file, so a spec that needs more values than the file
+  // holds is corrupt: refuse it before build() allocates what the metadata claims.
+  int64_t held = 0;
+  for (const auto& [name, t] : file.tensors) held += t.numel();
+  if (spec.parameter_count() > held)
+    throw IOError(path + ": its metadata describes " + spec.describe() + ", " +
+                  (spec.parameter_count() == INT64_MAX ? std::string("too many") : std::to_string(spec.parameter_count())) +
+                  " parameters, but the file holds only " + std::to_string(held) + " values");
   auto model = spec.build();
   load_state_dict(*model, file.tensors, path);
   model->eval();

@@ -28,6 +28,9 @@ struct ModelSpec {
   /// Throws IOError naming `path` when the metadata is missing or malformed.
   static ModelSpec from_metadata(const Metadata& meta, const std::string& path);
   std::string describe() const;  // "mlp 784-100-10", "cnn 28x28-10 (LeNet-5)"
+  /// Weights and biases of build()'s network, computed without building it; INT64_MAX when the
+  /// count does not fit (a file can then never hold them).
+  int64_t parameter_count() const;
 };
 
 /// Loads a model file written by ember train: its spec, then its weights.

@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include "ember/core/dtype.h"
+#include "ember/core/float_to_int.h"
 
 namespace ember {
 
@@ -17,7 +18,7 @@ class Scalar {
   template <class T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>, int> = 0>
   Scalar(T v) : kind_(Kind::Integral), i_(static_cast<int64_t>(v)), d_(static_cast<double>(v)) {}
   template <class T, std::enable_if_t<std::is_floating_point_v<T>, int> = 0>
-  Scalar(T v) : kind_(Kind::Floating), i_(static_cast<int64_t>(v)), d_(static_cast<double>(v)) {}
+  Scalar(T v) : kind_(Kind::Floating), i_(float_to_int<int64_t>(v)), d_(static_cast<double>(v)) {}
 
   Kind kind() const { return kind_; }
   bool is_floating_point() const { return kind_ == Kind::Floating; }
@@ -26,7 +27,7 @@ class Scalar {
   template <class T> T to() const {
     if constexpr (std::is_floating_point_v<T>) return static_cast<T>(d_);
     else if constexpr (std::is_same_v<T, bool>) return d_ != 0;
-    else return static_cast<T>(kind_ == Kind::Floating ? static_cast<int64_t>(d_) : i_);
+    else return kind_ == Kind::Floating ? float_to_int<T>(d_) : static_cast<T>(i_);
   }
   /// The dtype a tensor made from this scalar alone would have (as torch.tensor(2.5)).
   ScalarType natural_dtype() const {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "ember/core/float_to_int.h"
 #include "ember/kernels/strided_loop.h"
 
 namespace ember::kernels {
@@ -77,12 +78,14 @@ void ternary(const std::vector<int64_t>& sizes, Out* out, const int64_t* out_str
       });
 }
 
-/// out = static_cast<Out>(in), elementwise; the dtype conversion behind to() and copy_().
+/// out = in converted to Out, elementwise; the dtype conversion behind to() and copy_(). Floats
+/// become integers by float_to_int (defined for NaN and out-of-range values).
 template <class Out, class In>
 void cast(const std::vector<int64_t>& sizes, Out* out, const int64_t* out_strides, const In* in,
           const int64_t* in_strides) {
   unary(sizes, out, out_strides, in, in_strides, [](In v) {
     if constexpr (std::is_same_v<Out, bool>) return v != In(0);
+    else if constexpr (std::is_floating_point_v<In> && std::is_integral_v<Out>) return float_to_int<Out>(v);
     else return static_cast<Out>(v);
   });
 }

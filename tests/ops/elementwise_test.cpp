@@ -142,5 +142,18 @@ TEST(IntegerOverflow, WrapsAsPyTorchDoes) {
 }
 
 
+// NaN, infinities and out-of-range floats convert to integers with a defined result (undefined
+// behaviour in C++): truncation in range, the signed type's minimum outside it, uint8 the low bits.
+TEST(FloatToInt, EveryInputHasADefinedResult) {
+  constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+  const Tensor x = tensor({NAN, INFINITY, -INFINITY, 1e30, -2.7, 300.0, 9.2233720368547758e18});
+  EXPECT_TENSOR_EQ(x.to(kInt64), tensor({kMin, kMin, kMin, kMin, int64_t{-2}, int64_t{300}, kMin}));
+  EXPECT_EQ(tensor({3e9}).to(kInt32).item<int32_t>(), std::numeric_limits<int32_t>::min());
+  EXPECT_EQ(tensor({300.0, -1.0}).to(kUInt8).to(kInt64).sum().item<int64_t>(), 44 + 255);
+  EXPECT_EQ(Scalar(NAN).to<int64_t>(), kMin);
+  EXPECT_EQ(Scalar(-3.9).to<int32_t>(), -3);
+  EXPECT_EQ(float_to_int<int64_t>(-9.2233720368547758e18), kMin);  // the minimum itself is in range
+}
+
 }  // namespace
 }  // namespace ember

@@ -1,0 +1,73 @@
+// ModelSpec, the CLI's description of a model in a file's metadata: the parameter count it
+// promises, metadata that cannot describe a model, and a file too small for the model it claims.
+#include "model_spec.h"
+#include "support/temp_dir.h"
+#include "support/tensor_expect.h"
+
+namespace ember {
+namespace {
+
+using cli::ModelSpec;
+
+int64_t built_parameters(const ModelSpec& spec) {
+  int64_t n = 0;
+  for (const Tensor& p : spec.build()->parameters()) n += p.numel();
+  return n;
+}
+
+TEST(ModelSpec, ParameterCountMatchesTheBuiltNetwork) {
+  ModelSpec mlp;
+  mlp.hidden = {100, 50};
+  EXPECT_EQ(mlp.parameter_count(), built_parameters(mlp));
+  ModelSpec linear;
+  linear.kind = "linear";
+  EXPECT_EQ(linear.parameter_count(), built_parameters(linear));
+  ModelSpec cnn;
+  cnn.kind = "cnn";
+  EXPECT_EQ(cnn.parameter_count(), built_parameters(cnn));
+  cnn.inputs = 32 * 32;
+  EXPECT_EQ(cnn.parameter_count(), built_parameters(cnn));
+  ModelSpec absurd;
+  absurd.hidden = {int64_t{1} << 40, int64_t{1} << 40};
+  EXPECT_EQ(absurd.parameter_count(), INT64_MAX);  // overflow saturates; never built
+}
+
+TEST(ModelSpec, MetadataThatDescribesNoModelIsNamed) {
+  Metadata good = ModelSpec().to_metadata();
+  EXPECT_EQ(ModelSpec::from_metadata(good, "m").describe(), "mlp 784-100-10");
+  auto refused = [&](const std::string& key, const std::string& value) {
+    Metadata bad = good;
+    bad[key] = value;
+    try {
+      ModelSpec::from_metadata(bad, "m.safetensors");
+    } catch (const IOError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_EQ(refused("ember.hidden", "100,-5"),
+            "m.safetensors: malformed ember metadata: 'ember.hidden' = '100,-5' is not a positive integer");
+  EXPECT_EQ(refused("ember.inputs", "784abc"),
+            "m.safetensors: malformed ember metadata: 'ember.inputs' = '784abc' is not a positive integer");
+  EXPECT_EQ(refused("ember.classes", "0"),
+            "m.safetensors: malformed ember metadata: 'ember.classes' = '0' is not a positive integer");
+  EXPECT_EQ(refused("ember.classes", "99999999999999999999"),
+            "m.safetensors: malformed ember metadata: 'ember.classes' = '99999999999999999999' is not a positive integer");
+  EXPECT_EQ(refused("ember.std", "0"), "m.safetensors: malformed ember metadata: 'ember.std' = '0' must be positive");
+  EXPECT_EQ(refused("ember.mean", "nan"),
+            "m.safetensors: malformed ember metadata: 'ember.mean' = 'nan' is not a finite number");
+  EXPECT_EQ(refused("ember.model", "rnn"), "m.safetensors: unknown model kind 'rnn'");
+}
+
+TEST(ModelSpec, AFileTooSmallForItsModelIsRefusedBeforeBuildingIt) {
+  testing::TempDir dir;
+  ModelSpec spec;
+  spec.hidden = {1 << 20, 1 << 20};  // 2^40 weights: building it would need 4 TiB
+  save_safetensors(dir.file("liar.safetensors"), {{"1.weight", zeros({2, 2})}}, spec.to_metadata());
+  EXPECT_THROW_MSG(cli::load_model_file(dir.file("liar.safetensors")), IOError,
+                   "liar.safetensors: its metadata describes mlp 784-1048576-1048576-10, 1100346294282 parameters, "
+                   "but the file holds only 4 values");
+}
+
+}  // namespace
+}  // namespace ember
