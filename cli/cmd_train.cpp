@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "args.h"
@@ -69,7 +70,9 @@ int cmd_train(const std::vector<std::string>& argv) {
       .option("limit", "N", "0", "train on the first N training examples only (0: all)")
       .option("out", "FILE", "runs/model.safetensors", "model file; FILE's stem names the .csv, .png and checkpoint beside it")
       .option("resume", "CHECKPOINT", "", "continue from a checkpoint that an earlier run wrote")
-      .flag("activation-stats", "print the mean and std of every layer's output at the end");
+      .flag("activation-stats", "print the mean and std of every layer's output at the end")
+      .flag("detect-anomaly", "check every op's output and every gradient for NaN or infinity and name the first op "
+                              "that makes one (slow; for finding why a loss became NaN)");
   if (!args.parse(argv)) return 0;
   if (!args.positional().empty()) throw UsageError("unexpected argument '" + args.positional()[0] + "' (see 'ember train --help')");
 
@@ -146,6 +149,8 @@ int cmd_train(const std::vector<std::string>& argv) {
     stats = std::make_shared<train::ActivationStats>(*model);
     learner.add_callback(stats);
   }
+  std::optional<autograd::DetectAnomalyGuard> anomaly;
+  if (args.has("detect-anomaly")) anomaly.emplace();
   learner.fit(epochs);
 
   save(*model, out.string(), spec.to_metadata());

@@ -98,13 +98,14 @@ ModelSpec ModelSpec::from_metadata(const Metadata& meta, const std::string& path
     return v;
   };
   auto finite = [&](const std::string& key) {
+    const std::string& text = need(key);
     size_t used = 0;
     double v = NAN;
     try {
-      v = std::stod(need(key), &used);
+      v = std::stod(text, &used);
     } catch (const std::exception&) {
     }
-    if (used != meta.at(key).size() || !std::isfinite(v)) throw malformed(key, "is not a finite number");
+    if (used != text.size() || !std::isfinite(v)) throw malformed(key, "is not a finite number");
     return v;
   };
   ModelSpec spec;

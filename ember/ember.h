@@ -5,6 +5,7 @@
 //   loss.backward();
 #pragma once
 
+#include "ember/autograd/anomaly_mode.h"
 #include "ember/autograd/function.h"
 #include "ember/autograd/grad_mode.h"
 #include "ember/autograd/gradcheck.h"

@@ -3,7 +3,10 @@
 # Safe to run repeatedly: it only calls apt-get when a package is absent.
 set -euo pipefail
 
-packages=(g++ cmake make pkg-config libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libpng-dev)
+# clang, its OpenMP runtime and its sanitizer/libFuzzer runtimes: tools/test.sh's second and
+# third builds.
+packages=(g++ cmake make pkg-config libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libpng-dev
+          clang libomp-dev libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,7 +1,37 @@
 #!/usr/bin/env bash
-# README command 2 (and CI): build ember and run every test through CTest.
+# README command 2 (and CI): build ember three ways and run every test in each build.
+#   build/        g++, Release: the library as users build it (and the benchmarks)
+#   build-clang/  clang, Release: the same suite under the other compiler
+#   build-asan/   clang with AddressSanitizer, UndefinedBehaviorSanitizer and LeakSanitizer, -O1:
+#                 the suite again, plus a smoke run of each libFuzzer target (fuzz/)
+# EMBER_TEST_BUILDS picks fewer for a quick local run, e.g. EMBER_TEST_BUILDS=gcc bash tools/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash tools/build.sh
-cd build
-ctest --output-on-failure -j"$(nproc)"
+bash tools/install_deps.sh
+builds=${EMBER_TEST_BUILDS:-gcc clang asan}
+
+run_suite() {  # DIR: ctest in DIR, every test, the failures' output shown
+  echo "== tests in $1 =="
+  (cd "$1" && ctest --output-on-failure -j"$(nproc)")
+}
+
+for b in $builds; do
+  case $b in
+    gcc)
+      bash tools/build.sh
+      run_suite build ;;
+    clang)
+      cmake -S . -B build-clang -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Release \
+            -DEMBER_BUILD_BENCHMARKS=OFF >/dev/null
+      cmake --build build-clang -j"$(nproc)"
+      run_suite build-clang ;;
+    asan)
+      cmake -S . -B build-asan -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
+            -DEMBER_SANITIZE=address,undefined -DEMBER_BUILD_FUZZERS=ON -DEMBER_BUILD_BENCHMARKS=OFF >/dev/null
+      cmake --build build-asan -j"$(nproc)"
+      ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 run_suite build-asan ;;
+    *)
+      echo "tools/test.sh: unknown build '$b' in EMBER_TEST_BUILDS (gcc, clang, asan)" >&2
+      exit 2 ;;
+  esac
+done

@@ -4,6 +4,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "ember/autograd/anomaly_mode.h"
 #include "ember/autograd/function.h"
 #include "ember/autograd/grad_mode.h"
 #include "ember/autograd/node.h"
@@ -62,6 +63,10 @@ void run_backward(const Tensor& root, const Tensor& grad, bool retain_graph) {
       }
     }
     std::vector<Tensor> input_grads = node->apply(node_grad);
+    if (AnomalyMode::is_enabled())
+      for (size_t i = 0; i < input_grads.size(); ++i)
+        check_finite(input_grads[i], detail::str("the gradient for input ", i, " computed by ", node->name(),
+                                                 " (the backward of ", forward_op_of(*node), ")"));
     if (!retain_graph) node->release();
     const auto& edges = node->next_edges();
     for (size_t i = 0; i < edges.size(); ++i) {

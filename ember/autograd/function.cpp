@@ -1,5 +1,6 @@
 #include "ember/autograd/function.h"
 
+#include "ember/autograd/anomaly_mode.h"
 #include "ember/autograd/grad_mode.h"
 
 namespace ember::autograd {
@@ -33,7 +34,21 @@ std::shared_ptr<Node> gradient_edge(const Tensor& t) {
   return acc;
 }
 
+namespace {
+// "ExpBackward" -> "Exp": the forward op a node was made by.
+std::string forward_op(const std::string& node) {
+  constexpr std::string_view suffix = "Backward";
+  return node.size() > suffix.size() && node.compare(node.size() - suffix.size(), suffix.size(), suffix) == 0
+             ? node.substr(0, node.size() - suffix.size())
+             : node;
+}
+}  // namespace
+
+std::string forward_op_of(const Node& node) { return forward_op(node.name()); }
+
 Tensor record(Tensor out, const std::string& name, const std::vector<Tensor>& inputs, BackwardFn backward) {
+  // Inside a backward the engine checks the node's gradients as a whole, naming the node.
+  if (AnomalyMode::is_enabled() && !running_node()) check_finite(out, "the output of " + forward_op(name));
   // Only floating-point results carry gradients (comparisons, argmax, ... never do).
   if (!should_record(inputs) || !is_floating_point(out.dtype())) return out;
   std::vector<std::shared_ptr<Node>> next;

@@ -34,6 +34,7 @@ class RunningNode {
 };
 }  // namespace
 
+const Node* running_node() { return g_running; }
 const char* running_node_name() { return g_running ? g_running->name().c_str() : "(no backward running)"; }
 
 std::vector<Tensor> FunctionNode::apply(const Tensor& grad_output) {

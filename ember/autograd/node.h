@@ -55,8 +55,9 @@ class FunctionNode : public Node {
   bool released_ = false;
 };
 
-/// The name of the node whose backward runs on this thread ("MulBackward"), for error messages
-/// raised inside it; "(no backward running)" outside one.
+/// The node whose backward runs on this thread, or null outside a backward.
+const Node* running_node();
+/// Its name ("MulBackward"), for error messages raised inside it; "(no backward running)" outside.
 const char* running_node_name();
 
 /// The sink for a leaf tensor: adds the incoming gradient to leaf.grad().

@@ -1,6 +1,7 @@
 #include "ember/core/atomic_file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -16,6 +17,20 @@ namespace {
 
 std::string reason() { return std::strerror(errno); }
 
+// The process's umask, read without changing it (umask() can only be read by setting it, which
+// would race with other threads creating files): Linux reports it in /proc/self/status.
+mode_t current_umask() {
+  std::FILE* status = std::fopen("/proc/self/status", "r");
+  unsigned mask = 022;
+  if (status) {
+    char line[256];
+    while (std::fgets(line, sizeof line, status))
+      if (std::sscanf(line, "Umask: %o", &mask) == 1) break;
+    std::fclose(status);
+  }
+  return static_cast<mode_t>(mask);
+}
+
 }  // namespace
 
 AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
@@ -30,6 +45,9 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
   fd_ = ::mkstemp(tmp_.data());
   if (fd_ < 0)
     throw IOError(detail::str(path_, ": cannot write: cannot create a temporary file in ", dir_, " (", reason(), ")"));
+  // mkstemp makes the file private (0600); the result should have the permissions any new file
+  // gets (0666 less the umask), as with open(O_CREAT).
+  ::fchmod(fd_, 0666 & ~current_umask());
 }
 
 AtomicFile::~AtomicFile() {

@@ -58,7 +58,6 @@ template <class F, class B>
 Tensor unary_float_op(const Tensor& a, const char* name, F f, B backward) {
   const Tensor x = to_floating(a);
   Tensor out = float_map(x, f);
-  if (!autograd::should_record({x})) return out;
   const SavedTensor xs(x), os(out);
   return record(out, name, {x}, [xs, os, backward](const Tensor& g, const Needs&) {
     return Grads{backward(g, xs.unpack(), os.unpack())};

@@ -1,6 +1,7 @@
 #include "ember/train/learner.h"
 
 #include <chrono>
+#include <cmath>
 
 #include "ember/autograd/grad_mode.h"
 #include "ember/train/metrics.h"
@@ -55,10 +56,17 @@ void Learner::fit(int64_t epochs) {
       ++state_.batch;
       notify(&Callback::on_batch_begin);
       const Tensor loss = loss_((*model_)(batch.data), batch.target);
+      state_.batch_loss = loss.item<double>();
+      // Stop before a non-finite loss reaches the weights: they, and the last checkpoint, stay
+      // those of the last finite step.
+      EMBER_CHECK(std::isfinite(state_.batch_loss), ValueError, "[Learner] the loss is ", state_.batch_loss,
+                  " at epoch ", epoch, ", batch ", state_.batch,
+                  "; training stopped before this step, so the weights and the last checkpoint are those of the last "
+                  "finite step\n---> HINT: lower the learning rate, or find the op that made it with "
+                  "autograd::DetectAnomalyGuard (ember train --detect-anomaly)");
       optimizer_->zero_grad();
       loss.backward();
       optimizer_->step();
-      state_.batch_loss = loss.item<double>();
       train_loss.add(state_.batch_loss, static_cast<double>(batch.target.size(0)));
       state_.running_loss = train_loss.mean();
       ++state_.iteration;

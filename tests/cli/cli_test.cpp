@@ -192,6 +192,21 @@ TEST_F(Cli, PrefetchChangesWhereBatchesAreMadeNotTheModel) {
   EXPECT_EQ(ember_cli(args + path("bad.safetensors") + " --prefetch -1").status, 2);
 }
 
+TEST_F(Cli, ANonFiniteLossStopsTrainingAndKeepsTheLastCheckpoint) {
+  // A learning rate of 1000 makes the loss overflow in the second epoch.
+  const std::string out = path("m.safetensors");
+  CliResult r = ember_cli("train --lr 1000 --epochs 3 --limit 512 --out " + out);
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("ember: error: [Learner] the loss is inf at epoch 2, batch "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("--detect-anomaly"), std::string::npos) << "the hint names the flag";
+  EXPECT_FALSE(fs::exists(out)) << "a model was written from diverged weights";
+  EXPECT_EQ(load_safetensors(path("m.checkpoint.safetensors")).metadata.at("ember.checkpoint.epoch"), "1");
+  // --detect-anomaly names the op whose output first went non-finite.
+  r = ember_cli("train --lr 1000 --epochs 3 --limit 512 --detect-anomaly --out " + out);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.output.find("ember: error: [anomaly] the output of Linear holds -inf"), std::string::npos) << r.output;
+}
+
 TEST_F(Cli, PredictReadsPngDigits) {
   const std::string model = path("m.safetensors");
   ASSERT_EQ(ember_cli("train --epochs 2 --limit 3000 --threads 1 --out " + model).status, 0);

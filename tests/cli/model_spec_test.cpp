@@ -57,6 +57,12 @@ TEST(ModelSpec, MetadataThatDescribesNoModelIsNamed) {
   EXPECT_EQ(refused("ember.mean", "nan"),
             "m.safetensors: malformed ember metadata: 'ember.mean' = 'nan' is not a finite number");
   EXPECT_EQ(refused("ember.model", "rnn"), "m.safetensors: unknown model kind 'rnn'");
+  for (const char* key : {"ember.std", "ember.mean", "ember.hidden"}) {  // the fuzzer's first find: a missing number
+    Metadata missing = good;
+    missing.erase(key);
+    EXPECT_THROW_MSG(ModelSpec::from_metadata(missing, "m"), IOError,
+                     std::string("m: not an ember model file (metadata '") + key + "' is missing)");
+  }
 }
 
 TEST(ModelSpec, AFileTooSmallForItsModelIsRefusedBeforeBuildingIt) {

@@ -1,6 +1,7 @@
 // AtomicFile: a committed file replaces the old one whole; anything else (an abandoned file, a
 // write that fails part-way, a missing folder) leaves the old file and no temporary behind.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
@@ -80,6 +81,15 @@ TEST(AtomicFile, AFileInTheWorkingDirectoryNeedsNoFolder) {
   write_file_atomically("plain.txt", "here");
   std::filesystem::current_path(previous);
   EXPECT_EQ(read_all(dir.file("plain.txt")), "here");
+}
+
+TEST(AtomicFile, TheFileGetsTheUsualPermissionsNotTheTemporaryFilesPrivateOnes) {
+  TempDir dir;
+  const mode_t previous = ::umask(027);
+  write_file_atomically(dir.file("shared"), "x");
+  ::umask(previous);
+  const auto perms = std::filesystem::status(dir.file("shared")).permissions();
+  EXPECT_EQ(static_cast<unsigned>(perms), 0640u);  // 0666 & ~027
 }
 
 TEST(AtomicFile, TwoWritersOfOnePathNeverShareATemporaryFile) {

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "support/temp_dir.h"
 #include "support/tensor_expect.h"
 
 namespace ember {
@@ -113,6 +114,36 @@ TEST(Learner, CheckpointResumeMatchesAnUninterruptedRun) {
   EXPECT_TENSOR_EQ(resumed.model->parameters()[0], full.model->parameters()[0]);
   EXPECT_DOUBLE_EQ(resumed.learner->history().back().valid_loss, full.learner->history().back().valid_loss);
   fs::remove(path);
+}
+
+// Marks batch 3 of epoch 2 as the one whose loss turns NaN, and keeps the weights before it.
+struct PoisonBatch : train::Callback {
+  bool poison = false;
+  std::vector<Tensor> before;
+  void on_batch_begin(train::Learner& l) override {
+    poison = l.state().epoch == 2 && l.state().batch == 3;
+    if (poison)
+      for (const Tensor& p : l.model().parameters()) before.push_back(p.detach().clone());
+  }
+};
+
+TEST(Learner, ANonFiniteLossStopsTrainingBeforeItReachesTheWeights) {
+  testing::TempDir dir;
+  BlobRun s = blobs();
+  auto poison = std::make_shared<PoisonBatch>();
+  s.learner = std::make_unique<train::Learner>(
+      s.model, s.train, s.valid,
+      [poison](const Tensor& o, const Tensor& t) { return cross_entropy_loss(o, t) * (poison->poison ? NAN : 1.0); },
+      s.opt);
+  s.learner->add_callback(poison);
+  s.learner->add_callback(std::make_shared<train::CheckpointCallback>(dir.file("ckpt.safetensors")));
+  EXPECT_THROW_MSG(s.learner->fit(3), ValueError,
+                   "[Learner] the loss is nan at epoch 2, batch 3; training stopped before this step");
+  const std::vector<Tensor> now = s.model->parameters();
+  ASSERT_EQ(poison->before.size(), now.size());
+  for (size_t i = 0; i < now.size(); ++i) EXPECT_TENSOR_EQ(now[i], poison->before[i]);
+  // The last good checkpoint is epoch 1's, whole.
+  EXPECT_EQ(load_safetensors(dir.file("ckpt.safetensors")).metadata.at("ember.checkpoint.epoch"), "1");
 }
 
 TEST(Learner, CsvLoggerAndActivationStats) {

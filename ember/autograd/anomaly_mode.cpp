@@ -1,0 +1,32 @@
+#include "ember/autograd/anomaly_mode.h"
+
+#include <atomic>
+#include <cmath>
+
+namespace ember::autograd {
+
+namespace {
+std::atomic<bool> g_enabled{false};
+}
+
+bool AnomalyMode::is_enabled() { return g_enabled.load(std::memory_order_relaxed); }
+void AnomalyMode::set_enabled(bool enabled) { g_enabled.store(enabled, std::memory_order_relaxed); }
+
+DetectAnomalyGuard::DetectAnomalyGuard() : previous_(AnomalyMode::is_enabled()) { AnomalyMode::set_enabled(true); }
+DetectAnomalyGuard::~DetectAnomalyGuard() { AnomalyMode::set_enabled(previous_); }
+
+void check_finite(const Tensor& t, const std::string& what) {
+  if (!AnomalyMode::is_enabled() || !t.defined() || !t.is_floating_point()) return;
+  const Tensor c = t.detach().contiguous();
+  dispatch_floating(c.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const T* p = static_cast<const T*>(c.data_ptr());
+    for (int64_t i = 0, n = c.numel(); i < n; ++i)
+      if (!std::isfinite(p[i]))
+        throw AutogradError(detail::str("[anomaly] ", what, " holds ", std::isnan(p[i]) ? "nan" : p[i] > 0 ? "inf" : "-inf",
+                                        " at flat index ", i, " of shape ",
+                                        shape_str(c.sizes()), " (found by DetectAnomalyGuard)"));
+  });
+}
+
+}  // namespace ember::autograd
