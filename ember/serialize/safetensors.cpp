@@ -1,5 +1,6 @@
 #include "ember/serialize/safetensors.h"
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 
@@ -30,6 +31,9 @@ bool parse_dtype_code(const std::string& code, ScalarType& out) {
     }
   return false;
 }
+
+constexpr size_t kMaxDims = 64;                         // as PyTorch's tensors
+constexpr uint64_t kMaxTensorBytes = uint64_t{1} << 62;  // beyond any file
 
 [[noreturn]] void corrupt(const std::string& path, const std::string& what) {
   throw IOError(path + ": not a valid safetensors file: " + what);
@@ -102,8 +106,20 @@ SafetensorsFile load_safetensors(const std::string& path) {
   if (root.kind != json::Value::Kind::Object) corrupt(path, "the header is not a JSON object");
   const uint64_t data_size = file_size - 8 - header_size;
 
+  // First every entry is checked on its own and against the data's length, then the layout as
+  // a whole (no duplicates, no overlaps, no holes, as the format requires); only then is memory
+  // allocated, and never more than the file holds.
+  struct Entry {
+    std::string name;
+    ScalarType dtype;
+    Shape sizes;
+    uint64_t begin, end;
+  };
   SafetensorsFile out;
+  std::vector<Entry> entries;
+  std::set<std::string> names;
   for (const auto& [name, entry] : root.object) {
+    if (!names.insert(name).second) corrupt(path, "'" + name + "' appears twice in the header");
     if (name == "__metadata__") {
       for (const auto& [k, v] : entry.object) {
         if (v.kind != json::Value::Kind::String) corrupt(path, "metadata value '" + k + "' is not a string");
@@ -118,26 +134,55 @@ SafetensorsFile load_safetensors(const std::string& path) {
     ScalarType t;
     if (dtype->kind != json::Value::Kind::String || !parse_dtype_code(dtype->string, t))
       corrupt(path, "tensor '" + name + "' has dtype '" + dtype->string + "', which ember does not support (F32, F64, I64, I32, U8, BOOL)");
+    if (shape->array.size() > kMaxDims)
+      corrupt(path, "tensor '" + name + "' has " + std::to_string(shape->array.size()) + " dims; at most " +
+                        std::to_string(kMaxDims) + " are supported");
     Shape sizes;
+    uint64_t expected = element_size(t);
     for (const json::Value& d : shape->array) {
       if (!d.is_integer || d.integer < 0) corrupt(path, "tensor '" + name + "' has an invalid shape");
       sizes.push_back(d.integer);
+      if (__builtin_mul_overflow(expected, static_cast<uint64_t>(d.integer), &expected) || expected > kMaxTensorBytes)
+        corrupt(path, "tensor '" + name + "' has a shape too large for any file: " + shape_str(sizes) +
+                          (sizes.size() < shape->array.size() ? " and more dims" : ""));
     }
     if (offsets->array.size() != 2 || !offsets->array[0].is_integer || !offsets->array[1].is_integer)
       corrupt(path, "tensor '" + name + "' has invalid data_offsets");
     const auto begin = static_cast<uint64_t>(offsets->array[0].integer), end = static_cast<uint64_t>(offsets->array[1].integer);
-    const uint64_t expected = static_cast<uint64_t>(numel(sizes)) * element_size(t);
     if (end < begin || end - begin != expected)
       corrupt(path, "tensor '" + name + "' of shape " + shape_str(sizes) + " needs " + std::to_string(expected) +
                         " bytes but its offsets span " + std::to_string(end - begin));
     if (end > data_size)
       corrupt(path, "tensor '" + name + "' ends at byte " + std::to_string(end) + " of the data, which is only " +
                         std::to_string(data_size) + " bytes (the file is truncated)");
-    Tensor tensor = detail::alloc(sizes, t);
-    in.seekg(static_cast<std::streamoff>(8 + header_size + begin));
-    in.read(static_cast<char*>(tensor.data_ptr()), static_cast<std::streamsize>(expected));
-    if (!in) corrupt(path, "could not read the data of tensor '" + name + "'");
-    out.tensors.emplace_back(name, tensor);
+    entries.push_back({name, t, sizes, begin, end});
+  }
+  std::vector<const Entry*> by_offset;
+  for (const Entry& e : entries) by_offset.push_back(&e);
+  std::sort(by_offset.begin(), by_offset.end(), [](const Entry* a, const Entry* b) {
+    return a->begin != b->begin ? a->begin < b->begin : a->end < b->end;
+  });
+  uint64_t covered = 0;
+  for (size_t i = 0; i < by_offset.size(); ++i) {
+    const Entry& e = *by_offset[i];
+    if (e.begin < covered)
+      corrupt(path, "tensors '" + by_offset[i - 1]->name + "' and '" + e.name + "' overlap (bytes " +
+                        std::to_string(e.begin) + " to " + std::to_string(covered) + " of the data)");
+    if (e.begin > covered)
+      corrupt(path, "bytes " + std::to_string(covered) + " to " + std::to_string(e.begin) +
+                        " of the data belong to no tensor (the format allows no holes)");
+    covered = e.end;
+  }
+  if (covered != data_size)
+    corrupt(path, "bytes " + std::to_string(covered) + " to " + std::to_string(data_size) +
+                      " of the data belong to no tensor (the format allows no holes)");
+
+  for (const Entry& e : entries) {
+    Tensor tensor = detail::alloc(e.sizes, e.dtype);
+    in.seekg(static_cast<std::streamoff>(8 + header_size + e.begin));
+    in.read(static_cast<char*>(tensor.data_ptr()), static_cast<std::streamsize>(e.end - e.begin));
+    if (!in) corrupt(path, "could not read the data of tensor '" + e.name + "'");
+    out.tensors.emplace_back(e.name, tensor);
   }
   return out;
 }

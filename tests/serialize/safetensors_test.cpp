@@ -116,6 +116,48 @@ TEST(Safetensors, CorruptFilesAreReportedWithThePath) {
   fs::remove(path);
 }
 
+// A safetensors file with this JSON header and `data_bytes` bytes of data.
+void write_raw(const std::string& path, const std::string& header, size_t data_bytes) {
+  std::ofstream out(path, std::ios::binary);
+  const uint64_t n = header.size();
+  out.write(reinterpret_cast<const char*>(&n), 8);
+  out << header << std::string(data_bytes, '\0');
+}
+
+TEST(Safetensors, HeadersThatLieAboutTheLayoutAreRefused) {
+  TempDir dir;
+  const std::string path = dir.file("layout.safetensors");
+  auto refused = [&](const std::string& header, size_t data_bytes) {
+    write_raw(path, header, data_bytes);
+    try {
+      load_safetensors(path);
+    } catch (const IOError& e) {
+      return std::string(e.what()).substr(path.size() + 2);
+    }
+    return std::string("accepted");
+  };
+  const std::string w = R"("w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]})";
+  EXPECT_EQ(refused("{" + w + "," + w + "}", 8), "not a valid safetensors file: 'w' appears twice in the header");
+  EXPECT_EQ(refused(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})", 12),
+            "not a valid safetensors file: tensors 'a' and 'b' overlap (bytes 4 to 8 of the data)");
+  EXPECT_EQ(refused(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[8,12]},"b":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})", 12),
+            "not a valid safetensors file: bytes 4 to 8 of the data belong to no tensor (the format allows no holes)");
+  EXPECT_EQ(refused("{" + w + "}", 16),
+            "not a valid safetensors file: bytes 8 to 16 of the data belong to no tensor (the format allows no holes)");
+  std::string dims;
+  for (int i = 0; i < 65; ++i) dims += (i ? ",1" : "1");
+  EXPECT_EQ(refused(R"({"w":{"dtype":"U8","shape":[)" + dims + R"(],"data_offsets":[0,1]}})", 1),
+            "not a valid safetensors file: tensor 'w' has 65 dims; at most 64 are supported");
+  // 2^32 x 2^32 floats: the byte count overflows 64 bits (it used to wrap to 0 and pass).
+  EXPECT_EQ(refused(R"({"w":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,0]}})", 0),
+            "not a valid safetensors file: tensor 'w' has a shape too large for any file: (4294967296, 4294967296)");
+  // Out of order but whole: accepted, in header order.
+  write_raw(path, R"({"b":{"dtype":"U8","shape":[1],"data_offsets":[1,2]},"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}})", 2);
+  const SafetensorsFile ok = load_safetensors(path);
+  ASSERT_EQ(ok.tensors.size(), 2u);
+  EXPECT_EQ(ok.tensors[0].first, "b");
+}
+
 TEST(Safetensors, AFailedSaveLeavesTheOldFileIntact) {
   TempDir dir;
   const std::string path = dir.file("keep.safetensors");
