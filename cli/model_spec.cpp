@@ -170,9 +170,10 @@ std::pair<ModelSpec, std::shared_ptr<nn::SequentialImpl>> load_model_file(const 
   // holds is corrupt: refuse it before build() allocates what the metadata claims.
   int64_t held = 0;
   for (const auto& [name, t] : file.tensors) held += t.numel();
-  if (spec.parameter_count() > held)
+  const int64_t needed = spec.parameter_count();
+  if (needed > held)
     throw IOError(path + ": its metadata describes " + spec.describe() + ", " +
-                  (spec.parameter_count() == INT64_MAX ? std::string("too many") : std::to_string(spec.parameter_count())) +
+                  (needed == INT64_MAX ? std::string("too many") : std::to_string(needed)) +
                   " parameters, but the file holds only " + std::to_string(held) + " values");
   auto model = spec.build();
   load_state_dict(*model, file.tensors, path);

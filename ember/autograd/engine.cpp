@@ -66,7 +66,7 @@ void run_backward(const Tensor& root, const Tensor& grad, bool retain_graph) {
     if (AnomalyMode::is_enabled())
       for (size_t i = 0; i < input_grads.size(); ++i)
         check_finite(input_grads[i], detail::str("the gradient for input ", i, " computed by ", node->name(),
-                                                 " (the backward of ", forward_op_of(*node), ")"));
+                                                 " (the backward of ", forward_op(node->name()), ")"));
     if (!retain_graph) node->release();
     const auto& edges = node->next_edges();
     for (size_t i = 0; i < edges.size(); ++i) {

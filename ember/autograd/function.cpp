@@ -34,17 +34,13 @@ std::shared_ptr<Node> gradient_edge(const Tensor& t) {
   return acc;
 }
 
-namespace {
-// "ExpBackward" -> "Exp": the forward op a node was made by.
-std::string forward_op(const std::string& node) {
+std::string forward_op(const std::string& node_name) {
   constexpr std::string_view suffix = "Backward";
-  return node.size() > suffix.size() && node.compare(node.size() - suffix.size(), suffix.size(), suffix) == 0
-             ? node.substr(0, node.size() - suffix.size())
-             : node;
+  const size_t n = node_name.size();
+  return n > suffix.size() && node_name.compare(n - suffix.size(), suffix.size(), suffix) == 0
+             ? node_name.substr(0, n - suffix.size())
+             : node_name;
 }
-}  // namespace
-
-std::string forward_op_of(const Node& node) { return forward_op(node.name()); }
 
 Tensor record(Tensor out, const std::string& name, const std::vector<Tensor>& inputs, BackwardFn backward) {
   // Inside a backward the engine checks the node's gradients as a whole, naming the node.

@@ -20,11 +20,12 @@ bool should_record(const std::vector<Tensor>& inputs);
 /// is a leaf that requires grad, or null.
 std::shared_ptr<Node> gradient_edge(const Tensor& t);
 
-/// The forward op that made a node: "Exp" for ExpBackward.
-std::string forward_op_of(const Node& node);
+/// The forward op a node's name speaks of: "Exp" for "ExpBackward".
+std::string forward_op(const std::string& node_name);
 
-/// Attaches history to `out` and returns it. Every differentiable op passes its output through
-/// here, so this is also where anomaly mode (anomaly_mode.h) checks forward values. `backward` captures no Tensor, only SavedTensors.
+/// Attaches history to `out` and returns it. `backward` captures no Tensor, only SavedTensors.
+/// Every differentiable op passes its output through here, so this is also where anomaly mode
+/// (anomaly_mode.h) checks forward values.
 Tensor record(Tensor out, const std::string& name, const std::vector<Tensor>& inputs, BackwardFn backward);
 
 }  // namespace ember::autograd
