@@ -6,17 +6,24 @@
 namespace ember::autograd {
 
 namespace {
-std::atomic<bool> g_enabled{false};
+std::atomic<bool> g_enabled{false}, g_check_nan{true};
 }
 
 bool AnomalyMode::is_enabled() { return g_enabled.load(std::memory_order_relaxed); }
-void AnomalyMode::set_enabled(bool enabled) { g_enabled.store(enabled, std::memory_order_relaxed); }
+bool AnomalyMode::should_check_nan() { return g_check_nan.load(std::memory_order_relaxed); }
+void AnomalyMode::set_enabled(bool enabled, bool check_nan) {
+  g_enabled.store(enabled, std::memory_order_relaxed);
+  g_check_nan.store(check_nan, std::memory_order_relaxed);
+}
 
-DetectAnomalyGuard::DetectAnomalyGuard() : previous_(AnomalyMode::is_enabled()) { AnomalyMode::set_enabled(true); }
-DetectAnomalyGuard::~DetectAnomalyGuard() { AnomalyMode::set_enabled(previous_); }
+DetectAnomalyGuard::DetectAnomalyGuard(bool check_nan)
+    : previous_enabled_(AnomalyMode::is_enabled()), previous_check_nan_(AnomalyMode::should_check_nan()) {
+  AnomalyMode::set_enabled(true, check_nan);
+}
+DetectAnomalyGuard::~DetectAnomalyGuard() { AnomalyMode::set_enabled(previous_enabled_, previous_check_nan_); }
 
 void check_finite(const Tensor& t, const std::string& what) {
-  if (!AnomalyMode::is_enabled() || !t.defined() || !t.is_floating_point()) return;
+  if (!AnomalyMode::is_enabled() || !AnomalyMode::should_check_nan() || !t.defined() || !t.is_floating_point()) return;
   const Tensor c = t.detach().contiguous();
   dispatch_floating(c.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;

@@ -17,25 +17,28 @@
 
 namespace ember::autograd {
 
+/// libtorch's signatures: check_nan = false keeps the mode on but checks nothing (libtorch then
+/// only records forward stack traces, which ember has not).
 class AnomalyMode {
  public:
   static bool is_enabled();
-  static void set_enabled(bool enabled);
+  static bool should_check_nan();
+  static void set_enabled(bool enabled, bool check_nan = true);
 };
 
 /// Turns anomaly detection on for its scope and restores the previous setting after.
 class DetectAnomalyGuard {
  public:
-  DetectAnomalyGuard();
+  explicit DetectAnomalyGuard(bool check_nan = true);
   ~DetectAnomalyGuard();
   DetectAnomalyGuard(const DetectAnomalyGuard&) = delete;
   DetectAnomalyGuard& operator=(const DetectAnomalyGuard&) = delete;
 
  private:
-  bool previous_;
+  bool previous_enabled_, previous_check_nan_;
 };
 
-/// With the mode on, throws AutogradError if the floating-point tensor t holds a NaN or an
+/// With the mode on and checking, throws AutogradError if the floating-point tensor t holds a NaN or an
 /// infinity; `what` says whose value it is ("the output of Exp"). Does nothing when it is off.
 void check_finite(const Tensor& t, const std::string& what);
 

@@ -62,5 +62,19 @@ TEST(AnomalyMode, GuardsNestAndRestore) {
   AnomalyMode::set_enabled(false);
 }
 
+TEST(AnomalyMode, CheckNanFalseKeepsTheModeOnButChecksNothing) {
+  // libtorch's DetectAnomalyGuard(check_nan = false); its stack traces have no ember twin.
+  {
+    DetectAnomalyGuard guard(/*check_nan=*/false);
+    EXPECT_TRUE(AnomalyMode::is_enabled());
+    EXPECT_FALSE(AnomalyMode::should_check_nan());
+    EXPECT_NO_THROW(tensor({-1.0}).log());
+    DetectAnomalyGuard inner;  // checking again inside
+    EXPECT_THROW(tensor({-1.0}).log(), AutogradError);
+  }
+  EXPECT_FALSE(AnomalyMode::is_enabled());
+  EXPECT_TRUE(AnomalyMode::should_check_nan());
+}
+
 }  // namespace
 }  // namespace ember
