@@ -18,6 +18,7 @@
 #include "ember/core/scalar.h"
 #include "ember/core/shape.h"
 #include "ember/kernels/gemm.h"
+#include "ember/ops/activation.h"
 #include "ember/ops/conv.h"
 #include "ember/ops/creation.h"
 #include "ember/ops/elementwise.h"

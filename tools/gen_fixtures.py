@@ -217,6 +217,18 @@ CASES = {
     "avg_pool2d_exclude_pad": (lambda x: torch.nn.functional.avg_pool2d(x, 3, stride=2, padding=1,
                                                                         count_include_pad=False),
                                [later_randn(1, 2, 7, 6)]),
+    # today's activations (inputs spread over [-6, 6] so every branch and tail is met)
+    "gelu": (torch.nn.functional.gelu, [later_randn(3, 4) * 3]),
+    "gelu_tanh": (lambda a: torch.nn.functional.gelu(a, approximate="tanh"), [later_randn(3, 4) * 3]),
+    "silu": (torch.nn.functional.silu, [later_randn(3, 4) * 3]),
+    "leaky_relu": (lambda a: torch.nn.functional.leaky_relu(a, 0.2), [later_randn(3, 4) * 3]),
+    "elu": (lambda a: torch.nn.functional.elu(a, 0.7), [later_randn(3, 4) * 3]),
+    "softplus": (torch.nn.functional.softplus, [later_randn(3, 4) * 3]),
+    "softplus_beta_threshold": (lambda a: torch.nn.functional.softplus(a, beta=2, threshold=1), [later_randn(3, 4) * 3]),
+    "mish": (torch.nn.functional.mish, [later_randn(3, 4) * 3]),
+    "hardswish": (torch.nn.functional.hardswish, [later_randn(3, 4) * 3]),
+    "logsigmoid": (torch.nn.functional.logsigmoid, [later_randn(3, 4) * 3]),
+    "logsigmoid_large": (torch.nn.functional.logsigmoid, [later_randn(3, 4) * 60]),
 }
 
 

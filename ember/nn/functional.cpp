@@ -1,5 +1,6 @@
 #include "ember/nn/functional.h"
 
+#include "ember/ops/activation.h"
 #include "ember/ops/conv.h"
 #include "ember/ops/creation.h"
 #include "ember/ops/elementwise.h"
@@ -25,9 +26,14 @@ Tensor avg_pool2d(const Tensor& x, ExpandingArray<2> kernel_size, std::optional<
 
 Tensor relu(const Tensor& x) { return ember::relu(x); }
 
-Tensor leaky_relu(const Tensor& x, double negative_slope) {
-  return where(x > 0, x, x * negative_slope);
-}
+Tensor leaky_relu(const Tensor& x, double negative_slope) { return ember::leaky_relu(x, negative_slope); }
+Tensor gelu(const Tensor& x, std::string_view approximate) { return ember::gelu(x, approximate); }
+Tensor silu(const Tensor& x) { return ember::silu(x); }
+Tensor elu(const Tensor& x, double alpha) { return ember::elu(x, alpha); }
+Tensor softplus(const Tensor& x, double beta, double threshold) { return ember::softplus(x, beta, threshold); }
+Tensor mish(const Tensor& x) { return ember::mish(x); }
+Tensor hardswish(const Tensor& x) { return ember::hardswish(x); }
+Tensor logsigmoid(const Tensor& x) { return ember::log_sigmoid(x); }
 
 Tensor general_relu(const Tensor& x, std::optional<double> leak, double shift, std::optional<double> max_value) {
   Tensor y = leak ? leaky_relu(x, *leak) : ember::relu(x);

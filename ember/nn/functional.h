@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <string_view>
 
 #include "ember/core/expanding_array.h"
 #include "ember/ops/loss.h"
@@ -28,6 +29,15 @@ Tensor relu(const Tensor& x);
 Tensor general_relu(const Tensor& x, std::optional<double> leak = std::nullopt, double shift = 0,
                     std::optional<double> max_value = std::nullopt);
 Tensor leaky_relu(const Tensor& x, double negative_slope = 0.01);
+/// gelu, silu, elu, softplus, mish, hardswish, logsigmoid: ember::gelu ... (ops/activation.h),
+/// with the settings as arguments (see docs/differences.md).
+Tensor gelu(const Tensor& x, std::string_view approximate = "none");
+Tensor silu(const Tensor& x);
+Tensor elu(const Tensor& x, double alpha = 1.0);
+Tensor softplus(const Tensor& x, double beta = 1.0, double threshold = 20.0);
+Tensor mish(const Tensor& x);
+Tensor hardswish(const Tensor& x);
+Tensor logsigmoid(const Tensor& x);
 Tensor sigmoid(const Tensor& x);
 Tensor tanh(const Tensor& x);
 Tensor softmax(const Tensor& x, int64_t dim);

@@ -110,6 +110,15 @@ std::vector<OpCase> cases() {
        [](const Inputs& x) { return conv2d(x[0], x[1], x[2], 1, 1); }},
       {"max_pool2d", float1({1, 1, 4, 4}), one([](auto a) { return max_pool2d(a, 2); })},
       {"avg_pool2d", float1({1, 1, 4, 4}), one([](auto a) { return avg_pool2d(a, 2); })},
+      {"gelu", float1({4}), one([](auto a) { return gelu(a); })},
+      {"gelu tanh", float1({4}), one([](auto a) { return gelu(a, "tanh"); })},
+      {"silu", float1({4}), one([](auto a) { return silu(a); })},
+      {"leaky_relu", float1({4}), one([](auto a) { return leaky_relu(a, 0.2); })},
+      {"elu", float1({4}), one([](auto a) { return elu(a); })},
+      {"softplus", float1({4}), one([](auto a) { return softplus(a); })},
+      {"mish", float1({4}), one([](auto a) { return mish(a); })},
+      {"hardswish", float1({4}), one([](auto a) { return hardswish(a); })},
+      {"log_sigmoid", float1({4}), one([](auto a) { return log_sigmoid(a); })},
   };
 }
 

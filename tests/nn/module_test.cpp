@@ -155,6 +155,32 @@ TEST(Module, ConvAndPoolingLayersGiveTheirFunctionsResults) {
                    "[Unflatten] cannot split dim 1 of (2, 216) (size 216) into (5, 5)");
 }
 
+TEST(Module, TodaysActivationsMatchTheirOpsAndPrintLikePyTorch) {
+  const Tensor x = randn({4, 5}) * 3;
+  EXPECT_TENSOR_EQ(nn::GELU()(x), gelu(x));
+  EXPECT_TENSOR_EQ(nn::GELU(nn::GELUOptions().approximate("tanh"))(x), gelu(x, "tanh"));
+  EXPECT_TENSOR_EQ(nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.2))(x), leaky_relu(x, 0.2));
+  EXPECT_TENSOR_EQ(nn::ELU(nn::ELUOptions().alpha(0.5))(x), elu(x, 0.5));
+  EXPECT_TENSOR_EQ(nn::Softplus(nn::SoftplusOptions().beta(2).threshold(1))(x), softplus(x, 2, 1));
+  EXPECT_TENSOR_EQ(nn::SiLU()(x), silu(x));
+  EXPECT_TENSOR_EQ(nn::Mish()(x), mish(x));
+  EXPECT_TENSOR_EQ(nn::Hardswish()(x), hardswish(x));
+  EXPECT_TENSOR_EQ(nn::LogSigmoid()(x), log_sigmoid(x));
+  namespace F = nn::functional;
+  EXPECT_TENSOR_EQ(F::logsigmoid(x), log_sigmoid(x));
+  EXPECT_TENSOR_EQ(F::leaky_relu(x, 0.3), leaky_relu(x, 0.3));
+  // PyTorch 1.13's text for the same layers.
+  auto seq = nn::Sequential(nn::GELU(), nn::GELU(nn::GELUOptions().approximate("tanh")), nn::SiLU(), nn::LeakyReLU(),
+                            nn::ELU(), nn::Softplus(), nn::Mish(), nn::Hardswish(), nn::LogSigmoid());
+  std::ostringstream s;
+  s << *seq;
+  EXPECT_EQ(s.str(),
+            "Sequential(\n  (0): GELU(approximate='none')\n  (1): GELU(approximate='tanh')\n  (2): SiLU()\n"
+            "  (3): LeakyReLU(negative_slope=0.01)\n  (4): ELU(alpha=1.0)\n  (5): Softplus(beta=1, threshold=20)\n"
+            "  (6): Mish()\n  (7): Hardswish()\n  (8): LogSigmoid()\n)");
+  EXPECT_THROW_MSG(gelu(x, "erf"), ValueError, "[gelu] approximate must be 'none' or 'tanh'; got 'erf'");
+}
+
 TEST(Module, PrintsLikePyTorch) {
   nn::Sequential seq(nn::Linear(784, 100), nn::ReLU(), nn::Linear(100, 10));
   std::ostringstream s;

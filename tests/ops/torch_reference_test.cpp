@@ -157,6 +157,18 @@ const std::map<std::string, OpFn>& op_table() {
        [](const Inputs& x) {
          return avg_pool2d(x[0], 3, /*stride=*/2, /*padding=*/1, /*count_include_pad=*/false);
        }},
+      // today's activations
+      {"gelu", [](const Inputs& x) { return gelu(x[0]); }},
+      {"gelu_tanh", [](const Inputs& x) { return gelu(x[0], "tanh"); }},
+      {"silu", [](const Inputs& x) { return silu(x[0]); }},
+      {"leaky_relu", [](const Inputs& x) { return leaky_relu(x[0], 0.2); }},
+      {"elu", [](const Inputs& x) { return elu(x[0], 0.7); }},
+      {"softplus", [](const Inputs& x) { return softplus(x[0]); }},
+      {"softplus_beta_threshold", [](const Inputs& x) { return softplus(x[0], /*beta=*/2, /*threshold=*/1); }},
+      {"mish", [](const Inputs& x) { return mish(x[0]); }},
+      {"hardswish", [](const Inputs& x) { return hardswish(x[0]); }},
+      {"logsigmoid", [](const Inputs& x) { return log_sigmoid(x[0]); }},
+      {"logsigmoid_large", [](const Inputs& x) { return log_sigmoid(x[0]); }},
   };
   return table;
 }

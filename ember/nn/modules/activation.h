@@ -2,6 +2,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 
 #include "ember/nn/module.h"
 
@@ -33,6 +34,75 @@ class GeneralReLUImpl : public Module {
   GeneralReLUOptions options;
 };
 EMBER_MODULE(GeneralReLU);
+
+// Today's activations, with libtorch's option builders and PyTorch's printed form:
+//   nn::GELU(nn::GELUOptions().approximate("tanh")), nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.2))
+struct GELUOptions {
+  GELUOptions& approximate(std::string v) { approximate_ = std::move(v); return *this; }
+  std::string approximate_ = "none";
+};
+class GELUImpl : public Module {
+ public:
+  explicit GELUImpl(GELUOptions options = {}) : Module("GELU"), options(std::move(options)) {}
+  Tensor forward(const Tensor& input) override;
+  std::string extra_repr() const override { return "approximate='" + options.approximate_ + "'"; }
+  GELUOptions options;
+};
+EMBER_MODULE(GELU);
+
+struct LeakyReLUOptions {
+  LeakyReLUOptions& negative_slope(double v) { negative_slope_ = v; return *this; }
+  double negative_slope_ = 1e-2;
+};
+class LeakyReLUImpl : public Module {
+ public:
+  explicit LeakyReLUImpl(LeakyReLUOptions options = {}) : Module("LeakyReLU"), options(options) {}
+  Tensor forward(const Tensor& input) override;
+  std::string extra_repr() const override;
+  LeakyReLUOptions options;
+};
+EMBER_MODULE(LeakyReLU);
+
+struct ELUOptions {
+  ELUOptions& alpha(double v) { alpha_ = v; return *this; }
+  double alpha_ = 1.0;
+};
+class ELUImpl : public Module {
+ public:
+  explicit ELUImpl(ELUOptions options = {}) : Module("ELU"), options(options) {}
+  Tensor forward(const Tensor& input) override;
+  std::string extra_repr() const override;
+  ELUOptions options;
+};
+EMBER_MODULE(ELU);
+
+struct SoftplusOptions {
+  SoftplusOptions& beta(double v) { beta_ = v; return *this; }
+  SoftplusOptions& threshold(double v) { threshold_ = v; return *this; }
+  double beta_ = 1.0, threshold_ = 20.0;
+};
+class SoftplusImpl : public Module {
+ public:
+  explicit SoftplusImpl(SoftplusOptions options = {}) : Module("Softplus"), options(options) {}
+  Tensor forward(const Tensor& input) override;
+  std::string extra_repr() const override;
+  SoftplusOptions options;
+};
+EMBER_MODULE(Softplus);
+
+/// A layer without settings that applies `fn`: SiLU, Mish, Hardswish, LogSigmoid.
+#define EMBER_ACTIVATION_MODULE(Name)                  \
+  class Name##Impl : public Module {                   \
+   public:                                             \
+    Name##Impl() : Module(#Name) {}                    \
+    Tensor forward(const Tensor& input) override;      \
+  };                                                   \
+  EMBER_MODULE(Name)
+EMBER_ACTIVATION_MODULE(SiLU);
+EMBER_ACTIVATION_MODULE(Mish);
+EMBER_ACTIVATION_MODULE(Hardswish);
+EMBER_ACTIVATION_MODULE(LogSigmoid);
+#undef EMBER_ACTIVATION_MODULE
 
 class SigmoidImpl : public Module {
  public:
