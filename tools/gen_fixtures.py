@@ -229,6 +229,25 @@ CASES = {
     "hardswish": (torch.nn.functional.hardswish, [later_randn(3, 4) * 3]),
     "logsigmoid": (torch.nn.functional.logsigmoid, [later_randn(3, 4) * 3]),
     "logsigmoid_large": (torch.nn.functional.logsigmoid, [later_randn(3, 4) * 60]),
+    # losses on inputs and targets of one shape (probabilities kept in (0.05, 0.95) for bce)
+    "binary_cross_entropy": (torch.nn.functional.binary_cross_entropy,
+                             [torch.sigmoid(later_randn(3, 4) * 1.2), torch.rand(3, 4, generator=G_LATER, dtype=torch.float64)]),
+    "binary_cross_entropy_weight_sum": (lambda x, t: torch.nn.functional.binary_cross_entropy(
+                                            x, t, torch.tensor([0.5, 1.0, 1.5, 2.0]), reduction="sum"),
+                                        [torch.sigmoid(later_randn(3, 4)), torch.rand(3, 4, generator=G_LATER, dtype=torch.float64)]),
+    "bce_with_logits": (torch.nn.functional.binary_cross_entropy_with_logits,
+                        [later_randn(3, 4) * 3, torch.rand(3, 4, generator=G_LATER, dtype=torch.float64)]),
+    "bce_with_logits_pos_weight": (lambda x, t: torch.nn.functional.binary_cross_entropy_with_logits(
+                                       x, t, pos_weight=torch.tensor([0.5, 1.0, 2.0, 3.0])),
+                                   [later_randn(3, 4) * 30, torch.rand(3, 4, generator=G_LATER, dtype=torch.float64)]),
+    "l1_loss": (torch.nn.functional.l1_loss, [later_randn(3, 4), later_randn(3, 4)]),
+    "smooth_l1_loss": (lambda x, t: torch.nn.functional.smooth_l1_loss(x, t, beta=0.5), [later_randn(3, 4), later_randn(3, 4)]),
+    "huber_loss_none": (lambda x, t: torch.nn.functional.huber_loss(x, t, reduction="none", delta=0.7),
+                        [later_randn(3, 4), later_randn(3, 4)]),
+    "kl_div_batchmean": (lambda x, t: torch.nn.functional.kl_div(x, t, reduction="batchmean"),
+                         [later_randn(3, 4).log_softmax(1), later_randn(3, 4).softmax(1)]),
+    "kl_div_log_target": (lambda x, t: torch.nn.functional.kl_div(x, t, reduction="sum", log_target=True),
+                          [later_randn(3, 4).log_softmax(1), later_randn(3, 4).log_softmax(1)]),
 }
 
 

@@ -6,6 +6,7 @@
 #include "ember/autograd/function.h"
 #include "ember/autograd/grad_mode.h"
 #include "ember/kernels/softmax.h"
+#include "ember/ops/activation.h"
 #include "ember/ops/elementwise.h"
 #include "ember/ops/indexing.h"
 #include "ember/ops/op_helpers.h"
@@ -19,10 +20,17 @@ using Grads = std::vector<Tensor>;
 
 namespace {
 
-Tensor reduce(const Tensor& losses, Reduction r) {
+Tensor reduce(const Tensor& losses, Reduction r, const char* op = "loss") {
+  EMBER_CHECK(r != Reduction::BatchMean, ValueError, "[", op,
+              "] Reduction::BatchMean is kl_div's alone; use Mean, Sum or None");
   if (r == Reduction::Mean) return losses.mean();
   if (r == Reduction::Sum) return losses.sum();
   return losses;
+}
+
+void check_same_shape(const Tensor& input, const Tensor& target, const char* op) {
+  EMBER_CHECK(input.sizes() == target.sizes(), ShapeError, "[", op, "] input ", shape_str(input.sizes()), " and target ",
+              shape_str(target.sizes()), " must have the same shape");
 }
 }  // namespace
 
@@ -61,10 +69,9 @@ Tensor softmax(const Tensor& t, int64_t dim) {
 }
 
 Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction) {
-  EMBER_CHECK(input.sizes() == target.sizes(), ShapeError, "[mse_loss] input ", shape_str(input.sizes()),
-              " and target ", shape_str(target.sizes()), " must have the same shape");
+  check_same_shape(input, target, "mse_loss");
   const Tensor diff = input - target;
-  return reduce(diff * diff, reduction);
+  return reduce(diff * diff, reduction, "mse_loss");
 }
 
 Tensor nll_loss(const Tensor& log_probs, const Tensor& target, Reduction reduction) {
@@ -82,7 +89,7 @@ Tensor nll_loss(const Tensor& log_probs, const Tensor& target, Reduction reducti
   check_indices(tg.data_ptr<int64_t>(), tg.numel(), classes, kClasses, "nll_loss", "target");
   Tensor losses = -lp.gather(1, tg.unsqueeze(1)).squeeze(1);
   if (!batched) losses = losses.squeeze(0);
-  return reduce(losses, reduction);
+  return reduce(losses, reduction, "nll_loss");
 }
 
 Tensor cross_entropy_loss(const Tensor& logits, const Tensor& target, Reduction reduction) {
@@ -115,6 +122,52 @@ Tensor cross_entropy_loss(const Tensor& logits, const Tensor& target, Reduction 
                             if (reduction == Reduction::Mean) return Grads{grad * (g / static_cast<double>(rows))};
                             return Grads{grad * g};
                           });
+}
+
+Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const Tensor& weight, Reduction reduction) {
+  check_same_shape(input, target, "binary_cross_entropy");
+  Tensor losses = -(target * input.log().clamp_min(-100) + (1 - target) * (1 - input).log().clamp_min(-100));
+  if (weight.defined()) losses = losses * weight;
+  return reduce(losses, reduction, "binary_cross_entropy");
+}
+
+Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& target, const Tensor& weight,
+                                        const Tensor& pos_weight, Reduction reduction) {
+  check_same_shape(input, target, "binary_cross_entropy_with_logits");
+  // -(p t log sigmoid(x) + (1 - t) log sigmoid(-x)); log_sigmoid never overflows.
+  const Tensor positive = pos_weight.defined() ? target * pos_weight : target;
+  Tensor losses = -(positive * log_sigmoid(input) + (1 - target) * log_sigmoid(-input));
+  if (weight.defined()) losses = losses * weight;
+  return reduce(losses, reduction, "binary_cross_entropy_with_logits");
+}
+
+Tensor l1_loss(const Tensor& input, const Tensor& target, Reduction reduction) {
+  check_same_shape(input, target, "l1_loss");
+  return reduce((input - target).abs(), reduction, "l1_loss");
+}
+
+Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, Reduction reduction, double beta) {
+  check_same_shape(input, target, "smooth_l1_loss");
+  EMBER_CHECK(beta >= 0, ValueError, "[smooth_l1_loss] beta must be non-negative; got ", beta);
+  const Tensor d = (input - target).abs();
+  if (beta == 0) return reduce(d, reduction, "smooth_l1_loss");
+  return reduce(where(d < beta, d * d * (0.5 / beta), d - 0.5 * beta), reduction, "smooth_l1_loss");
+}
+
+Tensor huber_loss(const Tensor& input, const Tensor& target, Reduction reduction, double delta) {
+  check_same_shape(input, target, "huber_loss");
+  EMBER_CHECK(delta > 0, ValueError, "[huber_loss] delta must be positive; got ", delta);
+  const Tensor d = (input - target).abs();
+  return reduce(where(d < delta, d * d * 0.5, (d - 0.5 * delta) * delta), reduction, "huber_loss");
+}
+
+Tensor kl_div(const Tensor& input, const Tensor& target, Reduction reduction, bool log_target) {
+  check_same_shape(input, target, "kl_div");
+  // t log t is 0 where t = 0 (its limit), so a zero target contributes nothing, gradient included.
+  const Tensor losses = log_target ? target.exp() * (target - input)
+                                   : where(target > 0, target * (where(target > 0, target, 1.0).log() - input), 0.0);
+  if (reduction != Reduction::BatchMean) return reduce(losses, reduction, "kl_div");
+  return losses.sum() / static_cast<double>(input.dim() ? input.size(0) : 1);
 }
 
 }  // namespace ember

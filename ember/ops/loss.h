@@ -6,7 +6,9 @@
 
 namespace ember {
 
-enum class Reduction { None, Mean, Sum };
+/// How a loss reduces its per-element values. BatchMean (the sum over the batch size, the
+/// mathematically right mean of a KL divergence) is kl_div's alone, as in PyTorch.
+enum class Reduction { None, Mean, Sum, BatchMean };
 
 /// exp(t) / sum(exp(t)) along dim, computed from log_softmax so large inputs do not overflow.
 Tensor softmax(const Tensor& t, int64_t dim);
@@ -18,5 +20,27 @@ Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction =
 Tensor nll_loss(const Tensor& log_probs, const Tensor& target, Reduction reduction = Reduction::Mean);
 /// nll_loss(log_softmax(logits, 1), target): the classifier loss, stable for large logits.
 Tensor cross_entropy_loss(const Tensor& logits, const Tensor& target, Reduction reduction = Reduction::Mean);
+
+// Losses on inputs and targets of one shape (libtorch's argument order and defaults). They are
+// compositions of differentiable ops; each names both shapes when they differ.
+/// -w (t log x + (1 - t) log(1 - x)) on probabilities x, each log clamped at -100 (as PyTorch).
+Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const Tensor& weight = {},
+                            Reduction reduction = Reduction::Mean);
+/// binary_cross_entropy(sigmoid(x), t) computed from the logits x without overflow;
+/// pos_weight (broadcast over the last dim) weighs the positive term.
+Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& target, const Tensor& weight = {},
+                                        const Tensor& pos_weight = {}, Reduction reduction = Reduction::Mean);
+/// |x - t|.
+Tensor l1_loss(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::Mean);
+/// 0.5 d^2 / beta where d = |x - t| < beta, else d - 0.5 beta (beta = 0: l1_loss).
+Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::Mean,
+                      double beta = 1.0);
+/// 0.5 d^2 where d = |x - t| < delta, else delta (d - 0.5 delta).
+Tensor huber_loss(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::Mean,
+                  double delta = 1.0);
+/// t (log t - x) on log-probabilities x (0 where t = 0); log_target: exp(t) (t - x).
+/// Reduction::BatchMean divides the sum by the first dim, as KL divergence is meant.
+Tensor kl_div(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::Mean,
+              bool log_target = false);
 
 }  // namespace ember

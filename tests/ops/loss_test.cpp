@@ -60,5 +60,30 @@ TEST(CrossEntropy, FloatLogitsGiveFloatGradients) {
   EXPECT_TENSOR_NEAR(x.grad().sum(1), zeros({3}), 0, 1e-6);
 }
 
+TEST(Losses, BadInputIsNamedAndModulesMatchTheFunctions) {
+  const Tensor x = rand({3, 4}) * 0.9 + 0.05, t = rand({3, 4});
+  EXPECT_THROW_MSG(l1_loss(x, t.t()), ShapeError, "[l1_loss] input (3, 4) and target (4, 3) must have the same shape");
+  EXPECT_THROW_MSG(binary_cross_entropy(x, t.sum(0)), ShapeError,
+                   "[binary_cross_entropy] input (3, 4) and target (4) must have the same shape");
+  EXPECT_THROW_MSG(mse_loss(x, t, Reduction::BatchMean), ValueError,
+                   "[mse_loss] Reduction::BatchMean is kl_div's alone; use Mean, Sum or None");
+  EXPECT_THROW_MSG(smooth_l1_loss(x, t, Reduction::Mean, -1), ValueError, "[smooth_l1_loss] beta must be non-negative");
+  EXPECT_THROW_MSG(huber_loss(x, t, Reduction::Mean, 0), ValueError, "[huber_loss] delta must be positive; got 0");
+  EXPECT_TENSOR_EQ(smooth_l1_loss(x, t, Reduction::Sum, 0), l1_loss(x, t, Reduction::Sum));  // beta 0 is l1
+  // kl_div's BatchMean is the sum over the batch size; a zero target adds nothing.
+  EXPECT_TENSOR_NEAR(kl_div(x.log(), t, Reduction::BatchMean), kl_div(x.log(), t, Reduction::Sum) / 3, 1e-6, 1e-7);
+  EXPECT_EQ(kl_div(x.log(), zeros({3, 4}), Reduction::Sum).item<float>(), 0.0f);
+  EXPECT_TENSOR_EQ(nn::BCELoss()(x, t), binary_cross_entropy(x, t));
+  EXPECT_TENSOR_EQ(nn::BCEWithLogitsLoss(Reduction::Sum)(x, t), binary_cross_entropy_with_logits(x, t, {}, {}, Reduction::Sum));
+  EXPECT_TENSOR_EQ(nn::L1Loss()(x, t), l1_loss(x, t));
+  EXPECT_TENSOR_EQ(nn::SmoothL1Loss(Reduction::Mean, 0.3)(x, t), smooth_l1_loss(x, t, Reduction::Mean, 0.3));
+  EXPECT_TENSOR_EQ(nn::HuberLoss(Reduction::None, 0.2)(x, t), huber_loss(x, t, Reduction::None, 0.2));
+  EXPECT_TENSOR_EQ(nn::KLDivLoss(Reduction::BatchMean)(x.log(), t), kl_div(x.log(), t, Reduction::BatchMean));
+  // bce_with_logits agrees with bce on the sigmoid, and stays finite where the sigmoid saturates.
+  const Tensor logits = randn({3, 4}) * 3;
+  EXPECT_TENSOR_NEAR(binary_cross_entropy_with_logits(logits, t), binary_cross_entropy(logits.sigmoid(), t), 1e-5, 1e-6);
+  EXPECT_TRUE(std::isfinite(binary_cross_entropy_with_logits(full({2}, 200.0), zeros({2})).item<float>()));
+}
+
 }  // namespace
 }  // namespace ember

@@ -169,6 +169,22 @@ const std::map<std::string, OpFn>& op_table() {
       {"hardswish", [](const Inputs& x) { return hardswish(x[0]); }},
       {"logsigmoid", [](const Inputs& x) { return log_sigmoid(x[0]); }},
       {"logsigmoid_large", [](const Inputs& x) { return log_sigmoid(x[0]); }},
+      // losses on inputs and targets of one shape
+      {"binary_cross_entropy", [](const Inputs& x) { return binary_cross_entropy(x[0], x[1]); }},
+      {"binary_cross_entropy_weight_sum",
+       [](const Inputs& x) {
+         return binary_cross_entropy(x[0], x[1], tensor({0.5, 1.0, 1.5, 2.0}).to(x[0].dtype()), Reduction::Sum);
+       }},
+      {"bce_with_logits", [](const Inputs& x) { return binary_cross_entropy_with_logits(x[0], x[1]); }},
+      {"bce_with_logits_pos_weight",
+       [](const Inputs& x) {
+         return binary_cross_entropy_with_logits(x[0], x[1], {}, tensor({0.5, 1.0, 2.0, 3.0}).to(x[0].dtype()));
+       }},
+      {"l1_loss", [](const Inputs& x) { return l1_loss(x[0], x[1]); }},
+      {"smooth_l1_loss", [](const Inputs& x) { return smooth_l1_loss(x[0], x[1], Reduction::Mean, /*beta=*/0.5); }},
+      {"huber_loss_none", [](const Inputs& x) { return huber_loss(x[0], x[1], Reduction::None, /*delta=*/0.7); }},
+      {"kl_div_batchmean", [](const Inputs& x) { return kl_div(x[0], x[1], Reduction::BatchMean); }},
+      {"kl_div_log_target", [](const Inputs& x) { return kl_div(x[0], x[1], Reduction::Sum, /*log_target=*/true); }},
   };
   return table;
 }
