@@ -25,6 +25,7 @@
 #include "ember/ops/indexing.h"
 #include "ember/ops/linalg.h"
 #include "ember/ops/loss.h"
+#include "ember/ops/normalization.h"
 #include "ember/ops/pooling.h"
 #include "ember/ops/reduction.h"
 #include "ember/ops/shape_ops.h"

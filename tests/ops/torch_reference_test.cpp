@@ -185,6 +185,15 @@ const std::map<std::string, OpFn>& op_table() {
       {"huber_loss_none", [](const Inputs& x) { return huber_loss(x[0], x[1], Reduction::None, /*delta=*/0.7); }},
       {"kl_div_batchmean", [](const Inputs& x) { return kl_div(x[0], x[1], Reduction::BatchMean); }},
       {"kl_div_log_target", [](const Inputs& x) { return kl_div(x[0], x[1], Reduction::Sum, /*log_target=*/true); }},
+      // batch normalisation
+      {"batch_norm_train_2d", [](const Inputs& x) { return batch_norm(x[0], x[1], x[2], {}, {}, true, 0.1, 1e-5); }},
+      {"batch_norm_train_1d", [](const Inputs& x) { return batch_norm(x[0], x[1], x[2], {}, {}, true, 0.1, 1e-3); }},
+      {"batch_norm_eval",
+       [](const Inputs& x) {
+         const ScalarType t = x[0].dtype();
+         return batch_norm(x[0], x[1], x[2], tensor({0.5, -1.0, 0.0}).to(t), tensor({2.0, 0.5, 1.0}).to(t), false, 0.1,
+                           1e-5);
+       }},
   };
   return table;
 }
