@@ -17,6 +17,11 @@ int64_t square_side(int64_t inputs) {
   return side * side == inputs ? side : 0;
 }
 
+// LeNet-5's fully connected widths after its features, and the features' side on a side x side
+// image: build() and parameter_count() both read these.
+constexpr int64_t kLeNetHidden[] = {120, 84};
+int64_t lenet_feature_side(int64_t side) { return (side / 2 - 4) / 2; }
+
 // LeNet-5's feature extractor on a side x side image; returns the features' side after it.
 int64_t add_lenet_features(nn::SequentialImpl& model, int64_t side) {
   model.push_back(nn::Unflatten(1, Shape{1, side, side}).ptr());
@@ -27,7 +32,7 @@ int64_t add_lenet_features(nn::SequentialImpl& model, int64_t side) {
   model.push_back(nn::ReLU().ptr());
   model.push_back(nn::MaxPool2d(2).ptr());  // (side / 2 - 4) / 2
   model.push_back(nn::Flatten().ptr());
-  return (side / 2 - 4) / 2;
+  return lenet_feature_side(side);
 }
 
 }  // namespace
@@ -45,7 +50,7 @@ std::shared_ptr<nn::SequentialImpl> ModelSpec::build() const {
                        std::to_string(inputs) + " pixels");
     const int64_t features = add_lenet_features(*model, side);
     width = 16 * features * features;
-    for (int64_t h : {120, 84}) {
+    for (int64_t h : kLeNetHidden) {
       model->push_back(nn::Linear(width, h).ptr());
       model->push_back(nn::ReLU().ptr());
       width = h;
@@ -146,10 +151,10 @@ int64_t ModelSpec::parameter_count() const {
   };
   int64_t width = inputs;
   if (kind == "cnn") {
-    const int64_t side = square_side(inputs), features = (side / 2 - 4) / 2;
+    const int64_t features = lenet_feature_side(square_side(inputs));
     total = (6 * 25 + 6) + (16 * 6 * 25 + 16);
     width = 16 * features * features;
-    for (int64_t h : {120, 84}) {
+    for (int64_t h : kLeNetHidden) {
       linear(width, h);
       width = h;
     }

@@ -2,6 +2,7 @@
 // written once as generic lambdas for float and double. Forward: out = f(x); backward: g * df(x).
 #include "ember/ops/activation.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "ember/ops/op_helpers.h"
@@ -135,7 +136,7 @@ Tensor hardswish(const Tensor& x) {
 
 Tensor log_sigmoid(const Tensor& x) {
   return pointwise(
-      x, "LogSigmoidBackward", [](auto v) { return std::min(v, decltype(v)(0)) - std::log1p(std::exp(-std::abs(v))); },
+      x, "LogSigmoidBackward", [](auto v) { return -softplus_of(-v); },
       [](auto v) { return sigmoid_of(-v); });
 }
 

@@ -20,7 +20,7 @@ using Grads = std::vector<Tensor>;
 
 namespace {
 
-Tensor reduce(const Tensor& losses, Reduction r, const char* op = "loss") {
+Tensor reduce(const Tensor& losses, Reduction r, const char* op) {
   EMBER_CHECK(r != Reduction::BatchMean, ValueError, "[", op,
               "] Reduction::BatchMean is kl_div's alone; use Mean, Sum or None");
   if (r == Reduction::Mean) return losses.mean();
