@@ -4,12 +4,22 @@
 #include <ostream>
 
 #include "ember/autograd/grad_mode.h"
+#include "ember/core/type_name.h"
 
 namespace ember::nn {
 
-Tensor Module::forward(const Tensor&) {
+Tensor Module::forward(const Tensor& input) {
+  if (hidden_forward_) return hidden_forward_(input);
   EMBER_CHECK(false, ValueError, "[", name_, "] this module does not implement forward(Tensor)");
   return {};
+}
+
+std::string detail::module_type_name(const std::type_info& type) {
+  std::string name = ember::detail::type_name(type);
+  const size_t template_args = name.find('<');  // namespaces inside them stay
+  if (const size_t colon = name.rfind("::", template_args); colon != std::string::npos) name = name.substr(colon + 2);
+  if (name.size() > 4 && name.ends_with("Impl")) name.resize(name.size() - 4);
+  return name;
 }
 
 Tensor Module::operator()(const Tensor& input) {

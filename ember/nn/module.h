@@ -17,12 +17,20 @@
 #include <memory>
 #include <string>
 #include <type_traits>
+#include <typeinfo>
 #include <utility>
 #include <vector>
 
+#include "ember/nn/detail/forward_traits.h"
 #include "ember/tensor/tensor.h"
 
 namespace ember::nn {
+
+class Module;
+namespace detail {
+template <class Impl>
+void adopt(Impl& module);
+}
 
 class Module : public std::enable_shared_from_this<Module> {
  public:
@@ -32,7 +40,9 @@ class Module : public std::enable_shared_from_this<Module> {
   Module& operator=(const Module&) = delete;
 
   /// The module's computation on one input. Layers override it; losses take two inputs and
-  /// have their own forward(input, target) instead.
+  /// have their own forward(input, target) instead. A module whose own forward hides this one
+  /// (`Tensor forward(Tensor x)`, as libtorch users write it) is reached from here too, once
+  /// its holder, register_module or an AnyModule has seen its type.
   virtual Tensor forward(const Tensor& input);
   /// forward(), then any forward hooks (used by activation statistics).
   Tensor operator()(const Tensor& input);
@@ -42,6 +52,7 @@ class Module : public std::enable_shared_from_this<Module> {
   Tensor& register_buffer(const std::string& name, Tensor tensor);
   template <class M>
   std::shared_ptr<M> register_module(const std::string& name, std::shared_ptr<M> module) {
+    if (module) detail::adopt(*module);
     add_child(name, module);
     return module;
   }
@@ -80,6 +91,8 @@ class Module : public std::enable_shared_from_this<Module> {
   void remove_forward_hook(size_t id);
 
  private:
+  template <class Impl>
+  friend void detail::adopt(Impl& module);
   void add_child(const std::string& name, std::shared_ptr<Module> child);
   template <class Get>
   void collect(const std::string& prefix, bool recurse, Get get,
@@ -92,7 +105,24 @@ class Module : public std::enable_shared_from_this<Module> {
   std::vector<std::pair<std::string, std::shared_ptr<Module>>> children_;
   std::vector<std::pair<size_t, ForwardHook>> hooks_;
   size_t next_hook_id_ = 0;
+  std::function<Tensor(const Tensor&)> hidden_forward_;  // set by detail::adopt
 };
+
+namespace detail {
+/// "Block" for a class BlockImpl (any namespace), as printed in a module tree.
+std::string module_type_name(const std::type_info& type);
+
+/// Learns what only the module's static type tells: its name when the constructor gave none,
+/// and a forward that hides the virtual one. Idempotent; called wherever a typed module enters
+/// (a holder, register_module, AnyModule).
+template <class Impl>
+void adopt(Impl& module) {
+  Module& base = module;
+  if (base.name_ == "Module") base.name_ = module_type_name(typeid(Impl));
+  if constexpr (hides_virtual_forward<Impl>())
+    if (!base.hidden_forward_) base.hidden_forward_ = [m = &module](const Tensor& x) -> Tensor { return m->forward(x); };
+}
+}  // namespace detail
 
 /// Prints the module tree as PyTorch does: Sequential(\n  (0): Linear(in_features=...)\n ...).
 std::ostream& operator<<(std::ostream& out, const Module& module);
@@ -106,8 +136,12 @@ class ModuleHolder {
   /// Constructs a new Impl from the arguments (none for layers like ReLU). Disabled for a
   /// single holder or shared_ptr argument, which copy the pointer instead.
   template <class... Args, std::enable_if_t<!(sizeof...(Args) == 1 && (std::is_convertible_v<Args, std::shared_ptr<Impl>> && ...)), int> = 0>
-  explicit ModuleHolder(Args&&... args) : impl_(std::make_shared<Impl>(std::forward<Args>(args)...)) {}
-  ModuleHolder(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+  explicit ModuleHolder(Args&&... args) : impl_(std::make_shared<Impl>(std::forward<Args>(args)...)) {
+    detail::adopt(*impl_);
+  }
+  ModuleHolder(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {
+    if (impl_) detail::adopt(*impl_);
+  }
   ModuleHolder(const ModuleHolder&) = default;
   ModuleHolder(ModuleHolder&&) noexcept = default;
   ModuleHolder& operator=(const ModuleHolder&) = default;
@@ -119,12 +153,16 @@ class ModuleHolder {
   const std::shared_ptr<Impl>& ptr() const { return impl_; }
   operator std::shared_ptr<Module>() const { return impl_; }
   /// Exists only for arguments Impl's own forward() takes: a loss's forward(input, target)
-  /// makes loss(x) a compile error rather than a run-time one.
+  /// makes loss(x) a compile error rather than a run-time one. A one-tensor forward goes
+  /// through Module::operator(), so forward hooks see it.
   template <class... Args>
     requires requires(Impl& m, Args&&... a) { m.forward(std::forward<Args>(a)...); }
   decltype(auto) operator()(Args&&... args) const {
-    if constexpr (sizeof...(Args) == 1) return (*impl_)(std::forward<Args>(args)...);
-    else return impl_->forward(std::forward<Args>(args)...);
+    if constexpr ((detail::has_unary_tensor_forward<Impl>() || !detail::HasSingleForward<Impl>) &&
+                  sizeof...(Args) == 1 && (std::is_convertible_v<Args, const Tensor&> && ...))
+      return static_cast<Module&>(*impl_)(std::forward<Args>(args)...);
+    else
+      return impl_->forward(std::forward<Args>(args)...);
   }
 
  private:

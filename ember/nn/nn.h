@@ -4,6 +4,7 @@
 #include "ember/nn/functional.h"
 #include "ember/nn/init.h"
 #include "ember/nn/module.h"
+#include "ember/nn/modules/any.h"
 #include "ember/nn/modules/activation.h"
 #include "ember/nn/modules/batchnorm.h"
 #include "ember/nn/modules/conv.h"

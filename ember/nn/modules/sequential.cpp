@@ -2,19 +2,34 @@
 
 namespace ember::nn {
 
-void SequentialImpl::push_back(std::shared_ptr<Module> module) {
-  register_module(std::to_string(size()), std::move(module));
+void SequentialImpl::push_back(std::string name, AnyModule module) {
+  EMBER_CHECK(!module.is_empty(), ValueError, "[Sequential] cannot add an empty AnyModule");
+  register_module(name, module.ptr());
+  modules_.push_back(std::move(module));
 }
 
 Tensor SequentialImpl::forward(const Tensor& input) {
+  EMBER_CHECK(!modules_.empty(), ValueError, "[Sequential] forward called on an empty Sequential");
   Tensor x = input;
-  for (const auto& [name, child] : named_children()) x = (*child)(x);
+  for (AnyModule& module : modules_) x = module.forward(x);
   return x;
 }
 
-std::shared_ptr<Module> SequentialImpl::operator[](size_t i) const {
-  EMBER_CHECK(i < size(), IndexError, "[Sequential] index ", i, " is out of range for ", size(), " modules");
-  return named_children()[i].second;
+AnyValue SequentialImpl::run(std::vector<AnyValue> inputs) {
+  EMBER_CHECK(!modules_.empty(), ValueError, "[Sequential] forward called on an empty Sequential");
+  AnyValue x = modules_.front().call_boxed(inputs);
+  for (size_t i = 1; i < modules_.size(); ++i) {
+    std::vector<AnyValue> previous{std::move(x)};
+    x = modules_[i].call_boxed(previous);
+  }
+  return x;
 }
+
+const AnyModule& SequentialImpl::module_at(size_t i) const {
+  EMBER_CHECK(i < size(), IndexError, "[Sequential] index ", i, " is out of range for ", size(), " modules");
+  return modules_[i];
+}
+
+std::shared_ptr<Module> SequentialImpl::ptr(size_t i) const { return module_at(i).ptr(); }
 
 }  // namespace ember::nn
