@@ -51,6 +51,10 @@ def later_distinct(*shape):  # no ties (for max pooling), from the later generat
     return (torch.randperm(n, generator=G_LATER).to(torch.float64) / n * 4 - 2).reshape(shape)
 
 
+def later_ints(high, *shape):  # int64 in [0, high), from the later generator
+    return torch.randint(0, high, shape, generator=G_LATER)
+
+
 NEG_INF_MASK = torch.tensor([[False, True, False], [False, False, False]])
 
 
@@ -256,6 +260,25 @@ CASES = {
     "batch_norm_eval": (lambda x, w, b: torch.nn.functional.batch_norm(
                             x, torch.tensor([0.5, -1.0, 0.0]), torch.tensor([2.0, 0.5, 1.0]), w, b, training=False),
                         [later_randn(4, 3, 2), later_randn(3), later_randn(3)]),
+    # the rest of the normalisation family, grouped and depthwise convolution, adaptive pooling,
+    # embedding
+    "layer_norm_last_dim": (lambda x, w, b: torch.nn.functional.layer_norm(x, (4,), w, b),
+                            [later_randn(3, 4) * 3 + 1, later_randn(4), later_randn(4)]),
+    "layer_norm_two_dims": (lambda x, w, b: torch.nn.functional.layer_norm(x, (3, 4), w, b, eps=1e-3),
+                            [later_randn(2, 3, 4), later_randn(3, 4), later_randn(3, 4)]),
+    "group_norm": (lambda x, w, b: torch.nn.functional.group_norm(x, 3, w, b),
+                   [later_randn(2, 6, 3, 3) * 2, later_randn(6), later_randn(6)]),
+    "instance_norm": (lambda x, w, b: torch.nn.functional.instance_norm(x, weight=w, bias=b),
+                      [later_randn(2, 3, 4, 4) + 1, later_randn(3), later_randn(3)]),
+    "conv2d_groups": (lambda x, w, b: torch.nn.functional.conv2d(x, w, b, padding=1, groups=2),
+                      [later_randn(2, 4, 5, 5), later_randn(6, 2, 3, 3), later_randn(6)]),
+    "conv2d_depthwise": (lambda x, w: torch.nn.functional.conv2d(x, w, stride=2, padding=1, groups=3),
+                         [later_randn(2, 3, 6, 6), later_randn(3, 1, 3, 3)]),
+    "adaptive_avg_pool2d": (lambda x: torch.nn.functional.adaptive_avg_pool2d(x, (3, 2)), [later_randn(2, 3, 7, 5)]),
+    "adaptive_max_pool2d": (lambda x: torch.nn.functional.adaptive_max_pool2d(x, (4, 3)), [later_distinct(2, 2, 6, 7)]),
+    "embedding": (lambda w, i: torch.nn.functional.embedding(i, w), [later_randn(10, 3), later_ints(10, 2, 4)]),
+    "embedding_padding_idx": (lambda w, i: torch.nn.functional.embedding(i, w, padding_idx=2),
+                              [later_randn(5, 3), torch.tensor([[2, 0, 2], [4, 2, 1]])]),
 }
 
 

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "ember/core/expanding_array.h"
 #include "ember/ops/loss.h"
@@ -18,7 +19,9 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias = {});
 /// ops/pooling.h) under their functional names. libtorch's F:: forms take an options struct
 /// (F::Conv2dFuncOptions); these take the settings as arguments, as torch::conv2d does.
 Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias = {}, ExpandingArray<2> stride = 1,
-              ExpandingArray<2> padding = 0, ExpandingArray<2> dilation = 1);
+              ExpandingArray<2> padding = 0, ExpandingArray<2> dilation = 1, int64_t groups = 1);
+Tensor adaptive_avg_pool2d(const Tensor& x, ExpandingArray<2> output_size);
+Tensor adaptive_max_pool2d(const Tensor& x, ExpandingArray<2> output_size);
 Tensor max_pool2d(const Tensor& x, ExpandingArray<2> kernel_size, std::optional<ExpandingArray<2>> stride = {},
                   ExpandingArray<2> padding = 0, ExpandingArray<2> dilation = 1);
 Tensor avg_pool2d(const Tensor& x, ExpandingArray<2> kernel_size, std::optional<ExpandingArray<2>> stride = {},
@@ -45,6 +48,21 @@ Tensor log_softmax(const Tensor& x, int64_t dim);
 /// Zeroes each element with probability p and scales the rest by 1 / (1 - p); identity when
 /// not training.
 Tensor dropout(const Tensor& x, double p = 0.5, bool training = true);
+/// Zeroes whole channels (dim 1 of (N, C, H, W), dim 0 of (C, H, W)) with probability p and
+/// scales the rest by 1 / (1 - p); identity when not training.
+Tensor dropout2d(const Tensor& x, double p = 0.5, bool training = true);
+/// Normalisation (ember::batch_norm ... in ops/normalization.h) with Python's argument order.
+Tensor batch_norm(const Tensor& x, const Tensor& running_mean, const Tensor& running_var, const Tensor& weight = {},
+                  const Tensor& bias = {}, bool training = false, double momentum = 0.1, double eps = 1e-5);
+Tensor instance_norm(const Tensor& x, const Tensor& running_mean = {}, const Tensor& running_var = {},
+                     const Tensor& weight = {}, const Tensor& bias = {}, bool use_input_stats = true,
+                     double momentum = 0.1, double eps = 1e-5);
+Tensor layer_norm(const Tensor& x, const std::vector<int64_t>& normalized_shape, const Tensor& weight = {},
+                  const Tensor& bias = {}, double eps = 1e-5);
+Tensor group_norm(const Tensor& x, int64_t num_groups, const Tensor& weight = {}, const Tensor& bias = {},
+                  double eps = 1e-5);
+/// Rows of weight (num_embeddings, dim) picked by the integer indices: ember::embedding.
+Tensor embedding(const Tensor& input, const Tensor& weight);
 Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::Mean);
 Tensor nll_loss(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::Mean);
 Tensor cross_entropy(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::Mean);

@@ -101,4 +101,25 @@ Tensor index_select(const Tensor& t, int64_t dim, const Tensor& index) {
                           });
 }
 
+Tensor embedding(const Tensor& weight, const Tensor& indices, int64_t padding_idx, bool scale_grad_by_freq,
+                 bool sparse) {
+  EMBER_CHECK(weight.dim() == 2, ShapeError, "[embedding] weight must be 2-D (num_embeddings, embedding_dim); got ",
+              shape_str(weight.sizes()));
+  EMBER_CHECK(indices.dtype() == kInt64 || indices.dtype() == kInt32, TypeError,
+              "[embedding] indices must be int64 or int32; got ", dtype_name(indices.dtype()));
+  EMBER_CHECK(!scale_grad_by_freq && !sparse, ValueError,
+              "[embedding] scale_grad_by_freq and sparse gradients are not supported");
+  EMBER_CHECK(padding_idx < weight.size(0), ValueError, "[embedding] padding_idx ", padding_idx,
+              " is out of range for ", weight.size(0), " embeddings");
+  Shape out_shape = indices.sizes();
+  out_shape.push_back(weight.size(1));
+  const Tensor flat = indices.reshape({-1});
+  Tensor rows = index_select(weight, 0, flat);
+  if (padding_idx >= 0) {  // the padding row's lookups are taken off the graph
+    const Tensor pad = (flat == padding_idx).to(weight.dtype()).unsqueeze(1);
+    rows = rows * (1 - pad) + rows.detach() * pad;
+  }
+  return rows.reshape(out_shape);
+}
+
 }  // namespace ember

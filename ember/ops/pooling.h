@@ -1,4 +1,6 @@
-// 2-D pooling, as torch::max_pool2d and torch::avg_pool2d (kernels/pool.h does the windows).
+// 2-D pooling, as torch::max_pool2d and torch::avg_pool2d (kernels/pool.h does the windows), and
+// adaptive pooling, as torch::adaptive_avg_pool2d and adaptive_max_pool2d, where the output size
+// is given and the windows follow (kernels/adaptive_pool.h).
 #pragma once
 
 #include <optional>
@@ -23,5 +25,12 @@ std::tuple<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, Expandin
 /// padding included; otherwise by the pixels inside the image.
 Tensor avg_pool2d(const Tensor& input, ExpandingArray<2> kernel_size, std::optional<ExpandingArray<2>> stride = {},
                   ExpandingArray<2> padding = 0, bool count_include_pad = true);
+
+/// Pools input (N, C, H, W) or (C, H, W) to (.., output_size): output (i, j) is the mean of rows
+/// [floor(i H / oh), ceil((i + 1) H / oh)) and the columns likewise. output_size (1, 1) is global
+/// average pooling.
+Tensor adaptive_avg_pool2d(const Tensor& input, ExpandingArray<2> output_size);
+/// The max of the same windows and the flat index (y * W + x) in its plane of each (int64).
+std::tuple<Tensor, Tensor> adaptive_max_pool2d(const Tensor& input, ExpandingArray<2> output_size);
 
 }  // namespace ember

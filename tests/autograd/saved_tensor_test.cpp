@@ -119,6 +119,17 @@ std::vector<OpCase> cases() {
       {"mish", float1({4}), one([](auto a) { return mish(a); })},
       {"hardswish", float1({4}), one([](auto a) { return hardswish(a); })},
       {"log_sigmoid", float1({4}), one([](auto a) { return log_sigmoid(a); })},
+      {"conv2d groups",
+       [](int v) { return Inputs{floats({1, 4, 4, 4}, v, 1), floats({2, 2, 3, 3}, v, 2), floats({2}, v, 3)}; },
+       [](const Inputs& x) { return conv2d(x[0], x[1], x[2], 1, 1, 1, 2); }},
+      {"adaptive_avg_pool2d", float1({1, 1, 5, 5}), one([](auto a) { return adaptive_avg_pool2d(a, {2, 3}); })},
+      {"adaptive_max_pool2d", float1({1, 1, 5, 5}),
+       one([](auto a) { return std::get<0>(adaptive_max_pool2d(a, {2, 3})); })},
+      {"layer_norm", float1({2, 3}), one([](auto a) { return layer_norm(a, {3}); })},
+      {"group_norm", float1({2, 4, 2}), one([](auto a) { return group_norm(a, 2); })},
+      {"embedding",
+       [](int v) { return Inputs{floats({3, 2}, v, 1), indices({2, 0}, {1, 1}, {2}, v)}; },
+       [](const Inputs& x) { return embedding(x[0], x[1]); }},
   };
 }
 

@@ -10,12 +10,13 @@
 namespace ember {
 namespace {
 
-// out[n, o, y, x] = b[o] + sum over c, i, j of x[n, c, y*s - p + i*d, x*s - p + j*d] * w[o, c, i, j],
-// in float64, straight from the definition.
+// out[n, o, y, x] = b[o] + sum over c, i, j of x[n, g C/G + c, y*s - p + i*d, x*s - p + j*d] *
+// w[o, c, i, j], with g = o / (O/G) the output's group and c over the C/G channels of a group, in
+// float64, straight from the definition.
 Tensor direct_conv2d(const Tensor& x, const Tensor& w, const Tensor& b, int64_t sh, int64_t sw, int64_t ph, int64_t pw,
-                     int64_t dh, int64_t dw) {
+                     int64_t dh, int64_t dw, int64_t groups = 1) {
   const Tensor xd = x.to(kFloat64).contiguous(), wd = w.to(kFloat64).contiguous();
-  const int64_t N = x.size(0), C = x.size(1), H = x.size(2), W = x.size(3);
+  const int64_t N = x.size(0), CX = x.size(1), H = x.size(2), W = x.size(3), C = w.size(1);
   const int64_t O = w.size(0), kh = w.size(2), kw = w.size(3);
   const int64_t Ho = (H + 2 * ph - dh * (kh - 1) - 1) / sh + 1, Wo = (W + 2 * pw - dw * (kw - 1) - 1) / sw + 1;
   Tensor out = zeros({N, O, Ho, Wo}, kFloat64);
@@ -30,8 +31,9 @@ Tensor direct_conv2d(const Tensor& x, const Tensor& w, const Tensor& b, int64_t 
             for (int64_t i = 0; i < kh; ++i)
               for (int64_t j = 0; j < kw; ++j) {
                 const int64_t iy = y * sh - ph + i * dh, ix = xo * sw - pw + j * dw;
+                const int64_t cx = o / (O / groups) * C + c;
                 if (iy >= 0 && iy < H && ix >= 0 && ix < W)
-                  acc += px[((n * C + c) * H + iy) * W + ix] * pw_[((o * C + c) * kh + i) * kw + j];
+                  acc += px[((n * CX + cx) * H + iy) * W + ix] * pw_[((o * C + c) * kh + i) * kw + j];
               }
           po[((n * O + o) * Ho + y) * Wo + xo] = acc;
         }
@@ -39,7 +41,7 @@ Tensor direct_conv2d(const Tensor& x, const Tensor& w, const Tensor& b, int64_t 
 }
 
 struct Geometry {
-  int64_t n, c, h, w, out, kh, kw, sh, sw, ph, pw, dh, dw;
+  int64_t n, c, h, w, out, kh, kw, sh, sw, ph, pw, dh, dw, groups = 1;
 };
 
 TEST(Conv2d, MatchesTheDirectLoopsOverASweepOfGeometries) {
@@ -53,14 +55,32 @@ TEST(Conv2d, MatchesTheDirectLoopsOverASweepOfGeometries) {
       {1, 4, 6, 6, 5, 1, 1, 2, 2, 1, 1, 1, 1},
       {2, 2, 3, 3, 2, 3, 3, 1, 1, 3, 3, 1, 1},      // padding wider than the image
       {1, 17, 10, 10, 33, 3, 3, 1, 1, 1, 1, 1, 1},  // tile edges of the GEMM
+      {2, 4, 8, 8, 6, 3, 3, 1, 1, 1, 1, 1, 1, 2},     // two groups
+      {9, 6, 7, 9, 6, 3, 3, 2, 1, 1, 1, 1, 2, 6},     // depthwise, strided, over two chunks
+      {2, 8, 6, 6, 16, 1, 1, 1, 1, 0, 0, 1, 1, 4},    // grouped 1x1, two outputs per input
+      {1, 34, 9, 9, 34, 3, 3, 2, 2, 1, 1, 1, 1, 17},  // many groups past the GEMM tile
   };
   for (const auto& g : sweep) {
     SCOPED_TRACE(::testing::Message() << "input (" << g.n << ", " << g.c << ", " << g.h << ", " << g.w << "), kernel "
                                       << g.kh << "x" << g.kw << " stride " << g.sh << "," << g.sw << " padding " << g.ph
-                                      << "," << g.pw << " dilation " << g.dh << "," << g.dw);
-    const Tensor x = randn({g.n, g.c, g.h, g.w}), w = randn({g.out, g.c, g.kh, g.kw}), b = randn({g.out});
-    const Tensor got = conv2d(x, w, b, {g.sh, g.sw}, {g.ph, g.pw}, {g.dh, g.dw});
-    EXPECT_TENSOR_NEAR(got.to(kFloat64), direct_conv2d(x, w, b, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw), 1e-4, 1e-4);
+                                      << "," << g.pw << " dilation " << g.dh << "," << g.dw << " groups " << g.groups);
+    const Tensor x = randn({g.n, g.c, g.h, g.w}), w = randn({g.out, g.c / g.groups, g.kh, g.kw}), b = randn({g.out});
+    const Tensor got = conv2d(x, w, b, {g.sh, g.sw}, {g.ph, g.pw}, {g.dh, g.dw}, g.groups);
+    EXPECT_TENSOR_NEAR(got.to(kFloat64), direct_conv2d(x, w, b, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.groups), 1e-4,
+                       1e-4);
+  }
+}
+
+// The grouped backward (three products on bands of rows) against finite differences.
+TEST(Conv2d, GradcheckWithGroups) {
+  for (int64_t groups : {2, 4}) {
+    SCOPED_TRACE(groups);
+    const Tensor x = randn({3, 4, 5, 6}, dtype(kFloat64).requires_grad(true));
+    const Tensor w = randn({8, 4 / groups, 3, 3}, dtype(kFloat64).requires_grad(true));
+    const Tensor b = randn({8}, dtype(kFloat64).requires_grad(true));
+    const auto r = autograd::gradcheck(
+        [groups](const std::vector<Tensor>& v) { return conv2d(v[0], v[1], v[2], 2, 1, 1, groups); }, {x, w, b});
+    EXPECT_TRUE(r.ok) << r.message;
   }
 }
 
@@ -219,13 +239,77 @@ TEST(Pooling, OneAndTwoThreadsGiveIdenticalResults) {
   for (size_t i = 0; i < one.size(); ++i) EXPECT_TENSOR_EQ(one[i], two[i]);
 }
 
+// out[i, j] = reduce of rows [floor(i H / oh), ceil((i + 1) H / oh)) and the columns likewise,
+// from PyTorch's definition; reduce is the mean or the max.
+Tensor direct_adaptive_pool(const Tensor& x, int64_t oh, int64_t ow, bool max) {
+  const int64_t N = x.size(0), C = x.size(1), H = x.size(2), W = x.size(3);
+  Tensor out = zeros({N, C, oh, ow}, kFloat64);
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t c = 0; c < C; ++c)
+      for (int64_t i = 0; i < oh; ++i)
+        for (int64_t j = 0; j < ow; ++j) {
+          const int64_t y0 = i * H / oh, y1 = ((i + 1) * H + oh - 1) / oh;
+          const int64_t x0 = j * W / ow, x1 = ((j + 1) * W + ow - 1) / ow;
+          const Tensor window = x[n][c].slice(0, y0, y1).slice(1, x0, x1).to(kFloat64);
+          out[n][c][i][j].fill_(max ? window.max().item<double>() : window.mean().item<double>());
+        }
+  return out;
+}
+
+TEST(AdaptivePool2d, MatchesTheDefinitionForDividingAndOverlappingWindows) {
+  const Tensor x = randn({2, 3, 7, 10});
+  for (auto [oh, ow] : std::vector<std::pair<int64_t, int64_t>>{{1, 1}, {7, 5}, {3, 4}, {5, 10}, {9, 12}}) {
+    SCOPED_TRACE(::testing::Message() << "output " << oh << "x" << ow);
+    EXPECT_TENSOR_NEAR(adaptive_avg_pool2d(x, {oh, ow}), direct_adaptive_pool(x, oh, ow, false), 1e-5, 1e-6);
+    const auto [values, indices] = adaptive_max_pool2d(x, {oh, ow});
+    EXPECT_TENSOR_NEAR(values, direct_adaptive_pool(x, oh, ow, true), 0, 0);
+    // Each index points at its value in the plane.
+    EXPECT_TENSOR_EQ(x.flatten(2).gather(2, indices.flatten(2)).view(values.sizes()), values);
+  }
+  // Global average pooling is the spatial mean.
+  EXPECT_TENSOR_NEAR(adaptive_avg_pool2d(x, 1), x.mean({2, 3}, true), 1e-6, 1e-6);
+  // Unbatched input keeps its rank.
+  EXPECT_EQ(adaptive_avg_pool2d(randn({3, 6, 6}), {2, 3}).sizes(), (Shape{3, 2, 3}));
+}
+
+TEST(AdaptivePool2d, GradcheckWithOverlappingWindows) {
+  const Tensor x = randn({2, 2, 5, 7}, dtype(kFloat64).requires_grad(true));
+  for (bool max : {false, true}) {
+    SCOPED_TRACE(max ? "max" : "avg");
+    const auto r = autograd::gradcheck(
+        [max](const std::vector<Tensor>& v) {
+          return max ? std::get<0>(adaptive_max_pool2d(v[0], {3, 4})) : adaptive_avg_pool2d(v[0], {3, 4});
+        },
+        {x});
+    EXPECT_TRUE(r.ok) << r.message;
+  }
+}
+
+TEST(AdaptivePool2d, MaxTakesTheFirstOfTiesAndANaNOverAnyNumber) {
+  const Tensor x = tensor({1.0, 3.0, 3.0, 2.0, NAN, 5.0}).view({1, 1, 1, 6});
+  const auto [values, indices] = adaptive_max_pool2d(x, {1, 2});
+  EXPECT_EQ(values[0][0][0][0].item<float>(), 3.0f);
+  EXPECT_EQ(indices[0][0][0][0].item<int64_t>(), 1);
+  EXPECT_TRUE(std::isnan(values[0][0][0][1].item<float>()));
+  EXPECT_EQ(indices[0][0][0][1].item<int64_t>(), 4);
+}
+
 TEST(Errors, ConvAndPooling) {
+  EXPECT_THROW_MSG(conv2d(randn({2, 4, 8, 8}), randn({6, 1, 3, 3}), {}, 1, 0, 1, 2), ShapeError,
+                   "[conv2d] input (2, 4, 8, 8) has 4 channels but weight (6, 1, 3, 3) with groups=2 expects 2");
+  EXPECT_THROW_MSG(conv2d(randn({2, 4, 8, 8}), randn({6, 1, 3, 3}), {}, 1, 0, 1, 4), ValueError,
+                   "[conv2d] groups (4) must be positive and divide the weight's 6 output channels");
+  EXPECT_THROW_MSG(nn::Conv2d(nn::Conv2dOptions(4, 6, 3).groups(4)), ValueError,
+                   "[Conv2d] groups (4) must divide in_channels (4) and out_channels (6)");
+  EXPECT_THROW_MSG(adaptive_avg_pool2d(randn({1, 2, 4, 4}), {0, 2}), ValueError,
+                   "[adaptive_avg_pool2d] output_size must be positive; got (0, 2)");
+  EXPECT_THROW_MSG(adaptive_max_pool2d(randn({4, 4}), 2), ShapeError, "[adaptive_max_pool2d] expects input of shape");
   EXPECT_THROW_MSG(conv2d(randn({2, 3, 8, 8}), randn({6, 1, 5, 5})), ShapeError,
                    "[conv2d] input (2, 3, 8, 8) has 3 channels but weight (6, 1, 5, 5) expects 1");
   EXPECT_THROW_MSG(conv2d(randn({8, 8}), randn({6, 1, 5, 5})), ShapeError,
                    "[conv2d] expects input of shape (N, C, H, W) or (C, H, W); got (8, 8)");
   EXPECT_THROW_MSG(conv2d(randn({1, 1, 8, 8}), randn({6, 5, 5})), ShapeError,
-                   "[conv2d] weight must be 4-D (C_out, C_in, kH, kW); got (6, 5, 5)");
+                   "[conv2d] weight must be 4-D (C_out, C_in / groups, kH, kW); got (6, 5, 5)");
   EXPECT_THROW_MSG(conv2d(randn({1, 1, 8, 8}), randn({6, 1, 5, 5}), randn({5})), ShapeError,
                    "[conv2d] bias (5) does not fit weight (6, 1, 5, 5): expected (6)");
   EXPECT_THROW_MSG(

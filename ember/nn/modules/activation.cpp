@@ -62,14 +62,4 @@ Tensor UnflattenImpl::forward(const Tensor& x) {
 }
 std::string UnflattenImpl::extra_repr() const { return "dim=" + std::to_string(dim) + ", unflattened_size=" + shape_str(sizes); }
 
-DropoutImpl::DropoutImpl(double p) : Module("Dropout"), p(p) {
-  EMBER_CHECK(p >= 0 && p <= 1, ValueError, "[Dropout] probability must be in [0, 1]; got ", p);
-}
-Tensor DropoutImpl::forward(const Tensor& x) { return functional::dropout(x, p, is_training()); }
-std::string DropoutImpl::extra_repr() const {
-  std::ostringstream s;
-  s << "p=" << p;
-  return s.str();
-}
-
 }  // namespace ember::nn

@@ -158,14 +158,4 @@ class UnflattenImpl : public Module {
 };
 EMBER_MODULE(Unflatten);
 
-/// Zeroes elements with probability p while training; the identity in eval().
-class DropoutImpl : public Module {
- public:
-  explicit DropoutImpl(double p = 0.5);
-  Tensor forward(const Tensor& input) override;
-  std::string extra_repr() const override;
-  double p;
-};
-EMBER_MODULE(Dropout);
-
 }  // namespace ember::nn

@@ -3,42 +3,13 @@
 #include <sstream>
 
 #include "ember/autograd/grad_mode.h"
-#include "ember/ops/creation.h"
 #include "ember/ops/normalization.h"
 
 namespace ember::nn {
 
 BatchNormImplBase::BatchNormImplBase(std::string name, const BatchNormOptions& options)
-    : Module(std::move(name)), options(options) {
-  EMBER_CHECK(options.num_features_ > 0, ValueError, "[", this->name(), "] num_features must be positive; got ",
-              options.num_features_);
-  const int64_t c = options.num_features_;
-  if (options.affine_) {
-    weight = register_parameter("weight", ones({c}));
-    bias = register_parameter("bias", zeros({c}));
-  }
-  if (options.track_running_stats_) {
-    running_mean = register_buffer("running_mean", zeros({c}));
-    running_var = register_buffer("running_var", ones({c}));
-    num_batches_tracked = register_buffer("num_batches_tracked", zeros({}, kInt64));
-  }
-}
-
-void BatchNormImplBase::reset_running_stats() {
-  if (!options.track_running_stats_) return;
-  NoGradGuard no_grad;
-  running_mean.zero_();
-  running_var.fill_(1);
-  num_batches_tracked.zero_();
-}
-
-void BatchNormImplBase::reset_parameters() {
-  reset_running_stats();
-  if (!options.affine_) return;
-  NoGradGuard no_grad;
-  weight.fill_(1);
-  bias.zero_();
-}
+    : NormImplBase(std::move(name), options.num_features_, options.affine_, options.track_running_stats_),
+      options(options) {}
 
 Tensor BatchNormImplBase::forward(const Tensor& input) {
   check_input(input);

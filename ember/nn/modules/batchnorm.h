@@ -6,7 +6,7 @@
 
 #include <optional>
 
-#include "ember/nn/module.h"
+#include "ember/nn/modules/norm_base.h"
 
 namespace ember::nn {
 
@@ -27,19 +27,13 @@ using BatchNorm1dOptions = BatchNormOptions;
 using BatchNorm2dOptions = BatchNormOptions;
 
 /// What BatchNorm1d and BatchNorm2d share; they differ in the input ranks they accept.
-class BatchNormImplBase : public Module {
+class BatchNormImplBase : public NormImplBase {
  public:
   BatchNormImplBase(std::string name, const BatchNormOptions& options);
   Tensor forward(const Tensor& input) override;
-  /// running_mean = 0, running_var = 1, num_batches_tracked = 0.
-  void reset_running_stats();
-  /// reset_running_stats(), then weight = 1 and bias = 0.
-  void reset_parameters();
   std::string extra_repr() const override;
 
   BatchNormOptions options;
-  Tensor weight, bias;                                   // (C), undefined unless affine
-  Tensor running_mean, running_var, num_batches_tracked;  // undefined unless tracking
 
  protected:
   virtual void check_input(const Tensor& input) const = 0;

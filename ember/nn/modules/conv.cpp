@@ -14,8 +14,11 @@ Conv2dImpl::Conv2dImpl(const Conv2dOptions& opts) : Module("Conv2d"), options(op
               opts.out_channels_);
   EMBER_CHECK(opts.kernel_size_[0] > 0 && opts.kernel_size_[1] > 0, ValueError,
               "[Conv2d] kernel_size must be positive; got ", opts.kernel_size_.str());
-  weight = register_parameter(
-      "weight", empty({opts.out_channels_, opts.in_channels_, opts.kernel_size_[0], opts.kernel_size_[1]}));
+  EMBER_CHECK(opts.groups_ > 0 && opts.in_channels_ % opts.groups_ == 0 && opts.out_channels_ % opts.groups_ == 0,
+              ValueError, "[Conv2d] groups (", opts.groups_, ") must divide in_channels (", opts.in_channels_,
+              ") and out_channels (", opts.out_channels_, ")");
+  weight = register_parameter("weight", empty({opts.out_channels_, opts.in_channels_ / opts.groups_,
+                                               opts.kernel_size_[0], opts.kernel_size_[1]}));
   if (opts.bias_) bias = register_parameter("bias", empty({opts.out_channels_}));
   reset_parameters();
 }
@@ -29,7 +32,8 @@ void Conv2dImpl::reset_parameters() {
 }
 
 Tensor Conv2dImpl::forward(const Tensor& input) {
-  return functional::conv2d(input, weight, bias, options.stride_, options.padding_, options.dilation_);
+  return functional::conv2d(input, weight, bias, options.stride_, options.padding_, options.dilation_,
+                            options.groups_);
 }
 
 std::string Conv2dImpl::extra_repr() const {
@@ -38,6 +42,7 @@ std::string Conv2dImpl::extra_repr() const {
                   ", kernel_size=" + options.kernel_size_.str() + ", stride=" + options.stride_.str();
   if (!(options.padding_ == ExpandingArray<2>(0))) s += ", padding=" + options.padding_.str();
   if (!(options.dilation_ == ExpandingArray<2>(1))) s += ", dilation=" + options.dilation_.str();
+  if (options.groups_ != 1) s += ", groups=" + std::to_string(options.groups_);
   if (!options.bias_) s += ", bias=False";
   return s;
 }

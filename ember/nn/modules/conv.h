@@ -14,8 +14,9 @@ struct Conv2dOptions {
   Conv2dOptions& stride(ExpandingArray<2> s) { stride_ = s; return *this; }
   Conv2dOptions& padding(ExpandingArray<2> p) { padding_ = p; return *this; }
   Conv2dOptions& dilation(ExpandingArray<2> d) { dilation_ = d; return *this; }
+  Conv2dOptions& groups(int64_t g) { groups_ = g; return *this; }
   Conv2dOptions& bias(bool b) { bias_ = b; return *this; }
-  int64_t in_channels_, out_channels_;
+  int64_t in_channels_, out_channels_, groups_ = 1;
   ExpandingArray<2> kernel_size_, stride_ = 1, padding_ = 0, dilation_ = 1;
   bool bias_ = true;
 };
@@ -32,7 +33,7 @@ class Conv2dImpl : public Module {
   std::string extra_repr() const override;
 
   Conv2dOptions options;
-  Tensor weight;  // (out_channels, in_channels, kH, kW)
+  Tensor weight;  // (out_channels, in_channels / groups, kH, kW)
   Tensor bias;    // (out_channels), undefined without bias
 };
 EMBER_MODULE(Conv2d);

@@ -1,5 +1,6 @@
 // Linear: y = x @ weight^T + bias, with PyTorch's layout (weight is (out, in)) and PyTorch's
-// default initialisation, so a model built here and one built in PyTorch line up by name.
+// default initialisation, so a model built here and one built in PyTorch line up by name; and
+// Identity, which returns its input (a placeholder where a block has no shortcut layer).
 #pragma once
 
 #include "ember/nn/module.h"
@@ -28,5 +29,12 @@ class LinearImpl : public Module {
   Tensor bias;    // (out_features), undefined without bias
 };
 EMBER_MODULE(Linear);
+
+class IdentityImpl : public Module {
+ public:
+  IdentityImpl() : Module("Identity") {}
+  Tensor forward(const Tensor& input) override { return input; }
+};
+EMBER_MODULE(Identity);
 
 }  // namespace ember::nn

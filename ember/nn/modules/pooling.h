@@ -1,9 +1,11 @@
-// MaxPool2d and AvgPool2d: pooling layers with libtorch's options (stride defaults to the
-// kernel size). They hold no parameters.
-//   nn::MaxPool2d pool(2);   auto y = pool(x);  // (N, C, H / 2, W / 2)
+// Pooling layers with libtorch's options; they hold no parameters.
+//   nn::MaxPool2d pool(2);   auto y = pool(x);  // (N, C, H / 2, W / 2); stride = kernel size
+//   nn::AdaptiveAvgPool2d gap(1);               // (N, C, 1, 1) whatever the image size
+//   nn::AdaptiveConcatPool2d head;              // the course's: max and mean side by side
 #pragma once
 
 #include <optional>
+#include <tuple>
 
 #include "ember/core/expanding_array.h"
 #include "ember/nn/module.h"
@@ -50,5 +52,45 @@ class AvgPool2dImpl : public Module {
   AvgPool2dOptions options;
 };
 EMBER_MODULE(AvgPool2d);
+
+struct AdaptivePool2dOptions {
+  AdaptivePool2dOptions(ExpandingArray<2> output_size) : output_size_(output_size) {}  // NOLINT: implicit, as libtorch's
+  ExpandingArray<2> output_size_;
+};
+using AdaptiveAvgPool2dOptions = AdaptivePool2dOptions;
+using AdaptiveMaxPool2dOptions = AdaptivePool2dOptions;
+
+class AdaptiveAvgPool2dImpl : public Module {
+ public:
+  explicit AdaptiveAvgPool2dImpl(ExpandingArray<2> output_size) : AdaptiveAvgPool2dImpl(AdaptivePool2dOptions(output_size)) {}
+  explicit AdaptiveAvgPool2dImpl(const AdaptivePool2dOptions& options) : Module("AdaptiveAvgPool2d"), options(options) {}
+  Tensor forward(const Tensor& input) override;
+  std::string extra_repr() const override;
+  AdaptivePool2dOptions options;
+};
+EMBER_MODULE(AdaptiveAvgPool2d);
+
+class AdaptiveMaxPool2dImpl : public Module {
+ public:
+  explicit AdaptiveMaxPool2dImpl(ExpandingArray<2> output_size) : AdaptiveMaxPool2dImpl(AdaptivePool2dOptions(output_size)) {}
+  explicit AdaptiveMaxPool2dImpl(const AdaptivePool2dOptions& options) : Module("AdaptiveMaxPool2d"), options(options) {}
+  Tensor forward(const Tensor& input) override;
+  /// The pooled values and the flat index (y * W + x) of each in its plane, as libtorch's.
+  std::tuple<Tensor, Tensor> forward_with_indices(const Tensor& input);
+  std::string extra_repr() const override;
+  AdaptivePool2dOptions options;
+};
+EMBER_MODULE(AdaptiveMaxPool2d);
+
+/// The course's (fastai's) pooling head: adaptive max and average pooling to output_size, the
+/// max first, concatenated along the channels, so (N, C, H, W) -> (N, 2C, oh, ow).
+class AdaptiveConcatPool2dImpl : public Module {
+ public:
+  explicit AdaptiveConcatPool2dImpl(ExpandingArray<2> output_size = 1);
+  Tensor forward(const Tensor& input) override;
+  AdaptiveMaxPool2d mp{nullptr};
+  AdaptiveAvgPool2d ap{nullptr};
+};
+EMBER_MODULE(AdaptiveConcatPool2d);
 
 }  // namespace ember::nn
