@@ -279,6 +279,10 @@ CASES = {
     "embedding": (lambda w, i: torch.nn.functional.embedding(i, w), [later_randn(10, 3), later_ints(10, 2, 4)]),
     "embedding_padding_idx": (lambda w, i: torch.nn.functional.embedding(i, w, padding_idx=2),
                               [later_randn(5, 3), torch.tensor([[2, 0, 2], [4, 2, 1]])]),
+    # ceil_mode (XResNet's shortcut pooling)
+    "avg_pool2d_ceil_mode": (lambda x: torch.nn.functional.avg_pool2d(x, 2, ceil_mode=True), [later_randn(2, 2, 7, 5)]),
+    "avg_pool2d_ceil_mode_padding": (lambda x: torch.nn.functional.avg_pool2d(x, 3, stride=2, padding=1, ceil_mode=True),
+                                     [later_randn(1, 2, 6, 8)]),
 }
 
 

@@ -17,9 +17,20 @@ namespace ember::kernels {
 struct Window2d {
   int64_t channels, height, width;
   int64_t kernel_h, kernel_w, stride_h = 1, stride_w = 1, pad_h = 0, pad_w = 0, dilation_h = 1, dilation_w = 1;
+  /// Pooling's ceil_mode: one more output when the last stride overhangs the image, as long as
+  /// that window starts inside the image or its left padding (PyTorch's rule).
+  bool ceil_mode = false;
 
-  int64_t out_height() const { return (height + 2 * pad_h - dilation_h * (kernel_h - 1) - 1) / stride_h + 1; }
-  int64_t out_width() const { return (width + 2 * pad_w - dilation_w * (kernel_w - 1) - 1) / stride_w + 1; }
+  int64_t out_height() const { return out_size(height, kernel_h, stride_h, pad_h, dilation_h); }
+  int64_t out_width() const { return out_size(width, kernel_w, stride_w, pad_w, dilation_w); }
+
+ private:
+  int64_t out_size(int64_t size, int64_t kernel, int64_t stride, int64_t pad, int64_t dilation) const {
+    const int64_t span = size + 2 * pad - dilation * (kernel - 1) - 1;
+    int64_t out = (ceil_mode ? (span + stride - 1) / stride : span / stride) + 1;
+    if (ceil_mode && (out - 1) * stride >= size + pad) --out;
+    return out;
+  }
 };
 
 namespace detail {

@@ -28,8 +28,8 @@ Tensor max_pool2d(const Tensor& x, ExpandingArray<2> kernel_size, std::optional<
   return ember::max_pool2d(x, kernel_size, stride, padding, dilation);
 }
 Tensor avg_pool2d(const Tensor& x, ExpandingArray<2> kernel_size, std::optional<ExpandingArray<2>> stride,
-                  ExpandingArray<2> padding, bool count_include_pad) {
-  return ember::avg_pool2d(x, kernel_size, stride, padding, count_include_pad);
+                  ExpandingArray<2> padding, bool ceil_mode, bool count_include_pad) {
+  return ember::avg_pool2d(x, kernel_size, stride, padding, ceil_mode, count_include_pad);
 }
 
 Tensor relu(const Tensor& x) { return ember::relu(x); }

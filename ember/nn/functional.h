@@ -25,7 +25,7 @@ Tensor adaptive_max_pool2d(const Tensor& x, ExpandingArray<2> output_size);
 Tensor max_pool2d(const Tensor& x, ExpandingArray<2> kernel_size, std::optional<ExpandingArray<2>> stride = {},
                   ExpandingArray<2> padding = 0, ExpandingArray<2> dilation = 1);
 Tensor avg_pool2d(const Tensor& x, ExpandingArray<2> kernel_size, std::optional<ExpandingArray<2>> stride = {},
-                  ExpandingArray<2> padding = 0, bool count_include_pad = true);
+                  ExpandingArray<2> padding = 0, bool ceil_mode = false, bool count_include_pad = true);
 Tensor relu(const Tensor& x);
 /// The course's generalised ReLU: leaky_relu(x, leak) (or relu when leak is unset), minus
 /// `shift`, clamped above at `max_value`.

@@ -35,13 +35,14 @@ struct Pooling {
 };
 
 Pooling prepare(const char* op, const Tensor& input, ExpandingArray<2> kernel, std::optional<ExpandingArray<2>> stride,
-                ExpandingArray<2> padding, ExpandingArray<2> dilation) {
+                ExpandingArray<2> padding, ExpandingArray<2> dilation, bool ceil_mode = false) {
   const Tensor x = detail::as_batch(op, input);
   EMBER_CHECK(x.is_floating_point(), TypeError, "[", op, "] needs a floating-point input; got ", dtype_name(x.dtype()));
   for (int axis = 0; axis < 2; ++axis)
     EMBER_CHECK(padding[axis] <= kernel[axis] / 2, ValueError, "[", op, "] padding ", padding.str(),
                 " must be at most half the kernel size ", kernel.str());
-  const kernels::Window2d w = detail::make_window(op, input, kernel, stride.value_or(kernel), padding, dilation);
+  kernels::Window2d w = detail::make_window(op, input, kernel, stride.value_or(kernel), padding, dilation);
+  w.ceil_mode = ceil_mode;
   return {x, x.detach().contiguous(), {w, x.sizes(), {x.size(0), x.size(1), w.out_height(), w.out_width()}}};
 }
 
@@ -114,8 +115,8 @@ Tensor max_pool2d(const Tensor& input, ExpandingArray<2> kernel_size, std::optio
 }
 
 Tensor avg_pool2d(const Tensor& input, ExpandingArray<2> kernel_size, std::optional<ExpandingArray<2>> stride,
-                  ExpandingArray<2> padding, bool count_include_pad) {
-  const Pooling p = prepare("avg_pool2d", input, kernel_size, stride, padding, 1);
+                  ExpandingArray<2> padding, bool ceil_mode, bool count_include_pad) {
+  const Pooling p = prepare("avg_pool2d", input, kernel_size, stride, padding, 1, ceil_mode);
   const PoolShape& shape = p.shape;
   Tensor out = detail::alloc(shape.out_sizes, p.x.dtype());
   const int64_t plane_in = shape.plane_in(), plane_out = shape.plane_out();

@@ -21,10 +21,11 @@ Tensor max_pool2d(const Tensor& input, ExpandingArray<2> kernel_size, std::optio
 std::tuple<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, ExpandingArray<2> kernel_size,
                                                    std::optional<ExpandingArray<2>> stride = {},
                                                    ExpandingArray<2> padding = 0, ExpandingArray<2> dilation = 1);
-/// The mean of each window. count_include_pad (PyTorch's default) divides by the whole window,
-/// padding included; otherwise by the pixels inside the image.
+/// The mean of each window. ceil_mode rounds the output size up (the last window may overhang
+/// the image and averages what it covers). count_include_pad (PyTorch's default) divides by the
+/// window's area within the padded image; otherwise by the pixels inside the image.
 Tensor avg_pool2d(const Tensor& input, ExpandingArray<2> kernel_size, std::optional<ExpandingArray<2>> stride = {},
-                  ExpandingArray<2> padding = 0, bool count_include_pad = true);
+                  ExpandingArray<2> padding = 0, bool ceil_mode = false, bool count_include_pad = true);
 
 /// Pools input (N, C, H, W) or (C, H, W) to (.., output_size): output (i, j) is the mean of rows
 /// [floor(i H / oh), ceil((i + 1) H / oh)) and the columns likewise. output_size (1, 1) is global

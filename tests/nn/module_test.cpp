@@ -149,7 +149,7 @@ TEST(Module, ConvAndPoolingLayersGiveTheirFunctionsResults) {
   EXPECT_TENSOR_EQ(conv(x), conv2d(x, conv->weight, conv->bias, 2, {1, 0}));
   EXPECT_TENSOR_EQ(nn::MaxPool2d(nn::MaxPool2dOptions(3).stride(2).padding(1))(x), max_pool2d(x, 3, 2, 1));
   EXPECT_TENSOR_EQ(nn::AvgPool2d(nn::AvgPool2dOptions(2).count_include_pad(false).padding(1))(x),
-                   avg_pool2d(x, 2, {}, 1, false));
+                   avg_pool2d(x, 2, {}, 1, false, false));
   EXPECT_EQ(nn::Unflatten(1, Shape{3, 72})(x.flatten(1)).sizes(), (Shape{2, 3, 72}));
   EXPECT_THROW_MSG(nn::Unflatten(1, Shape{5, 5})(x.flatten(1)), ShapeError,
                    "[Unflatten] cannot split dim 1 of (2, 216) (size 216) into (5, 5)");

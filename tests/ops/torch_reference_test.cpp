@@ -155,7 +155,7 @@ const std::map<std::string, OpFn>& op_table() {
       {"avg_pool2d_padding", [](const Inputs& x) { return avg_pool2d(x[0], 3, /*stride=*/2, /*padding=*/1); }},
       {"avg_pool2d_exclude_pad",
        [](const Inputs& x) {
-         return avg_pool2d(x[0], 3, /*stride=*/2, /*padding=*/1, /*count_include_pad=*/false);
+         return avg_pool2d(x[0], 3, /*stride=*/2, /*padding=*/1, /*ceil_mode=*/false, /*count_include_pad=*/false);
        }},
       // today's activations
       {"gelu", [](const Inputs& x) { return gelu(x[0]); }},
@@ -204,6 +204,8 @@ const std::map<std::string, OpFn>& op_table() {
       {"adaptive_avg_pool2d", [](const Inputs& x) { return adaptive_avg_pool2d(x[0], {3, 2}); }},
       {"adaptive_max_pool2d", [](const Inputs& x) { return std::get<0>(adaptive_max_pool2d(x[0], {4, 3})); }},
       {"embedding", [](const Inputs& x) { return embedding(x[0], x[1]); }},
+      {"avg_pool2d_ceil_mode", [](const Inputs& x) { return avg_pool2d(x[0], 2, {}, 0, /*ceil_mode=*/true); }},
+      {"avg_pool2d_ceil_mode_padding", [](const Inputs& x) { return avg_pool2d(x[0], 3, 2, 1, /*ceil_mode=*/true); }},
       {"embedding_padding_idx", [](const Inputs& x) { return embedding(x[0], x[1], 2); }},
   };
   return table;

@@ -18,7 +18,7 @@ std::string MaxPool2dImpl::extra_repr() const {
 }
 
 Tensor AvgPool2dImpl::forward(const Tensor& input) {
-  return functional::avg_pool2d(input, options.kernel_size_, options.stride_, options.padding_,
+  return functional::avg_pool2d(input, options.kernel_size_, options.stride_, options.padding_, options.ceil_mode_,
                                 options.count_include_pad_);
 }
 

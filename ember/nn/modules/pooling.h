@@ -36,11 +36,12 @@ struct AvgPool2dOptions {
   AvgPool2dOptions(ExpandingArray<2> kernel_size) : kernel_size_(kernel_size) {}  // NOLINT: implicit, as libtorch's
   AvgPool2dOptions& stride(ExpandingArray<2> s) { stride_ = s; return *this; }
   AvgPool2dOptions& padding(ExpandingArray<2> p) { padding_ = p; return *this; }
+  AvgPool2dOptions& ceil_mode(bool c) { ceil_mode_ = c; return *this; }
   AvgPool2dOptions& count_include_pad(bool c) { count_include_pad_ = c; return *this; }
   ExpandingArray<2> kernel_size_;
   std::optional<ExpandingArray<2>> stride_;  // unset: the kernel size
   ExpandingArray<2> padding_ = 0;
-  bool count_include_pad_ = true;
+  bool ceil_mode_ = false, count_include_pad_ = true;
 };
 
 class AvgPool2dImpl : public Module {
