@@ -30,6 +30,7 @@
 #include "ember/ops/reduction.h"
 #include "ember/ops/shape_ops.h"
 #include "ember/data/data.h"
+#include "ember/models/models.h"
 #include "ember/nn/nn.h"
 #include "ember/optim/optim.h"
 #include "ember/serialize/module_io.h"

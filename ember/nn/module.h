@@ -151,6 +151,9 @@ class ModuleHolder {
   Impl* operator->() const { return impl_.get(); }
   Impl& operator*() const { return *impl_; }
   const std::shared_ptr<Impl>& ptr() const { return impl_; }
+  /// As libtorch's: a holder made from nullptr holds no module.
+  bool is_empty() const noexcept { return impl_ == nullptr; }
+  explicit operator bool() const noexcept { return !is_empty(); }
   operator std::shared_ptr<Module>() const { return impl_; }
   /// Exists only for arguments Impl's own forward() takes: a loss's forward(input, target)
   /// makes loss(x) a compile error rather than a run-time one. A one-tensor forward goes
