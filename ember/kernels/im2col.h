@@ -26,8 +26,10 @@ struct Window2d {
 
  private:
   int64_t out_size(int64_t size, int64_t kernel, int64_t stride, int64_t pad, int64_t dilation) const {
-    const int64_t span = size + 2 * pad - dilation * (kernel - 1) - 1;
-    int64_t out = (ceil_mode ? (span + stride - 1) / stride : span / stride) + 1;
+    const int64_t span = size + 2 * pad - dilation * (kernel - 1) - 1;  // negative: the kernel overhangs
+    const int64_t floor_div = span >= 0 ? span / stride : -((-span + stride - 1) / stride);
+    const int64_t ceil_div = span >= 0 ? (span + stride - 1) / stride : -(-span / stride);
+    int64_t out = (ceil_mode ? ceil_div : floor_div) + 1;
     if (ceil_mode && (out - 1) * stride >= size + pad) --out;
     return out;
   }

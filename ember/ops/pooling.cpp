@@ -41,8 +41,8 @@ Pooling prepare(const char* op, const Tensor& input, ExpandingArray<2> kernel, s
   for (int axis = 0; axis < 2; ++axis)
     EMBER_CHECK(padding[axis] <= kernel[axis] / 2, ValueError, "[", op, "] padding ", padding.str(),
                 " must be at most half the kernel size ", kernel.str());
-  kernels::Window2d w = detail::make_window(op, input, kernel, stride.value_or(kernel), padding, dilation);
-  w.ceil_mode = ceil_mode;
+  const kernels::Window2d w =
+      detail::make_window(op, input, kernel, stride.value_or(kernel), padding, dilation, ceil_mode);
   return {x, x.detach().contiguous(), {w, x.sizes(), {x.size(0), x.size(1), w.out_height(), w.out_width()}}};
 }
 

@@ -3,7 +3,7 @@
 namespace ember::detail {
 
 kernels::Window2d make_window(const char* op, const Tensor& input, ExpandingArray<2> kernel, ExpandingArray<2> stride,
-                              ExpandingArray<2> padding, ExpandingArray<2> dilation) {
+                              ExpandingArray<2> padding, ExpandingArray<2> dilation, bool ceil_mode) {
   for (int axis = 0; axis < 2; ++axis) {
     EMBER_CHECK(kernel[axis] >= 1 && stride[axis] >= 1 && dilation[axis] >= 1, ValueError, "[", op,
                 "] kernel size, stride and dilation must be at least 1; got kernel ", kernel.str(), ", stride ",
@@ -15,8 +15,8 @@ kernels::Window2d make_window(const char* op, const Tensor& input, ExpandingArra
   w.stride_h = stride[0], w.stride_w = stride[1];
   w.pad_h = padding[0], w.pad_w = padding[1];
   w.dilation_h = dilation[0], w.dilation_w = dilation[1];
-  const bool fits = w.height + 2 * w.pad_h >= w.dilation_h * (w.kernel_h - 1) + 1 &&
-                    w.width + 2 * w.pad_w >= w.dilation_w * (w.kernel_w - 1) + 1;
+  w.ceil_mode = ceil_mode;
+  const bool fits = w.out_height() >= 1 && w.out_width() >= 1;
   EMBER_CHECK(fits, ShapeError, "[", op, "] a kernel of ", kernel.str(), " with dilation ", dilation.str(),
               " does not fit in input ", shape_str(input.sizes()), " padded by ", padding.str(),
               ": the output would be empty");

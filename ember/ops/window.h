@@ -10,9 +10,9 @@ namespace ember::detail {
 
 /// The window over the last three dims (C, H, W) of `input`. Throws ValueError for a kernel,
 /// stride or dilation below 1 or a negative padding, and ShapeError naming `op`, the input's
-/// shape and the settings when the window does not fit in the padded input.
+/// shape and the settings when the output would be empty (with ceil_mode, a window may overhang).
 kernels::Window2d make_window(const char* op, const Tensor& input, ExpandingArray<2> kernel, ExpandingArray<2> stride,
-                              ExpandingArray<2> padding, ExpandingArray<2> dilation);
+                              ExpandingArray<2> padding, ExpandingArray<2> dilation, bool ceil_mode = false);
 
 /// `input` as a batch: a 3-D (C, H, W) image gains a batch dim of 1 (PyTorch's ops accept
 /// unbatched images; unbatch() takes it off the result). Throws ShapeError naming `op` unless
