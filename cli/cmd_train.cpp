@@ -55,7 +55,9 @@ int cmd_train(const std::vector<std::string>& argv) {
                      "loss and accuracy curves. With no options it trains an MLP on the 10,000 MNIST digits that ship\n"
                      "in data/mnist (8,000 to train, 2,000 to test).");
   args.option("data", "DIR", default_data_dir(), "folder with MNIST-style IDX files (train-images-idx3-ubyte[.gz], ...)")
-      .option("model", "KIND", "mlp", "mlp, linear or cnn (LeNet-5: two convolutions with max pooling, three linear layers)")
+      .option("model", "KIND", "mlp",
+              "mlp, linear, cnn (LeNet-5), resnet (ResNet-20), xresnet18 (the course's XResNet) or bn-cnn (the "
+              "course's BatchNorm CNN)")
       .option("hidden", "N[,N...]", "100", "hidden layer widths of the mlp (the cnn's are LeNet-5's: 120,84)")
       .option("epochs", "N", "10", "epochs to train")
       .option("batch-size", "N", "64", "examples per batch")
@@ -79,7 +81,8 @@ int cmd_train(const std::vector<std::string>& argv) {
   ModelSpec spec;
   spec.kind = args.get("model");
   if (!ModelSpec::known_kind(spec.kind))
-    throw UsageError("--model must be mlp, linear or cnn; got '" + spec.kind + "' (see 'ember train --help')");
+    throw UsageError("--model must be mlp, linear, cnn, resnet, xresnet18 or bn-cnn; got '" + spec.kind +
+                     "' (see 'ember train --help')");
   spec.hidden = spec.kind == "mlp" ? args.get_int_list("hidden") : std::vector<int64_t>{};
   const int64_t epochs = args.get_int("epochs", 1, 100000);
   const int64_t batch_size = args.get_int("batch-size", 1, 1 << 20);

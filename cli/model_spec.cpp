@@ -9,7 +9,17 @@ namespace ember::cli {
 
 namespace {
 
-const std::vector<std::string> kKinds = {"mlp", "linear", "cnn"};
+const std::vector<std::string> kKinds = {"mlp", "linear", "cnn", "resnet", "xresnet18", "bn-cnn"};
+
+// The kinds built by ember::models on (1, side, side) images; their size does not depend on
+// the image's.
+bool is_model_zoo_kind(const std::string& kind) { return kind == "resnet" || kind == "xresnet18" || kind == "bn-cnn"; }
+
+nn::Sequential model_zoo_net(const std::string& kind, int64_t classes) {
+  if (kind == "resnet") return nn::Sequential(models::ResNet(models::ResNetOptions().in_channels(1).num_classes(classes)));
+  if (kind == "xresnet18") return models::xresnet18(1, classes);
+  return models::bn_cnn(1, classes);
+}
 
 // The side of a square image of `inputs` pixels, or 0 when it is not a square.
 int64_t square_side(int64_t inputs) {
@@ -42,6 +52,14 @@ bool ModelSpec::known_kind(const std::string& kind) { return std::find(kKinds.be
 std::shared_ptr<nn::SequentialImpl> ModelSpec::build() const {
   auto model = std::make_shared<nn::SequentialImpl>();
   model->push_back(nn::Flatten().ptr());
+  if (is_model_zoo_kind(kind)) {
+    const int64_t side = square_side(inputs);
+    if (side == 0)
+      throw ValueError("the " + kind + " needs square images; these have " + std::to_string(inputs) + " pixels");
+    model->push_back(nn::Unflatten(1, Shape{1, side, side}));
+    model->push_back(model_zoo_net(kind, classes));
+    return model;
+  }
   int64_t width = inputs;
   if (kind == "cnn") {
     const int64_t side = square_side(inputs);
@@ -129,6 +147,11 @@ ModelSpec ModelSpec::from_metadata(const Metadata& meta, const std::string& path
 
 std::string ModelSpec::describe() const {
   std::ostringstream out;
+  if (is_model_zoo_kind(kind)) {
+    const int64_t side = square_side(inputs);
+    out << kind << " " << side << "x" << side << "-" << classes << (kind == "resnet" ? " (ResNet-20)" : "");
+    return out.str();
+  }
   if (kind == "cnn") {
     const int64_t side = square_side(inputs);
     out << "cnn " << side << "x" << side << "-" << classes << " (LeNet-5)";
@@ -144,6 +167,17 @@ std::string ModelSpec::describe() const {
 int64_t ModelSpec::parameter_count() const {
   int64_t total = 0;
   bool overflow = false;
+  if (is_model_zoo_kind(kind)) {  // the net for one class, then the head's other rows
+    auto net = model_zoo_net(kind, 1);
+    int64_t head_inputs = 0;
+    for (const auto& [name, p] : net->named_parameters()) {
+      total += p.numel();
+      if (p.dim() == 2) head_inputs = p.size(1);
+    }
+    int64_t extra = 0;
+    overflow = __builtin_mul_overflow(classes - 1, head_inputs + 1, &extra) || __builtin_add_overflow(total, extra, &total);
+    return overflow ? INT64_MAX : total;
+  }
   auto linear = [&](int64_t in, int64_t out) {  // weight (out, in) and bias (out)
     int64_t w = 0;
     overflow |= __builtin_mul_overflow(in, out, &w) || __builtin_add_overflow(total, w, &total) ||

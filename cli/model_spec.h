@@ -11,7 +11,7 @@
 namespace ember::cli {
 
 struct ModelSpec {
-  std::string kind = "mlp";           // "mlp", "linear" or "cnn"
+  std::string kind = "mlp";           // "mlp", "linear", "cnn", "resnet", "xresnet18" or "bn-cnn"
   std::vector<int64_t> hidden{100};   // hidden widths of an mlp
   int64_t inputs = 784, classes = 10;
   double mean = 0, std = 1;           // input normalisation (the training set's)
@@ -21,7 +21,10 @@ struct ModelSpec {
   /// -> ReLU -> MaxPool2d(2) -> Conv2d(6, 16, 5) -> ReLU -> MaxPool2d(2) -> Flatten -> Linear(.., 120)
   /// -> ReLU -> Linear(120, 84) -> ReLU -> Linear(84, classes). Named as PyTorch's nn.Sequential
   /// of the same layers would be (bench/compare/torch_train.py builds that twin).
-  /// Throws ValueError when a cnn's inputs are not a square image of at least 12 x 12.
+  /// resnet, xresnet18 and bn-cnn: Flatten -> Unflatten to (1, side, side) -> ember::models'
+  /// ResNet-20, xresnet18 or bn_cnn (their PyTorch twins: bench/compare/torch_models.py).
+  /// Throws ValueError when a cnn's inputs are not a square image of at least 12 x 12, or another
+  /// convolutional kind's are not square.
   std::shared_ptr<nn::SequentialImpl> build() const;
   Metadata to_metadata() const;
   static bool known_kind(const std::string& kind);

@@ -72,7 +72,7 @@ TEST_F(Cli, BadInputGivesOneLineAndANonZeroExit) {
       {"train --lr=abc", "--lr expects a number; got 'abc'", 2},
       {"train --frob 1", "unknown option '--frob' for 'ember train'", 2},
       {"train --optimizer lbfgs --epochs 1", "--optimizer must be sgd, adam or adamw; got 'lbfgs'", 2},
-      {"train --model resnet", "--model must be mlp, linear or cnn; got 'resnet'", 2},
+      {"train --model resnet50", "--model must be mlp, linear, cnn, resnet, xresnet18 or bn-cnn; got 'resnet50'", 2},
       {"train --hidden 100,x", "--hidden expects positive integers separated by commas", 2},
       {"train --data /nonexistent", "ember: error: /nonexistent: data folder not found", 1},
       {"eval --model /nonexistent.safetensors", "ember: error: /nonexistent.safetensors: cannot open file", 1},
@@ -148,6 +148,20 @@ TEST_F(Cli, CnnTrainsAndItsFileRebuildsIt) {
     return std::string(std::istreambuf_iterator<char>(in), {});
   };
   EXPECT_EQ(bytes(path("cnn.safetensors")), bytes(path("cnn1.safetensors")));
+}
+
+TEST_F(Cli, BatchNormCnnTrainsAndItsFileRebuildsIt) {
+  CliResult train = ember_cli("train --model bn-cnn --epochs 2 --limit 2000 --lr 0.1 --out " + path("bn.safetensors"));
+  ASSERT_EQ(train.status, 0) << train.output;
+  EXPECT_NE(train.output.find("model: bn-cnn 28x28-10"), std::string::npos) << train.output;
+  // The running statistics travel in the file: eval mode uses them.
+  CliResult eval = ember_cli("eval --model " + path("bn.safetensors"));
+  ASSERT_EQ(eval.status, 0) << eval.output;
+  EXPECT_GT(std::stod(eval.output.substr(eval.output.find("accuracy: ") + 10)), 0.8) << eval.output;
+  const SafetensorsFile file = load_safetensors(path("bn.safetensors"));
+  bool has_running_var = false;
+  for (const auto& [name, t] : file.tensors) has_running_var |= name == "2.2.running_var";
+  EXPECT_TRUE(has_running_var);
 }
 
 TEST_F(Cli, CnnNeedsSquareImages) {

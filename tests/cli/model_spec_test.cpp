@@ -27,6 +27,14 @@ TEST(ModelSpec, ParameterCountMatchesTheBuiltNetwork) {
   EXPECT_EQ(cnn.parameter_count(), built_parameters(cnn));
   cnn.inputs = 32 * 32;
   EXPECT_EQ(cnn.parameter_count(), built_parameters(cnn));
+  for (const char* kind : {"resnet", "xresnet18", "bn-cnn"}) {
+    SCOPED_TRACE(kind);
+    ModelSpec conv;
+    conv.kind = kind;
+    conv.classes = 7;
+    EXPECT_EQ(conv.parameter_count(), built_parameters(conv));
+    EXPECT_EQ(conv.build()->forward(randn({2, 784})).sizes(), (Shape{2, 7}));
+  }
   ModelSpec absurd;
   absurd.hidden = {int64_t{1} << 40, int64_t{1} << 40};
   EXPECT_EQ(absurd.parameter_count(), INT64_MAX);  // overflow saturates; never built
