@@ -46,6 +46,20 @@ void BM_CnnStep(benchmark::State& state) {
   time_steps(state, model, randn({64, 1, 28, 28}), randint(0, 10, {64}));
 }
 
+// The ResNet benchmark: ResNet-20 (ember::models) on a batch of 128 28 x 28 grey images,
+// and the course's BatchNorm CNN on a batch of 256; torch_bench.py times the same twins.
+void BM_ResNet20Step(benchmark::State& state) {
+  manual_seed(0);
+  nn::Sequential model(models::ResNet(models::ResNetOptions().in_channels(1)));
+  time_steps(state, model, randn({128, 1, 28, 28}), randint(0, 10, {128}));
+}
+
+void BM_BnCnnStep(benchmark::State& state) {
+  manual_seed(0);
+  nn::Sequential model = models::bn_cnn(1, 10);
+  time_steps(state, model, randn({256, 1, 28, 28}), randint(0, 10, {256}));
+}
+
 struct FcData {
   Tensor x, y, w1, b1, w2, b2;
 };
@@ -90,6 +104,8 @@ void BM_FcBackward(benchmark::State& state) {
 
 BENCHMARK(BM_MlpStep)->ArgName("cache")->Arg(1)->Arg(0)->UseRealTime();
 BENCHMARK(BM_CnnStep)->UseRealTime();
+BENCHMARK(BM_ResNet20Step)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_BnCnnStep)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_FcForward)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_FcBackward)->UseRealTime()->Unit(benchmark::kMillisecond);
 

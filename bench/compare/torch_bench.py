@@ -87,6 +87,22 @@ def main():
 
         emit(name, median_seconds(step))
 
+    # ResNet-20 (batch 128) and the course's BatchNorm CNN (batch 256): BM_ResNet20Step and
+    # BM_BnCnnStep's twins (torch_models.py).
+    import torch_models
+    for name, model, batch in (("resnet20/step", torch_models.ResNet(3, 1, 10), 128),
+                               ("bn_cnn/step", torch_models.bn_cnn(1, 10), 256)):
+        opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+        xb, yb = torch.randn(batch, 1, 28, 28), torch.randint(0, 10, (batch,))
+
+        def step():
+            value = torch.nn.functional.cross_entropy(model(xb), yb)
+            opt.zero_grad()
+            value.backward()
+            opt.step()
+
+        emit(name, median_seconds(step))
+
 
 if __name__ == "__main__":
     main()
