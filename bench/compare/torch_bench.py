@@ -71,29 +71,19 @@ def main():
         backward_runs.append(time.perf_counter() - start)
     emit("fc/backward", statistics.median(backward_runs))
 
-    # One training step, batch 64, of the MLP 784-100-10 and of the LeNet-5 CNN (torch_train.py).
+    # One SGD-momentum training step on one batch: the MLP 784-100-10 and the LeNet-5 CNN
+    # (torch_train.py) at batch 64, ResNet-20 at 128 and the course's BatchNorm CNN at 256
+    # (torch_models.py): the twins of ember_bench's BM_*Step.
     from torch_train import lenet
+    import torch_models
     nn = torch.nn
     mlp = nn.Sequential(nn.Linear(784, 100), nn.ReLU(), nn.Linear(100, 10))
-    for name, model, xb in (("mlp/step", mlp, torch.randn(64, 784)), ("cnn/step", lenet(), torch.randn(64, 1, 28, 28))):
+    image = (1, 28, 28)
+    for name, model, batch, shape in (("mlp/step", mlp, 64, (784,)), ("cnn/step", lenet(), 64, image),
+                                      ("resnet20/step", torch_models.ResNet(3, 1, 10), 128, image),
+                                      ("bn_cnn/step", torch_models.bn_cnn(1, 10), 256, image)):
         opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
-        yb = torch.randint(0, 10, (64,))
-
-        def step():
-            value = torch.nn.functional.cross_entropy(model(xb), yb)
-            opt.zero_grad()
-            value.backward()
-            opt.step()
-
-        emit(name, median_seconds(step))
-
-    # ResNet-20 (batch 128) and the course's BatchNorm CNN (batch 256): BM_ResNet20Step and
-    # BM_BnCnnStep's twins (torch_models.py).
-    import torch_models
-    for name, model, batch in (("resnet20/step", torch_models.ResNet(3, 1, 10), 128),
-                               ("bn_cnn/step", torch_models.bn_cnn(1, 10), 256)):
-        opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
-        xb, yb = torch.randn(batch, 1, 28, 28), torch.randint(0, 10, (batch,))
+        xb, yb = torch.randn(batch, *shape), torch.randint(0, 10, (batch,))
 
         def step():
             value = torch.nn.functional.cross_entropy(model(xb), yb)

@@ -1,15 +1,26 @@
-// Compositions of differentiable ops (mean, var, arithmetic), so their backward is autograd's;
-// running statistics are updated outside the graph.
+// batch_norm is one op with its own backward (kernels/batch_norm.h: two passes forward, two
+// back); the others are compositions of differentiable ops (mean, var, arithmetic), so their
+// backward is autograd's. Running statistics are updated outside the graph.
 #include "ember/ops/normalization.h"
 
+#include <cmath>
 #include <numeric>
 
+#include "ember/autograd/function.h"
 #include "ember/autograd/grad_mode.h"
+#include "ember/core/parallel.h"
+#include "ember/kernels/batch_norm.h"
+#include "ember/ops/creation.h"
 #include "ember/ops/elementwise.h"
+#include "ember/ops/op_helpers.h"
 #include "ember/ops/reduction.h"
 #include "ember/ops/shape_ops.h"
 
 namespace ember {
+
+using autograd::Needs;
+using autograd::SavedTensor;
+
 namespace {
 
 // (x - mean) / sqrt(var + eps) with the statistics taken over `dims`, kept for broadcasting.
@@ -43,35 +54,109 @@ void check_channel_vectors(const char* op, const Tensor& input, std::initializer
 Tensor batch_norm(const Tensor& input, const Tensor& weight, const Tensor& bias, const Tensor& running_mean,
                   const Tensor& running_var, bool training, double momentum, double eps) {
   check_channel_vectors("batch_norm", input, {&weight, &bias, &running_mean, &running_var});
-  const int64_t channels = input.size(1);
   EMBER_CHECK(running_mean.defined() == running_var.defined(), ValueError,
               "[batch_norm] running_mean and running_var must be given together");
-  // (1, C, 1, ...): broadcasts a per-channel vector over the input.
-  Shape per_channel(input.dim(), 1);
-  per_channel[1] = channels;
-  auto channelwise = [&](const Tensor& v) { return v.reshape(per_channel); };
-  std::vector<int64_t> dims{0};
-  for (int64_t d = 2; d < input.dim(); ++d) dims.push_back(d);
-
-  Tensor mean, var;
+  EMBER_CHECK(input.is_floating_point(), TypeError, "[batch_norm] needs a floating-point input; got ",
+              dtype_name(input.dtype()));
+  for (const Tensor* t : {&weight, &bias})
+    EMBER_CHECK(!t->defined() || t->dtype() == input.dtype(), TypeError,
+                "[batch_norm] weight and bias must have the input's dtype ", dtype_name(input.dtype()), "; got ",
+                dtype_name(t->dtype()));
+  const int64_t channels = input.size(1);
+  const kernels::ChannelLayout layout{input.size(0), channels, input.numel() / std::max<int64_t>(input.size(0) * channels, 1)};
+  const int64_t count = layout.count();
   const bool use_batch = training || !running_mean.defined();
-  if (use_batch) {
-    const int64_t n = input.numel() / std::max<int64_t>(channels, 1);
-    EMBER_CHECK(n > 1 || !training, ValueError, "[batch_norm] expected more than 1 value per channel when training; got input ",
-                shape_str(input.sizes()));
-    mean = input.mean(dims, /*keepdim=*/true);
-    var = input.var(dims, /*unbiased=*/false, /*keepdim=*/true);
-    if (training && running_mean.defined()) {
-      NoGradGuard no_grad;
-      Tensor rm = running_mean, rv = running_var;
-      rm.mul_(1 - momentum).add_(mean.detach().reshape({channels}).to(rm.dtype()) * momentum);
-      rv.mul_(1 - momentum).add_(var.detach().reshape({channels}).to(rv.dtype()) * (momentum * n / (n - 1.0)));
+  EMBER_CHECK(count > 1 || !training, ValueError,
+              "[batch_norm] expected more than 1 value per channel when training; got input ", shape_str(input.sizes()));
+
+  const Tensor x = input.detach().contiguous();
+  // Per channel, in float64: the mean and 1 / sqrt(var + eps) used, and the weight and bias.
+  Tensor mean = detail::alloc({channels}, kFloat64), invstd = detail::alloc({channels}, kFloat64);
+  double *pm = mean.data_ptr<double>(), *pi = invstd.data_ptr<double>();
+  const Tensor w = weight.defined() ? weight.detach().to(kFloat64).contiguous() : ones({channels}, kFloat64);
+  const Tensor b = bias.defined() ? bias.detach().to(kFloat64).contiguous() : zeros({channels}, kFloat64);
+  const double *pw = w.data_ptr<double>(), *pb = b.data_ptr<double>();
+  const int64_t channel_grain = std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(count, 1));
+  Tensor out = detail::alloc(input.sizes(), input.dtype());
+  dispatch_floating(input.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const T* px = static_cast<const T*>(x.data_ptr());
+    T* py = static_cast<T*>(out.data_ptr());
+    if (use_batch) {
+      Tensor var = detail::alloc({channels}, kFloat64);
+      double* pv = var.data_ptr<double>();
+      parallel_for(0, channels, channel_grain, [&](int64_t lo, int64_t hi) {
+        for (int64_t c = lo; c < hi; ++c) kernels::channel_moments(layout, px, c, pm[c], pv[c]);
+      });
+      for (int64_t c = 0; c < channels; ++c) pi[c] = 1 / std::sqrt(pv[c] + eps);
+      if (training && running_mean.defined()) {  // PyTorch's rule: the variance made unbiased
+        NoGradGuard no_grad;
+        Tensor rm = running_mean, rv = running_var;
+        rm.mul_(1 - momentum).add_(mean.to(rm.dtype()) * momentum);
+        rv.mul_(1 - momentum).add_(var.to(rv.dtype()) * (momentum * count / (count - 1.0)));
+      }
+    } else {
+      const Tensor rm = running_mean.detach().to(kFloat64).contiguous(), rv = running_var.detach().to(kFloat64).contiguous();
+      for (int64_t c = 0; c < channels; ++c) {
+        pm[c] = rm.data_ptr<double>()[c];
+        pi[c] = 1 / std::sqrt(rv.data_ptr<double>()[c] + eps);
+      }
     }
-  } else {
-    mean = channelwise(running_mean);
-    var = channelwise(running_var);
-  }
-  return scale_shift_channels((input - mean) * (var + eps).rsqrt(), weight, bias);
+    parallel_for(0, channels, channel_grain, [&](int64_t lo, int64_t hi) {
+      for (int64_t c = lo; c < hi; ++c) {
+        const double a = pw[c] * pi[c];
+        kernels::channel_affine(layout, px, c, static_cast<T>(a), static_cast<T>(pb[c] - pm[c] * a), py);
+      }
+    });
+  });
+
+  std::vector<Tensor> inputs{input};
+  if (weight.defined()) inputs.push_back(weight);
+  if (bias.defined()) inputs.push_back(bias);
+  const bool has_weight = weight.defined();
+  // Backward, per channel c with M values, xc = x - mean, k = w * invstd:
+  //   grad bias = sum(gy), grad weight = invstd * sum(gy * xc),
+  //   grad x = k * gy                                                   (fixed statistics)
+  //   grad x = k * (gy - sum(gy) / M - xc * invstd^2 * sum(gy * xc) / M)  (batch statistics)
+  return autograd::record(
+      out, "NativeBatchNormBackward", inputs,
+      [saved_x = SavedTensor(x), saved_mean = SavedTensor(mean), saved_invstd = SavedTensor(invstd),
+       saved_w = SavedTensor(w), layout, use_batch, has_weight, dtype = input.dtype()](const Tensor& grad,
+                                                                                      const Needs& needs) {
+        const Tensor &xs = saved_x.unpack(), &m = saved_mean.unpack(), &is = saved_invstd.unpack();
+        const double *pm = m.data_ptr<double>(), *pi = is.data_ptr<double>(), *pw = saved_w.unpack().data_ptr<double>();
+        const Tensor g = grad.contiguous();
+        const int64_t channels = layout.channels;
+        const double count = static_cast<double>(layout.count());
+        Tensor gx = needs[0] ? detail::alloc(xs.sizes(), dtype) : Tensor();
+        Tensor gw = detail::alloc({channels}, kFloat64), gb = detail::alloc({channels}, kFloat64);
+        double *pgw = gw.data_ptr<double>(), *pgb = gb.data_ptr<double>();
+        dispatch_floating(dtype, [&](auto tag) {
+          using T = typename decltype(tag)::type;
+          const T *px = static_cast<const T*>(xs.data_ptr()), *pg = static_cast<const T*>(g.data_ptr());
+          T* pgx = gx.defined() ? static_cast<T*>(gx.data_ptr()) : nullptr;
+          parallel_for(0, channels, std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(layout.count(), 1)),
+                       [&](int64_t lo, int64_t hi) {
+                         for (int64_t c = lo; c < hi; ++c) {
+                           double sum_gy = 0, sum_gy_centered = 0;
+                           kernels::channel_gradient_sums(layout, px, pg, c, static_cast<T>(pm[c]), sum_gy,
+                                                          sum_gy_centered);
+                           pgb[c] = sum_gy;
+                           pgw[c] = sum_gy_centered * pi[c];
+                           if (!pgx) continue;
+                           const double k = pw[c] * pi[c];
+                           const double q = use_batch ? -k * pi[c] * pi[c] * sum_gy_centered / count : 0.0;
+                           const double d = use_batch ? -k * sum_gy / count - q * pm[c] : 0.0;
+                           kernels::channel_gradient(layout, px, pg, c, static_cast<T>(k), static_cast<T>(q),
+                                                     static_cast<T>(d), pgx);
+                         }
+                       });
+        });
+        std::vector<Tensor> grads{gx};
+        if (has_weight) grads.push_back(needs[1] ? gw.to(dtype) : Tensor());
+        if (grads.size() < needs.size()) grads.push_back(needs.back() ? gb.to(dtype) : Tensor());
+        return grads;
+      });
 }
 
 Tensor instance_norm(const Tensor& input, const Tensor& weight, const Tensor& bias, const Tensor& running_mean,

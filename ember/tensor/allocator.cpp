@@ -24,7 +24,7 @@ std::size_t rounded(std::size_t nbytes) {
 struct Cache {
   std::mutex mutex;
   std::unordered_map<std::size_t, std::vector<void*>> free_blocks;
-  AllocatorStats stats{0, 0, 0, std::size_t{256} << 20};
+  AllocatorStats stats{0, 0, 0, std::size_t{2} << 30};
 
   void release_all_locked() {
     for (auto& [size, blocks] : free_blocks)

@@ -22,8 +22,9 @@ struct AllocatorStats {
 AllocatorStats allocator_stats();
 /// Returns every cached block to the system (the memory in use is untouched).
 void empty_cache();
-/// The most bytes the cache may hold (default 256 MiB); 0 turns caching off. A freed block that
-/// would push the cache over the limit goes back to the system; lowering the limit empties the cache.
+/// The most bytes the cache may hold (default 2 GiB; a ResNet-20 step at batch 128 holds 751 MiB
+/// between steps); 0 turns caching off. A freed block that would push the cache over the limit
+/// goes back to the system; lowering the limit empties the cache.
 void set_allocator_cache_limit(std::size_t bytes);
 
 namespace detail {

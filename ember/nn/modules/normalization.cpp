@@ -8,6 +8,16 @@
 #include "ember/ops/normalization.h"
 
 namespace ember::nn {
+namespace {
+
+void reset_affine(Tensor& weight, Tensor& bias) {
+  if (!weight.defined()) return;
+  NoGradGuard no_grad;
+  weight.fill_(1);
+  bias.zero_();
+}
+
+}  // namespace
 
 LayerNormImpl::LayerNormImpl(const LayerNormOptions& options) : Module("LayerNorm"), options(options) {
   const auto& shape = options.normalized_shape_;
@@ -19,12 +29,7 @@ LayerNormImpl::LayerNormImpl(const LayerNormOptions& options) : Module("LayerNor
   }
 }
 
-void LayerNormImpl::reset_parameters() {
-  if (!options.elementwise_affine_) return;
-  NoGradGuard no_grad;
-  weight.fill_(1);
-  bias.zero_();
-}
+void LayerNormImpl::reset_parameters() { reset_affine(weight, bias); }
 
 Tensor LayerNormImpl::forward(const Tensor& input) {
   return layer_norm(input, options.normalized_shape_, weight, bias, options.eps_);
@@ -49,12 +54,7 @@ GroupNormImpl::GroupNormImpl(const GroupNormOptions& options) : Module("GroupNor
   }
 }
 
-void GroupNormImpl::reset_parameters() {
-  if (!options.affine_) return;
-  NoGradGuard no_grad;
-  weight.fill_(1);
-  bias.zero_();
-}
+void GroupNormImpl::reset_parameters() { reset_affine(weight, bias); }
 
 Tensor GroupNormImpl::forward(const Tensor& input) {
   EMBER_CHECK(input.dim() >= 2 && input.size(1) == options.num_channels_, ShapeError, "[GroupNorm] expected ",
