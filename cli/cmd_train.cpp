@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "model_spec.h"
 #include "plot.h"
+#include "telemetry.h"
 
 namespace ember::cli {
 
@@ -72,7 +73,9 @@ int cmd_train(const std::vector<std::string>& argv) {
       .option("limit", "N", "0", "train on the first N training examples only (0: all)")
       .option("out", "FILE", "runs/model.safetensors", "model file; FILE's stem names the .csv, .png and checkpoint beside it")
       .option("resume", "CHECKPOINT", "", "continue from a checkpoint that an earlier run wrote")
-      .flag("activation-stats", "print the mean and std of every layer's output at the end")
+      .flag("activation-stats",
+            "print the mean and std of every layer's output at the end and draw their histograms per batch "
+            "(the course's telemetry) into OUT's name with .activations.png")
       .flag("detect-anomaly", "check every op's output and every gradient for NaN or infinity and name the first op "
                               "that makes one (slow; for finding why a loss became NaN)");
   if (!args.parse(argv)) return 0;
@@ -158,10 +161,16 @@ int cmd_train(const std::vector<std::string>& argv) {
 
   save(*model, out.string(), spec.to_metadata());
   plot_history(learner.history(), png_path);
-  if (stats) stats->print_summary(std::cout);
+  std::string activations_path;
+  if (stats) {
+    stats->print_summary(std::cout);
+    activations_path = std::filesystem::path(out).replace_extension(".activations.png").string();
+    plot_activation_histograms(*stats, activations_path);
+  }
   const auto& last = learner.history().back();
   std::cout << "test accuracy " << last.valid_accuracy << " after epoch " << last.epoch << "\n"
-            << "wrote " << out.string() << ", " << csv_path << ", " << png_path << ", " << checkpoint_path << "\n";
+            << "wrote " << out.string() << ", " << csv_path << ", " << png_path << ", " << checkpoint_path
+            << (stats ? ", " + activations_path : "") << "\n";
   return 0;
 }
 

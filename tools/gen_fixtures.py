@@ -283,6 +283,9 @@ CASES = {
     "avg_pool2d_ceil_mode": (lambda x: torch.nn.functional.avg_pool2d(x, 2, ceil_mode=True), [later_randn(2, 2, 7, 5)]),
     "avg_pool2d_ceil_mode_padding": (lambda x: torch.nn.functional.avg_pool2d(x, 3, stride=2, padding=1, ceil_mode=True),
                                      [later_randn(1, 2, 6, 8)]),
+    # the course's telemetry histograms (no gradient)
+    "histc": (lambda a: torch.histc(a, 7, -1, 1.5), [later_randn(60)]),
+    "histc_data_range": (lambda a: torch.histc(a, 5), [later_randn(3, 4)]),
 }
 
 
@@ -466,7 +469,7 @@ def main():
             lines.append(f"input {dtype_name(arg)} {int(float_input)} {dims(x)} {fmt(x)}".rstrip())
         out = fn(*args)
         lines.append(f"output {dtype_name(out)} {dims(out)} {fmt(out)}".rstrip())
-        if out.dtype.is_floating_point:
+        if out.dtype.is_floating_point and out.requires_grad:  # histc: a float without a gradient
             cot = torch.randn(out.shape, generator=G, dtype=torch.float64)
             (out * cot.float()).sum().backward()
             lines.append(f"cotangent {dims(cot)} {fmt(cot)}".rstrip())

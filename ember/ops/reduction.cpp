@@ -8,6 +8,7 @@
 #include "ember/autograd/function.h"
 #include "ember/autograd/grad_mode.h"
 #include "ember/kernels/reduce.h"
+#include "ember/ops/creation.h"
 #include "ember/ops/elementwise.h"
 #include "ember/ops/indexing.h"
 #include "ember/ops/op_helpers.h"
@@ -253,6 +254,33 @@ Tensor norm(const Tensor& t, const Scalar& p, DimList dims, bool keepdim) {
     const Tensor n = os.unpack().reshape(keep).expand(in);
     return Grads{where(n == 0.0, 0.0, expand_back(g, keep, in) * xs.unpack() / n)};
   });
+}
+
+Tensor histc(const Tensor& t, int64_t bins, const Scalar& min, const Scalar& max) {
+  EMBER_CHECK(bins > 0, ValueError, "[histc] bins must be positive; got ", bins);
+  EMBER_CHECK(t.is_floating_point(), TypeError, "[histc] needs a floating-point tensor; got ", dtype_name(t.dtype()));
+  const Tensor x = t.detach().to(kFloat64).contiguous();
+  const double* p = x.data_ptr<double>();
+  double lo = min.to<double>(), hi = max.to<double>();
+  EMBER_CHECK(lo <= hi, ValueError, "[histc] max (", hi, ") must not be below min (", lo, ")");
+  if (lo == hi && x.numel() > 0) {  // the data's own range
+    lo = x.min().item<double>();
+    hi = x.max().item<double>();
+  }
+  EMBER_CHECK(std::isfinite(lo) && std::isfinite(hi), ValueError, "[histc] range of [", lo, ", ", hi,
+              "] is not finite");
+  if (lo == hi) {  // PyTorch widens an empty range by one on each side
+    lo -= 1;
+    hi += 1;
+  }
+  std::vector<double> counts(static_cast<size_t>(bins), 0.0);
+  for (int64_t i = 0; i < x.numel(); ++i) {
+    const double v = p[i];
+    if (!(v >= lo && v <= hi)) continue;  // outside, or NaN
+    const auto bin = static_cast<int64_t>((v - lo) * static_cast<double>(bins) / (hi - lo));
+    counts[static_cast<size_t>(std::min(bin, bins - 1))] += 1;
+  }
+  return tensor(counts).to(t.dtype());
 }
 
 }  // namespace ember

@@ -26,5 +26,9 @@ Tensor std(const Tensor& t, DimList dims = {}, bool unbiased = true, bool keepdi
 Tensor logsumexp(const Tensor& t, DimList dims, bool keepdim = false);
 /// The p-norm (p = 2 by default; 1, any p > 0 and infinity also work).
 Tensor norm(const Tensor& t, const Scalar& p = 2, DimList dims = {}, bool keepdim = false);
+/// A histogram of t's values, as torch::histc: `bins` equal bins over [min, max] (the last bin
+/// includes max; values outside, and NaNs, are not counted); min == max takes the data's range.
+/// Same floating dtype as t; no gradient.
+Tensor histc(const Tensor& t, int64_t bins = 100, const Scalar& min = 0, const Scalar& max = 0);
 
 }  // namespace ember

@@ -172,19 +172,24 @@ Metadata CheckpointCallback::resume(Learner& learn, const std::string& path) {
 
 // ---- activation statistics ------------------------------------------------------------------
 
-ActivationStats::ActivationStats(nn::Module& model) {
+ActivationStats::ActivationStats(nn::Module& model, HistogramSettings histogram) : histogram_(histogram) {
+  EMBER_CHECK(histogram.bins > 0 && histogram.min < histogram.max, ValueError,
+              "[ActivationStats] needs bins > 0 and min < max; got ", histogram.bins, " bins over [", histogram.min, ", ",
+              histogram.max, "]");
   for (const auto& [name, child] : model.named_children()) {
     const size_t index = names_.size();
     names_.push_back(name);
     kinds_.push_back(child->name());
     means_.emplace_back();
     stds_.emplace_back();
+    histograms_.emplace_back();
     const size_t id = child->register_forward_hook([this, index](nn::Module& m, const Tensor&, const Tensor& out) {
       if (!m.is_training()) return;
       NoGradGuard no_grad;
       const Tensor x = out.detach().to(kFloat64);
       means_[index].push_back(x.mean().item<double>());
       stds_[index].push_back(x.numel() > 1 ? x.std().item<double>() : 0.0);
+      histograms_[index].push_back(histc(x, histogram_.bins, histogram_.min, histogram_.max));
     });
     hooked_.emplace_back(child, id);
   }
@@ -192,6 +197,14 @@ ActivationStats::ActivationStats(nn::Module& model) {
 
 ActivationStats::~ActivationStats() {
   for (auto& [module, id] : hooked_) module->remove_forward_hook(id);
+}
+
+double ActivationStats::low_fraction(size_t layer, size_t batch, int64_t bins) const {
+  EMBER_CHECK(layer < histograms_.size() && batch < histograms_[layer].size(), IndexError,
+              "[ActivationStats] no histogram for layer ", layer, ", batch ", batch);
+  const Tensor& h = histograms_[layer][batch];
+  const double total = h.sum().item<double>();
+  return total > 0 ? h.slice(0, 0, std::min(bins, h.size(0))).sum().item<double>() / total : 0.0;
 }
 
 void ActivationStats::print_summary(std::ostream& out) const {

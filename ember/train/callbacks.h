@@ -88,15 +88,30 @@ class CSVLogger : public Callback {
 /// The course's activation statistics: the mean and std of every child module's output, per
 /// training batch (modules in eval mode, as during validation, are not recorded), to see
 /// whether activations stay well scaled through the network.
+/// The histogram ActivationStats takes of each layer's output per batch: the course's 40 bins
+/// over [0, 10] (post-ReLU activations; values outside are not counted).
+struct HistogramSettings {
+  int64_t bins = 40;
+  double min = 0, max = 10;
+};
+
 class ActivationStats : public Callback {
  public:
   /// Watches the direct children of `model` (the layers of a Sequential).
-  explicit ActivationStats(nn::Module& model);
+  explicit ActivationStats(nn::Module& model, HistogramSettings histogram = {});
   ~ActivationStats() override;
   /// Per layer ("0", "1", ...): the means and stds of every recorded batch.
   const std::vector<std::string>& layers() const { return names_; }
   const std::vector<double>& means(size_t layer) const { return means_[layer]; }
   const std::vector<double>& stds(size_t layer) const { return stds_[layer]; }
+  /// The histogram (counts, float64 (bins)) of every recorded batch: the course's telemetry
+  /// picture draws them side by side (ember's CLI: plot_activation_histograms in cli/plot.h).
+  const std::vector<Tensor>& histograms(size_t layer) const { return histograms_[layer]; }
+  const HistogramSettings& histogram_settings() const { return histogram_; }
+  /// The share of batch `batch`'s counted values that fall in the lowest `bins` bins (the
+  /// course's measure of dead activations: near zero after a ReLU).
+  double low_fraction(size_t layer, size_t batch, int64_t bins = 2) const;
+  const std::string& kind(size_t layer) const { return kinds_[layer]; }
   /// One line per layer: name, module, last mean and std.
   void print_summary(std::ostream& out) const;
 
@@ -104,6 +119,8 @@ class ActivationStats : public Callback {
   std::vector<std::pair<std::shared_ptr<nn::Module>, size_t>> hooked_;
   std::vector<std::string> names_, kinds_;
   std::vector<std::vector<double>> means_, stds_;
+  std::vector<std::vector<Tensor>> histograms_;
+  HistogramSettings histogram_;
 };
 
 /// History <-> text, for checkpoint metadata and CSV files.

@@ -206,6 +206,8 @@ const std::map<std::string, OpFn>& op_table() {
       {"embedding", [](const Inputs& x) { return embedding(x[0], x[1]); }},
       {"avg_pool2d_ceil_mode", [](const Inputs& x) { return avg_pool2d(x[0], 2, {}, 0, /*ceil_mode=*/true); }},
       {"avg_pool2d_ceil_mode_padding", [](const Inputs& x) { return avg_pool2d(x[0], 3, 2, 1, /*ceil_mode=*/true); }},
+      {"histc", [](const Inputs& x) { return histc(x[0], 7, -1, 1.5); }},
+      {"histc_data_range", [](const Inputs& x) { return histc(x[0], 5); }},
       {"embedding_padding_idx", [](const Inputs& x) { return embedding(x[0], x[1], 2); }},
   };
   return table;
