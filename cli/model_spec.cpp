@@ -217,6 +217,8 @@ std::pair<ModelSpec, std::shared_ptr<nn::SequentialImpl>> load_model_file(const 
   auto model = spec.build();
   load_state_dict(*model, file.tensors, path);
   model->eval();
+  // eval, predict and show only infer: BatchNorm after a convolution folds into it.
+  nn::utils::fold_batchnorm(*model);
   return {spec, model};
 }
 

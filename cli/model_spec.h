@@ -36,7 +36,8 @@ struct ModelSpec {
   int64_t parameter_count() const;
 };
 
-/// Loads a model file written by ember train: its spec, then its weights.
+/// Loads a model file written by ember train: its spec, then its weights, in eval mode with every
+/// BatchNorm that directly follows a convolution folded into it (nn::utils::fold_batchnorm).
 std::pair<ModelSpec, std::shared_ptr<nn::SequentialImpl>> load_model_file(const std::string& path);
 
 /// Default data folder: data/mnist under the current directory, else the source tree's.

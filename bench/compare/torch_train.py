@@ -2,9 +2,10 @@
 """PyTorch twin of `ember train` for side-by-side accuracy and speed.
 
 Same recipe as ember: inputs standardised with the training set's mean and std, the model of
-`ember train --model mlp|cnn` with PyTorch's default init (an MLP Flatten-Linear-ReLU-Linear, or
-the LeNet-5-like CNN below), cross-entropy, SGD with momentum, reshuffled batches every epoch,
-test accuracy after each epoch.
+`ember train --model mlp|cnn|bn-cnn|resnet|xresnet18` with PyTorch's default init (an MLP
+Flatten-Linear-ReLU-Linear, the LeNet-5-like CNN below, or torch_models.py's twins of
+ember::models), cross-entropy, SGD with momentum (optionally weight decay and one-cycle),
+reshuffled batches every epoch, test accuracy after each epoch.
 
     /usr/bin/python3 bench/compare/torch_train.py --data /usr/share/datasets/fashion-mnist \
         --epochs 5 --seeds 0 1 2 --threads 1
@@ -49,6 +50,18 @@ def lenet():
                          nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
 
 
+def build(kind, hidden):
+    """The network `ember train --model KIND` builds (cli/model_spec.cpp), with its layer names."""
+    if kind == "mlp":
+        return mlp(hidden)
+    if kind == "cnn":
+        return lenet()
+    import torch_models
+    net = {"bn-cnn": lambda: torch_models.bn_cnn(1, 10), "resnet": lambda: torch_models.ResNet(3, 1, 10),
+           "xresnet18": lambda: torch_models.xresnet18(1, 10)}[kind]()
+    return nn.Sequential(nn.Flatten(), nn.Unflatten(1, (1, 28, 28)), net)
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--data", default="data/mnist")
@@ -56,7 +69,10 @@ def main():
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--lr", type=float, default=0.05)
     p.add_argument("--momentum", type=float, default=0.9)
-    p.add_argument("--model", choices=["mlp", "cnn"], default="mlp")
+    p.add_argument("--model", choices=["mlp", "cnn", "bn-cnn", "resnet", "xresnet18"], default="mlp")
+    p.add_argument("--schedule", choices=["none", "onecycle"], default="none",
+                   help="onecycle: torch's OneCycleLR per batch with its defaults, as ember train --schedule onecycle")
+    p.add_argument("--weight-decay", type=float, default=0.0)
     p.add_argument("--hidden", type=int, default=100)
     p.add_argument("--seeds", type=int, nargs="+", default=[0])
     p.add_argument("--threads", type=int, default=1)
@@ -74,8 +90,10 @@ def main():
     finals = []
     for seed in args.seeds:
         torch.manual_seed(seed)
-        model = lenet() if args.model == "cnn" else mlp(args.hidden)
-        opt = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=args.momentum)
+        model = build(args.model, args.hidden)
+        opt = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=args.momentum, weight_decay=args.weight_decay)
+        steps = args.epochs * ((x_train.shape[0] + args.batch_size - 1) // args.batch_size)
+        sched = torch.optim.lr_scheduler.OneCycleLR(opt, args.lr, total_steps=steps) if args.schedule == "onecycle" else None
         loss_fn = nn.CrossEntropyLoss()
         n = x_train.shape[0]
         for epoch in range(1, args.epochs + 1):
@@ -88,6 +106,8 @@ def main():
                 opt.zero_grad()
                 loss.backward()
                 opt.step()
+                if sched is not None:
+                    sched.step()
             seconds = time.perf_counter() - start
             model.eval()
             with torch.no_grad():

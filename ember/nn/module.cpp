@@ -54,6 +54,17 @@ void Module::add_child(const std::string& name, std::shared_ptr<Module> child) {
   children_.emplace_back(name, std::move(child));
 }
 
+void Module::replace_child(const std::string& name, std::shared_ptr<Module> child) {
+  EMBER_CHECK(child != nullptr, ValueError, "[", name_, "] replacement for child module '", name, "' is null");
+  for (size_t i = 0; i < children_.size(); ++i)
+    if (children_[i].first == name) {
+      children_[i].second = std::move(child);
+      on_child_replaced(i);
+      return;
+    }
+  EMBER_CHECK(false, ValueError, "[", name_, "] has no child module named '", name, "' to replace");
+}
+
 template <class Get>
 void Module::collect(const std::string& prefix, bool recurse, Get get,
                      std::vector<std::pair<std::string, Tensor>>& out) const {

@@ -62,6 +62,21 @@ class Module : public std::enable_shared_from_this<Module> {
     return holder;
   }
 
+  /// Puts `module` where the child registered as `name` was, as libtorch's replace_module:
+  /// parameters, printing and containers (Sequential) see the new one. Throws ValueError when
+  /// there is no such child.
+  template <class M>
+  std::shared_ptr<M> replace_module(const std::string& name, std::shared_ptr<M> module) {
+    if (module) detail::adopt(*module);
+    replace_child(name, module);
+    return module;
+  }
+  template <class Holder, class = typename Holder::ImplType>
+  Holder replace_module(const std::string& name, Holder holder) {
+    replace_module(name, holder.ptr());
+    return holder;
+  }
+
   /// Parameters of this module and (recurse) its descendants, in registration order.
   std::vector<Tensor> parameters(bool recurse = true) const;
   /// (dotted name, parameter) pairs: "weight", "0.weight", "encoder.fc1.bias", ...
@@ -90,10 +105,16 @@ class Module : public std::enable_shared_from_this<Module> {
   size_t register_forward_hook(ForwardHook hook);
   void remove_forward_hook(size_t id);
 
+ protected:
+  /// Called after the child at `index` (in named_children()) was replaced; containers that keep
+  /// their own list of children update it here.
+  virtual void on_child_replaced(size_t /*index*/) {}
+
  private:
   template <class Impl>
   friend void detail::adopt(Impl& module);
   void add_child(const std::string& name, std::shared_ptr<Module> child);
+  void replace_child(const std::string& name, std::shared_ptr<Module> child);
   template <class Get>
   void collect(const std::string& prefix, bool recurse, Get get,
                std::vector<std::pair<std::string, Tensor>>& out) const;

@@ -17,3 +17,4 @@
 #include "ember/nn/modules/pooling.h"
 #include "ember/nn/modules/running_batchnorm.h"
 #include "ember/nn/modules/sequential.h"
+#include "ember/nn/utils/fusion.h"

@@ -32,4 +32,7 @@ const AnyModule& SequentialImpl::module_at(size_t i) const {
 
 std::shared_ptr<Module> SequentialImpl::ptr(size_t i) const { return module_at(i).ptr(); }
 
+// The new child is known here only as a Module, so it runs through the one-tensor virtual.
+void SequentialImpl::on_child_replaced(size_t index) { modules_[index] = AnyModule(named_children()[index].second); }
+
 }  // namespace ember::nn

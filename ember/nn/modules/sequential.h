@@ -51,6 +51,9 @@ class SequentialImpl : public Module {
   template <class T>
   T& at(size_t i) const { return *ptr<T>(i); }
 
+ protected:
+  void on_child_replaced(size_t index) override;
+
  private:
   const AnyModule& module_at(size_t i) const;
   AnyValue run(std::vector<AnyValue> inputs);
