@@ -11,21 +11,10 @@ using namespace ember;
 
 namespace {
 
-// The notebook's CNN: four stride-2 convolutions (8-16-32-32 channels), then pooling and a
-// linear head; `act` after each convolution.
+// The notebook's CNN: four stride-2 convolutions (8-16-32-32 channels), `Act` after each.
 template <class Act>
 nn::Sequential make_cnn(Act act) {
-  nn::Sequential net;
-  const std::vector<int64_t> widths{1, 8, 16, 32, 32};
-  for (size_t i = 0; i + 1 < widths.size(); ++i) {
-    const int64_t ks = i == 0 ? 5 : 3;
-    net->push_back(nn::Conv2d(nn::Conv2dOptions(widths[i], widths[i + 1], ks).stride(2).padding(ks / 2)));
-    net->push_back(act());
-  }
-  net->push_back(nn::AdaptiveAvgPool2d(1));
-  net->push_back(nn::Flatten());
-  net->push_back(nn::Linear(32, 10));
-  return net;
+  return course::cnn({8, 16, 32, 32}, [&](nn::Sequential& net, int64_t) { net->push_back(act()); });
 }
 
 struct Run {

@@ -12,19 +12,10 @@ namespace {
 // bn_cnn's layout with `norm(channels)` after each ReLU (nothing when norm returns null).
 template <class Norm>
 nn::Sequential cnn_with(Norm norm) {
-  nn::Sequential net;
-  int64_t ni = 1;
-  for (int64_t nf : {8, 16, 32, 64, 64}) {
-    const int64_t ks = ni == 1 ? 5 : 3;
-    net->push_back(nn::Conv2d(nn::Conv2dOptions(ni, nf, ks).stride(2).padding(ks / 2)));
+  return course::cnn({8, 16, 32, 64, 64}, [&](nn::Sequential& net, int64_t channels) {
     net->push_back(nn::ReLU());
-    if (auto layer = norm(nf)) net->push_back(nn::AnyModule(layer));
-    ni = nf;
-  }
-  net->push_back(nn::AdaptiveAvgPool2d(1));
-  net->push_back(nn::Flatten());
-  net->push_back(nn::Linear(ni, 10));
-  return net;
+    if (auto layer = norm(channels)) net->push_back(nn::AnyModule(layer));
+  });
 }
 
 }  // namespace

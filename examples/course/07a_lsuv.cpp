@@ -9,18 +9,9 @@ using namespace ember;
 namespace {
 
 nn::Sequential cnn() {  // notebook 06's CNN with GeneralReLU, no normalisation
-  nn::Sequential net;
-  int64_t ni = 1;
-  for (int64_t nf : {8, 16, 32, 32}) {
-    const int64_t ks = ni == 1 ? 5 : 3;
-    net->push_back(nn::Conv2d(nn::Conv2dOptions(ni, nf, ks).stride(2).padding(ks / 2)));
+  return course::cnn({8, 16, 32, 32}, [](nn::Sequential& net, int64_t) {
     net->push_back(nn::GeneralReLU(nn::GeneralReLUOptions().leak(0.1).shift(0.4).max_value(6)));
-    ni = nf;
-  }
-  net->push_back(nn::AdaptiveAvgPool2d(1));
-  net->push_back(nn::Flatten());
-  net->push_back(nn::Linear(ni, 10));
-  return net;
+  });
 }
 
 }  // namespace

@@ -48,6 +48,26 @@ inline double fit(const std::shared_ptr<ember::nn::Module>& model, const Digits&
   return learn.history().back().valid_accuracy;
 }
 
+/// The notebooks' CNN: stride-2 convolutions (5x5 first, then 3x3, padded to keep the size
+/// halving) to each of `widths`, each followed by whatever after_conv(net, channels) pushes (an
+/// activation, a normalisation), then global average pooling, Flatten and a linear head.
+template <class AfterConv>
+ember::nn::Sequential cnn(const std::vector<int64_t>& widths, AfterConv after_conv) {
+  using namespace ember;
+  nn::Sequential net;
+  int64_t ni = 1;
+  for (int64_t nf : widths) {
+    const int64_t ks = ni == 1 ? 5 : 3;
+    net->push_back(nn::Conv2d(nn::Conv2dOptions(ni, nf, ks).stride(2).padding(ks / 2)));
+    after_conv(net, nf);
+    ni = nf;
+  }
+  net->push_back(nn::AdaptiveAvgPool2d(1));
+  net->push_back(nn::Flatten());
+  net->push_back(nn::Linear(ni, 10));
+  return net;
+}
+
 /// Exits the example with a message when the notebook's key result does not hold.
 inline int check(bool ok, const std::string& what) {
   std::cout << (ok ? "ok: " : "FAILED: ") << what << "\n";
