@@ -133,6 +133,8 @@ TEST(Layers, Dropout2dZeroesWholeChannels) {
   drop->eval();
   EXPECT_TENSOR_EQ(drop(ones({2, 3, 2, 2})), ones({2, 3, 2, 2}));
   EXPECT_THROW_MSG(nn::Dropout2d(1.5), ValueError, "[Dropout2d] probability must be in [0, 1]; got 1.5");
+  EXPECT_EQ(nn::Dropout2d(nn::Dropout2dOptions(0.25).inplace(true))->p, 0.25);  // libtorch's spelling
+  EXPECT_EQ(nn::Dropout(nn::DropoutOptions().p(0.3))->p, 0.3);
 }
 
 TEST(Layers, EmbeddingLooksUpRowsAndKeepsThePaddingRowZero) {
