@@ -6,6 +6,8 @@
 
 #include <cstdint>
 
+#include "ember/kernels/lane_sum.h"
+
 namespace ember::kernels {
 
 struct ChannelLayout {
@@ -14,22 +16,6 @@ struct ChannelLayout {
   int64_t run(int64_t n, int64_t c) const { return (n * channels + c) * spatial; }
 };
 
-namespace detail {
-// Sums f(i) for i in [0, len) in 16 interleaved partial sums (vectorised), returned as double.
-template <class T, class F>
-double lane_sum(int64_t len, F f) {
-  constexpr int64_t kLanes = 16;
-  T lanes[kLanes] = {};
-  int64_t i = 0;
-  for (; i + kLanes <= len; i += kLanes)
-    for (int64_t l = 0; l < kLanes; ++l) lanes[l] += f(i + l);
-  double total = 0;
-  for (; i < len; ++i) total += f(i);
-  for (int64_t l = 0; l < kLanes; ++l) total += lanes[l];
-  return total;
-}
-}  // namespace detail
-
 /// Channel c's mean and biased variance, in two passes (the variance of x - mean, which stays
 /// accurate when the mean is large).
 template <class T>
@@ -37,14 +23,14 @@ void channel_moments(const ChannelLayout& l, const T* x, int64_t c, double& mean
   double sum = 0;
   for (int64_t n = 0; n < l.images; ++n) {
     const T* p = x + l.run(n, c);
-    sum += detail::lane_sum<T>(l.spatial, [p](int64_t i) { return p[i]; });
+    sum += lane_sum<T, double>(l.spatial, [p](int64_t i) { return p[i]; });
   }
   mean = sum / static_cast<double>(l.count());
   const T m = static_cast<T>(mean);
   double squares = 0;
   for (int64_t n = 0; n < l.images; ++n) {
     const T* p = x + l.run(n, c);
-    squares += detail::lane_sum<T>(l.spatial, [p, m](int64_t i) { return (p[i] - m) * (p[i] - m); });
+    squares += lane_sum<T, double>(l.spatial, [p, m](int64_t i) { return (p[i] - m) * (p[i] - m); });
   }
   var = squares / static_cast<double>(l.count());
 }
@@ -66,8 +52,8 @@ void channel_gradient_sums(const ChannelLayout& l, const T* x, const T* gy, int6
   sum_gy_centered = 0;
   for (int64_t n = 0; n < l.images; ++n) {
     const T *px = x + l.run(n, c), *pg = gy + l.run(n, c);
-    sum_gy += detail::lane_sum<T>(l.spatial, [pg](int64_t i) { return pg[i]; });
-    sum_gy_centered += detail::lane_sum<T>(l.spatial, [px, pg, mean](int64_t i) { return pg[i] * (px[i] - mean); });
+    sum_gy += lane_sum<T, double>(l.spatial, [pg](int64_t i) { return pg[i]; });
+    sum_gy_centered += lane_sum<T, double>(l.spatial, [px, pg, mean](int64_t i) { return pg[i] * (px[i] - mean); });
   }
 }
 

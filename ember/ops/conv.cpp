@@ -18,6 +18,7 @@
 #include "ember/autograd/function.h"
 #include "ember/core/parallel.h"
 #include "ember/kernels/gemm.h"
+#include "ember/kernels/lane_sum.h"
 #include "ember/ops/creation.h"
 #include "ember/ops/op_helpers.h"
 #include "ember/ops/window.h"
@@ -90,19 +91,11 @@ void conv2d_forward(const ConvShape& s, const T* x, const T* weight, const T* bi
   });
 }
 
-// The sum of n values in 16 interleaved partial sums, which the compiler vectorises (one running
-// sum is a chain of dependent adds: LeNet's bias gradients took 0.36 ms of a 5.4 ms step so).
+// The sum of n values in interleaved lanes (kernels/lane_sum.h): LeNet's bias gradients, as one
+// running sum, took 0.36 ms of a 5.4 ms step.
 template <class T>
 T sum_row(const T* p, int64_t n) {
-  constexpr int64_t kLanes = 16;
-  T lanes[kLanes] = {};
-  int64_t i = 0;
-  for (; i + kLanes <= n; i += kLanes)
-    for (int64_t l = 0; l < kLanes; ++l) lanes[l] += p[i + l];
-  T sum = 0;
-  for (; i < n; ++i) sum += p[i];
-  for (int64_t l = 0; l < kLanes; ++l) sum += lanes[l];
-  return sum;
+  return kernels::lane_sum<T>(n, [p](int64_t i) { return p[i]; });
 }
 
 // The gradients that are wanted (null pointers: not wanted): grad_x (zeroed), grad_weight and
