@@ -39,6 +39,20 @@ Tensor scale_shift_channels(Tensor x, const Tensor& weight, const Tensor& bias) 
   return x;
 }
 
+// running = (1 - momentum) * running + momentum * batch, in place and off the graph; the running
+// variance blends var * var_factor (n / (n - 1) makes a biased variance unbiased, as PyTorch).
+void blend_running_stats(Tensor running_mean, Tensor running_var, const Tensor& mean, const Tensor& var,
+                         double momentum, double var_factor = 1) {
+  NoGradGuard no_grad;
+  running_mean.mul_(1 - momentum).add_(mean.to(running_mean.dtype()) * momentum);
+  running_var.mul_(1 - momentum).add_(var.to(running_var.dtype()) * (momentum * var_factor));
+}
+
+// Below this many values per channel chunk, one thread.
+int64_t channel_grain(const kernels::ChannelLayout& layout) {
+  return std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(layout.count(), 1));
+}
+
 void check_channel_vectors(const char* op, const Tensor& input, std::initializer_list<const Tensor*> vectors) {
   EMBER_CHECK(input.dim() >= 2, ShapeError, "[", op, "] expects an input of shape (N, C, ...); got ",
               shape_str(input.sizes()));
@@ -49,13 +63,19 @@ void check_channel_vectors(const char* op, const Tensor& input, std::initializer
                 " channels but a weight, bias or running statistic has shape ", shape_str(t->sizes()));
 }
 
+// The input's channel vectors and, when given, both running statistics.
+void check_norm_args(const char* op, const Tensor& input, const Tensor& weight, const Tensor& bias,
+                     const Tensor& running_mean, const Tensor& running_var) {
+  check_channel_vectors(op, input, {&weight, &bias, &running_mean, &running_var});
+  EMBER_CHECK(running_mean.defined() == running_var.defined(), ValueError, "[", op,
+              "] running_mean and running_var must be given together");
+}
+
 }  // namespace
 
 Tensor batch_norm(const Tensor& input, const Tensor& weight, const Tensor& bias, const Tensor& running_mean,
                   const Tensor& running_var, bool training, double momentum, double eps) {
-  check_channel_vectors("batch_norm", input, {&weight, &bias, &running_mean, &running_var});
-  EMBER_CHECK(running_mean.defined() == running_var.defined(), ValueError,
-              "[batch_norm] running_mean and running_var must be given together");
+  check_norm_args("batch_norm", input, weight, bias, running_mean, running_var);
   EMBER_CHECK(input.is_floating_point(), TypeError, "[batch_norm] needs a floating-point input; got ",
               dtype_name(input.dtype()));
   for (const Tensor* t : {&weight, &bias})
@@ -76,7 +96,7 @@ Tensor batch_norm(const Tensor& input, const Tensor& weight, const Tensor& bias,
   const Tensor w = weight.defined() ? weight.detach().to(kFloat64).contiguous() : ones({channels}, kFloat64);
   const Tensor b = bias.defined() ? bias.detach().to(kFloat64).contiguous() : zeros({channels}, kFloat64);
   const double *pw = w.data_ptr<double>(), *pb = b.data_ptr<double>();
-  const int64_t channel_grain = std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(count, 1));
+  const int64_t grain = channel_grain(layout);
   Tensor out = detail::alloc(input.sizes(), input.dtype());
   dispatch_floating(input.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
@@ -85,16 +105,12 @@ Tensor batch_norm(const Tensor& input, const Tensor& weight, const Tensor& bias,
     if (use_batch) {
       Tensor var = detail::alloc({channels}, kFloat64);
       double* pv = var.data_ptr<double>();
-      parallel_for(0, channels, channel_grain, [&](int64_t lo, int64_t hi) {
+      parallel_for(0, channels, grain, [&](int64_t lo, int64_t hi) {
         for (int64_t c = lo; c < hi; ++c) kernels::channel_moments(layout, px, c, pm[c], pv[c]);
       });
       for (int64_t c = 0; c < channels; ++c) pi[c] = 1 / std::sqrt(pv[c] + eps);
-      if (training && running_mean.defined()) {  // PyTorch's rule: the variance made unbiased
-        NoGradGuard no_grad;
-        Tensor rm = running_mean, rv = running_var;
-        rm.mul_(1 - momentum).add_(mean.to(rm.dtype()) * momentum);
-        rv.mul_(1 - momentum).add_(var.to(rv.dtype()) * (momentum * count / (count - 1.0)));
-      }
+      if (training && running_mean.defined())
+        blend_running_stats(running_mean, running_var, mean, var, momentum, count / (count - 1.0));
     } else {
       const Tensor rm = running_mean.detach().to(kFloat64).contiguous(), rv = running_var.detach().to(kFloat64).contiguous();
       for (int64_t c = 0; c < channels; ++c) {
@@ -102,7 +118,7 @@ Tensor batch_norm(const Tensor& input, const Tensor& weight, const Tensor& bias,
         pi[c] = 1 / std::sqrt(rv.data_ptr<double>()[c] + eps);
       }
     }
-    parallel_for(0, channels, channel_grain, [&](int64_t lo, int64_t hi) {
+    parallel_for(0, channels, grain, [&](int64_t lo, int64_t hi) {
       for (int64_t c = lo; c < hi; ++c) {
         const double a = pw[c] * pi[c];
         kernels::channel_affine(layout, px, c, static_cast<T>(a), static_cast<T>(pb[c] - pm[c] * a), py);
@@ -135,22 +151,21 @@ Tensor batch_norm(const Tensor& input, const Tensor& weight, const Tensor& bias,
           using T = typename decltype(tag)::type;
           const T *px = static_cast<const T*>(xs.data_ptr()), *pg = static_cast<const T*>(g.data_ptr());
           T* pgx = gx.defined() ? static_cast<T*>(gx.data_ptr()) : nullptr;
-          parallel_for(0, channels, std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(layout.count(), 1)),
-                       [&](int64_t lo, int64_t hi) {
-                         for (int64_t c = lo; c < hi; ++c) {
-                           double sum_gy = 0, sum_gy_centered = 0;
-                           kernels::channel_gradient_sums(layout, px, pg, c, static_cast<T>(pm[c]), sum_gy,
-                                                          sum_gy_centered);
-                           pgb[c] = sum_gy;
-                           pgw[c] = sum_gy_centered * pi[c];
-                           if (!pgx) continue;
-                           const double k = pw[c] * pi[c];
-                           const double q = use_batch ? -k * pi[c] * pi[c] * sum_gy_centered / count : 0.0;
-                           const double d = use_batch ? -k * sum_gy / count - q * pm[c] : 0.0;
-                           kernels::channel_gradient(layout, px, pg, c, static_cast<T>(k), static_cast<T>(q),
-                                                     static_cast<T>(d), pgx);
-                         }
-                       });
+          parallel_for(0, channels, channel_grain(layout), [&](int64_t lo, int64_t hi) {
+            for (int64_t c = lo; c < hi; ++c) {
+              double sum_gy = 0, sum_gy_centered = 0;
+              kernels::channel_gradient_sums(layout, px, pg, c, static_cast<T>(pm[c]), sum_gy,
+                                             sum_gy_centered);
+              pgb[c] = sum_gy;
+              pgw[c] = sum_gy_centered * pi[c];
+              if (!pgx) continue;
+              const double k = pw[c] * pi[c];
+              const double q = use_batch ? -k * pi[c] * pi[c] * sum_gy_centered / count : 0.0;
+              const double d = use_batch ? -k * sum_gy / count - q * pm[c] : 0.0;
+              kernels::channel_gradient(layout, px, pg, c, static_cast<T>(k), static_cast<T>(q),
+                                        static_cast<T>(d), pgx);
+            }
+          });
         });
         std::vector<Tensor> grads{gx};
         if (has_weight) grads.push_back(needs[1] ? gw.to(dtype) : Tensor());
@@ -161,9 +176,7 @@ Tensor batch_norm(const Tensor& input, const Tensor& weight, const Tensor& bias,
 
 Tensor instance_norm(const Tensor& input, const Tensor& weight, const Tensor& bias, const Tensor& running_mean,
                      const Tensor& running_var, bool use_input_stats, double momentum, double eps, bool) {
-  check_channel_vectors("instance_norm", input, {&weight, &bias, &running_mean, &running_var});
-  EMBER_CHECK(running_mean.defined() == running_var.defined(), ValueError,
-              "[instance_norm] running_mean and running_var must be given together");
+  check_norm_args("instance_norm", input, weight, bias, running_mean, running_var);
   EMBER_CHECK(use_input_stats || running_mean.defined(), ValueError,
               "[instance_norm] use_input_stats=false needs running_mean and running_var");
   if (!use_input_stats) return batch_norm(input, weight, bias, running_mean, running_var, false, momentum, eps);
@@ -172,13 +185,10 @@ Tensor instance_norm(const Tensor& input, const Tensor& weight, const Tensor& bi
   const int64_t n = input.numel() / std::max<int64_t>(input.size(0) * input.size(1), 1);
   EMBER_CHECK(n > 1, ValueError, "[instance_norm] expected more than 1 spatial element per channel; got input ",
               shape_str(input.sizes()));
-  if (running_mean.defined()) {
-    NoGradGuard no_grad;
+  if (running_mean.defined()) {  // the per-image statistics, averaged over the batch
     const Tensor x = input.detach();
-    const Tensor mean = x.mean(spatial).mean({0}), var = x.var(spatial, /*unbiased=*/true).mean({0});
-    Tensor rm = running_mean, rv = running_var;
-    rm.mul_(1 - momentum).add_(mean.to(rm.dtype()) * momentum);
-    rv.mul_(1 - momentum).add_(var.to(rv.dtype()) * momentum);
+    blend_running_stats(running_mean, running_var, x.mean(spatial).mean({0}), x.var(spatial, /*unbiased=*/true).mean({0}),
+                        momentum);
   }
   return scale_shift_channels(standardize(input, spatial, eps), weight, bias);
 }
