@@ -182,8 +182,7 @@ class ModuleHolder {
   template <class... Args>
     requires requires(Impl& m, Args&&... a) { m.forward(std::forward<Args>(a)...); }
   decltype(auto) operator()(Args&&... args) const {
-    if constexpr ((detail::has_unary_tensor_forward<Impl>() || !detail::HasSingleForward<Impl>) &&
-                  sizeof...(Args) == 1 && (std::is_convertible_v<Args, const Tensor&> && ...))
+    if constexpr (detail::called_as_unary<Impl>() && detail::is_one_tensor<Args...>())
       return static_cast<Module&>(*impl_)(std::forward<Args>(args)...);
     else
       return impl_->forward(std::forward<Args>(args)...);

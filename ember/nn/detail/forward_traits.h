@@ -47,6 +47,19 @@ constexpr bool has_unary_tensor_forward() {
   return false;
 }
 
+/// True when Impl is called through Module::operator()(const Tensor&): its forward takes one
+/// tensor, or cannot be read (an overload set, as Sequential's), so the virtual one is the call.
+template <class Impl>
+constexpr bool called_as_unary() {
+  return has_unary_tensor_forward<Impl>() || !HasSingleForward<Impl>;
+}
+
+/// True when the arguments are one tensor: the call that takes the one-tensor path.
+template <class... Args>
+constexpr bool is_one_tensor() {
+  return sizeof...(Args) == 1 && (std::is_convertible_v<Args, const Tensor&> && ...);
+}
+
 /// True when that one-tensor forward is not the virtual Module::forward(const Tensor&) (or an
 /// override of it): `Tensor forward(Tensor x)`, as libtorch users write it, or a const one.
 /// Such a forward is reached through detail::adopt (nn/module.h).

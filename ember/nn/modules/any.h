@@ -30,7 +30,7 @@ class AnyModule {
     detail::adopt(*module);
     module_ = module;
     type_ = &typeid(M);
-    if constexpr (detail::has_unary_tensor_forward<M>() || !detail::HasSingleForward<M>) {
+    if constexpr (detail::called_as_unary<M>()) {
       arity_ = 1;
       unary_ = true;
     } else {
@@ -48,7 +48,7 @@ class AnyModule {
   /// Runs forward on the arguments and returns its result, whatever its type.
   template <class... Args>
   AnyValue any_forward(Args&&... args) {
-    if constexpr (sizeof...(Args) == 1 && (std::is_convertible_v<Args, const Tensor&> && ...))
+    if constexpr (detail::is_one_tensor<Args...>())
       if (unary_) return AnyValue(call_unary(args...));
     std::vector<AnyValue> boxed;
     boxed.reserve(sizeof...(Args));
@@ -58,8 +58,7 @@ class AnyModule {
   /// any_forward(), its result read as ReturnType (a Tensor unless told otherwise).
   template <class ReturnType = Tensor, class... Args>
   ReturnType forward(Args&&... args) {
-    if constexpr (std::is_same_v<ReturnType, Tensor> && sizeof...(Args) == 1 &&
-                  (std::is_convertible_v<Args, const Tensor&> && ...))
+    if constexpr (std::is_same_v<ReturnType, Tensor> && detail::is_one_tensor<Args...>())
       if (unary_) return call_unary(args...);  // the common case: no boxing
     return any_forward(std::forward<Args>(args)...).template get<ReturnType>();
   }

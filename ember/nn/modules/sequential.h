@@ -33,8 +33,7 @@ class SequentialImpl : public Module {
   Tensor forward(const Tensor& input) override;
   template <class ReturnType = Tensor, class... Inputs>
   ReturnType forward(Inputs&&... inputs) {
-    if constexpr (std::is_same_v<ReturnType, Tensor> && sizeof...(Inputs) == 1 &&
-                  (std::is_convertible_v<Inputs, const Tensor&> && ...))
+    if constexpr (std::is_same_v<ReturnType, Tensor> && detail::is_one_tensor<Inputs...>())
       return forward(static_cast<const Tensor&>(inputs)...);
     else
       return run(std::vector<AnyValue>{AnyValue(std::decay_t<Inputs>(std::forward<Inputs>(inputs)))...})
