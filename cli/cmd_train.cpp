@@ -84,7 +84,7 @@ int cmd_train(const std::vector<std::string>& argv) {
   ModelSpec spec;
   spec.kind = args.get("model");
   if (!ModelSpec::known_kind(spec.kind))
-    throw UsageError("--model must be mlp, linear, cnn, resnet, xresnet18 or bn-cnn; got '" + spec.kind +
+    throw UsageError("--model must be " + ModelSpec::kinds_text() + "; got '" + spec.kind +
                      "' (see 'ember train --help')");
   spec.hidden = spec.kind == "mlp" ? args.get_int_list("hidden") : std::vector<int64_t>{};
   const int64_t epochs = args.get_int("epochs", 1, 100000);

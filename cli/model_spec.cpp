@@ -49,6 +49,12 @@ int64_t add_lenet_features(nn::SequentialImpl& model, int64_t side) {
 
 bool ModelSpec::known_kind(const std::string& kind) { return std::find(kKinds.begin(), kKinds.end(), kind) != kKinds.end(); }
 
+std::string ModelSpec::kinds_text() {
+  std::string text;
+  for (size_t i = 0; i < kKinds.size(); ++i) text += (i == 0 ? "" : i + 1 == kKinds.size() ? " or " : ", ") + kKinds[i];
+  return text;
+}
+
 std::shared_ptr<nn::SequentialImpl> ModelSpec::build() const {
   auto model = std::make_shared<nn::SequentialImpl>();
   model->push_back(nn::Flatten().ptr());

@@ -28,6 +28,8 @@ struct ModelSpec {
   std::shared_ptr<nn::SequentialImpl> build() const;
   Metadata to_metadata() const;
   static bool known_kind(const std::string& kind);
+  /// The known kinds for a message: "mlp, linear, ... or bn-cnn".
+  static std::string kinds_text();
   /// Throws IOError naming `path` when the metadata is missing or malformed.
   static ModelSpec from_metadata(const Metadata& meta, const std::string& path);
   std::string describe() const;  // "mlp 784-100-10", "cnn 28x28-10 (LeNet-5)"
