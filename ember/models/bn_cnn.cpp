@@ -1,5 +1,7 @@
 #include "ember/models/bn_cnn.h"
 
+#include "ember/models/conv.h"
+
 namespace ember::models {
 
 nn::Sequential bn_cnn(int64_t c_in, int64_t classes, const std::vector<int64_t>& widths) {
@@ -8,7 +10,7 @@ nn::Sequential bn_cnn(int64_t c_in, int64_t classes, const std::vector<int64_t>&
   int64_t ni = c_in;
   for (size_t i = 0; i < widths.size(); ++i) {
     const int64_t ks = i == 0 ? 5 : 3;
-    net->push_back(nn::Conv2d(nn::Conv2dOptions(ni, widths[i], ks).stride(2).padding(ks / 2).bias(false)));
+    net->push_back(conv_before_norm(ni, widths[i], ks, 2));
     net->push_back(nn::ReLU());
     net->push_back(nn::BatchNorm2d(widths[i]));
     ni = widths[i];

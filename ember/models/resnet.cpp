@@ -1,21 +1,15 @@
 #include "ember/models/resnet.h"
 
+#include "ember/models/conv.h"
+
 namespace ember::models {
-namespace {
-
-nn::Conv2d conv(int64_t in, int64_t out, int64_t kernel, int64_t stride) {
-  return nn::Conv2d(nn::Conv2dOptions(in, out, kernel).stride(stride).padding(kernel / 2).bias(false));
-}
-
-}  // namespace
-
 BasicBlockImpl::BasicBlockImpl(int64_t in_channels, int64_t out_channels, int64_t stride) : Module("BasicBlock") {
-  conv1 = register_module("conv1", conv(in_channels, out_channels, 3, stride));
+  conv1 = register_module("conv1", conv_before_norm(in_channels, out_channels, 3, stride));
   bn1 = register_module("bn1", nn::BatchNorm2d(out_channels));
-  conv2 = register_module("conv2", conv(out_channels, out_channels, 3, 1));
+  conv2 = register_module("conv2", conv_before_norm(out_channels, out_channels, 3, 1));
   bn2 = register_module("bn2", nn::BatchNorm2d(out_channels));
   if (stride != 1 || in_channels != out_channels)
-    shortcut = register_module("shortcut", nn::Sequential(conv(in_channels, out_channels, 1, stride),
+    shortcut = register_module("shortcut", nn::Sequential(conv_before_norm(in_channels, out_channels, 1, stride),
                                                           nn::BatchNorm2d(out_channels)));
 }
 
@@ -28,7 +22,7 @@ ResNetImpl::ResNetImpl(const ResNetOptions& options) : Module("ResNet"), options
   EMBER_CHECK(options.blocks_per_stage_ > 0 && !options.widths_.empty(), ValueError,
               "[ResNet] needs at least one stage and one block per stage");
   int64_t width = options.widths_.front();
-  conv1 = register_module("conv1", conv(options.in_channels_, width, 3, 1));
+  conv1 = register_module("conv1", conv_before_norm(options.in_channels_, width, 3, 1));
   bn1 = register_module("bn1", nn::BatchNorm2d(width));
   for (size_t stage = 0; stage < options.widths_.size(); ++stage) {
     nn::Sequential blocks;

@@ -1,6 +1,7 @@
 #include "ember/models/xresnet.h"
 
 #include "ember/autograd/grad_mode.h"
+#include "ember/models/conv.h"
 
 namespace ember::models {
 
@@ -10,7 +11,7 @@ nn::Sequential conv_layer(int64_t ni, int64_t nf, int64_t ks, int64_t stride, bo
     NoGradGuard no_grad;
     bn->weight.fill_(zero_bn ? 0.0 : 1.0);
   }
-  nn::Sequential layer(nn::Conv2d(nn::Conv2dOptions(ni, nf, ks).stride(stride).padding(ks / 2).bias(false)), bn);
+  nn::Sequential layer(conv_before_norm(ni, nf, ks, stride), bn);
   if (act) layer->push_back(nn::ReLU());
   return layer;
 }
