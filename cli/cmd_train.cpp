@@ -146,6 +146,7 @@ int cmd_train(const std::vector<std::string>& argv) {
             << " test; mean " << spec.mean << ", std " << spec.std << ")\n"
             << "model: " << spec.describe() << ", " << optimizer_name << " lr " << lr << ", schedule " << schedule_name
             << ", batch " << batch_size << ", " << get_num_threads() << " thread(s), seed " << seed << "\n";
+  learner.add_metric(std::make_shared<train::Accuracy>());
   learner.add_callback(std::make_shared<train::ProgressCallback>(std::cout, std::cerr, isatty(STDERR_FILENO)));
   if (schedule) learner.add_callback(schedule);
   learner.add_callback(std::make_shared<train::CSVLogger>(csv_path));
@@ -168,7 +169,7 @@ int cmd_train(const std::vector<std::string>& argv) {
     plot_activation_histograms(*stats, activations_path);
   }
   const auto& last = learner.history().back();
-  std::cout << "test accuracy " << last.valid_accuracy << " after epoch " << last.epoch << "\n"
+  std::cout << "test accuracy " << last.metric("accuracy") << " after epoch " << last.epoch << "\n"
             << "wrote " << out.string() << ", " << csv_path << ", " << png_path << ", " << checkpoint_path
             << (stats ? ", " + activations_path : "") << "\n";
   return 0;

@@ -76,16 +76,25 @@ void panel(Canvas& c, int x0, int y0, int w, int h, const std::string& title, co
 void plot_history(const std::vector<train::EpochMetrics>& history, const std::string& path) {
   if (history.empty()) return;
   std::vector<double> epochs;
-  Series train_loss{"train", {}, kBlue}, valid_loss{"valid", {}, kOrange}, accuracy{"valid", {}, kGreen};
+  // The loss panel, then one panel per metric (the metrics of the first epoch).
+  Series train_loss{"train", {}, kBlue}, valid_loss{"valid", {}, kOrange};
+  std::vector<Series> metrics;
+  std::vector<std::string> titles;
+  for (const auto& [name, value] : history.front().metrics) {
+    metrics.push_back({"valid", {}, kGreen});
+    titles.push_back(name);
+  }
   for (const auto& m : history) {
     epochs.push_back(static_cast<double>(m.epoch));
     train_loss.y.push_back(m.train_loss);
     valid_loss.y.push_back(m.valid_loss);
-    accuracy.y.push_back(m.valid_accuracy * 100);
+    for (size_t i = 0; i < metrics.size(); ++i) metrics[i].y.push_back(m.has(titles[i]) ? m.metric(titles[i]) : NAN);
   }
-  Canvas canvas(900, 360);
-  panel(canvas, 0, 0, 450, 360, "loss", epochs, {train_loss, valid_loss});
-  panel(canvas, 450, 0, 450, 360, "accuracy %", epochs, {accuracy});
+  constexpr int kPanel = 450, kHeight = 360;
+  Canvas canvas(kPanel * static_cast<int>(1 + metrics.size()), kHeight);
+  panel(canvas, 0, 0, kPanel, kHeight, "loss", epochs, {train_loss, valid_loss});
+  for (size_t i = 0; i < metrics.size(); ++i)
+    panel(canvas, kPanel * static_cast<int>(i + 1), 0, kPanel, kHeight, titles[i], epochs, {metrics[i]});
   canvas.write_png(path);
 }
 

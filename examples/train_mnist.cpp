@@ -18,6 +18,7 @@ int main() {
                        std::make_shared<data::DataLoader>(train_set, data::DataLoaderOptions(64).shuffle(true)),
                        std::make_shared<data::DataLoader>(test_set, data::DataLoaderOptions(1000)),
                        [](const Tensor& out, const Tensor& y) { return cross_entropy_loss(out, y); }, opt);
+  learn.add_metric(std::make_shared<train::Accuracy>());
   learn.add_callback(std::make_shared<train::ProgressCallback>(std::cout, std::cerr, true));
   learn.add_callback(std::make_shared<train::EarlyStopping>(/*patience=*/3));
   learn.fit(10);

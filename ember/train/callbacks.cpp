@@ -26,16 +26,23 @@ double now_seconds() {
 ProgressCallback::ProgressCallback(std::ostream& table, std::ostream& bar, bool bar_is_terminal)
     : table_(table), bar_(bar), show_bar_(bar_is_terminal) {}
 
-void ProgressCallback::on_fit_begin(Learner&) {
-  table_ << "epoch  train_loss  valid_loss  valid_acc        lr   seconds\n";
+namespace {
+// A table column at least as wide as its name and a number.
+int column_width(const std::string& name) { return std::max<int>(9, static_cast<int>(name.size())); }
+}  // namespace
+
+void ProgressCallback::before_fit(Learner& learn) {
+  table_ << "epoch  train_loss  valid_loss";
+  for (const auto& m : learn.metrics()) table_ << "  " << std::setw(column_width(m->name())) << m->name();
+  table_ << "        lr   seconds\n";
   table_.flush();
 }
 
-void ProgressCallback::on_epoch_begin(Learner&) { epoch_start_ = last_draw_ = now_seconds(); }
+void ProgressCallback::before_epoch(Learner&) { epoch_start_ = last_draw_ = now_seconds(); }
 
-void ProgressCallback::on_batch_end(Learner& learn) {
-  if (!show_bar_) return;
+void ProgressCallback::after_batch(Learner& learn) {
   const LearnerState& s = learn.state();
+  if (!show_bar_ || !s.training) return;
   const double now = now_seconds();
   if (now - last_draw_ < 0.1 && s.batch != s.batches_per_epoch) return;  // ~10 redraws a second
   last_draw_ = now;
@@ -51,16 +58,27 @@ void ProgressCallback::on_batch_end(Learner& learn) {
   bar_.flush();
 }
 
-void ProgressCallback::on_epoch_end(Learner& learn) {
+void ProgressCallback::after_epoch(Learner& learn) {
   if (show_bar_) {
     bar_ << "\r" << std::string(100, ' ') << "\r";
     bar_.flush();
   }
   const EpochMetrics& m = learn.history().back();
-  char row[128];
-  std::snprintf(row, sizeof row, "%5lld  %10.4f  %10.4f  %9.4f  %8.5f  %8.2f\n", static_cast<long long>(m.epoch),
-                m.train_loss, m.valid_loss, m.valid_accuracy, m.lr, m.seconds);
-  table_ << row;
+  char cell[64];
+  std::snprintf(cell, sizeof cell, "%5lld  %10.4f  %10.4f", static_cast<long long>(m.epoch), m.train_loss, m.valid_loss);
+  table_ << cell;
+  for (const auto& metric : learn.metrics()) {
+    const std::string& name = metric->name();
+    table_ << "  " << std::setw(column_width(name));
+    if (m.has(name)) {
+      std::snprintf(cell, sizeof cell, "%.4f", m.metric(name));
+      table_ << cell;
+    } else {
+      table_ << "-";
+    }
+  }
+  std::snprintf(cell, sizeof cell, "  %8.5f  %8.2f\n", m.lr, m.seconds);
+  table_ << cell;
   table_.flush();
 }
 
@@ -70,10 +88,10 @@ LRSchedulerCallback::LRSchedulerCallback(std::shared_ptr<optim::LRScheduler> sch
     : scheduler_(std::move(scheduler)), every_(every) {
   EMBER_CHECK(scheduler_ != nullptr, ValueError, "[LRSchedulerCallback] scheduler is null");
 }
-void LRSchedulerCallback::on_batch_end(Learner&) {
+void LRSchedulerCallback::after_step(Learner&) {
   if (every_ == Every::Batch) scheduler_->step();
 }
-void LRSchedulerCallback::on_epoch_end(Learner&) {
+void LRSchedulerCallback::after_epoch(Learner&) {
   if (every_ == Every::Epoch) scheduler_->step();
 }
 
@@ -83,13 +101,13 @@ EarlyStopping::EarlyStopping(int64_t patience, double min_delta) : patience_(pat
   EMBER_CHECK(patience >= 1, ValueError, "[EarlyStopping] patience must be at least 1; got ", patience);
 }
 
-void EarlyStopping::on_fit_begin(Learner&) {
+void EarlyStopping::before_fit(Learner&) {
   best_ = INFINITY;
   best_epoch_ = 0;
   waited_ = 0;
 }
 
-void EarlyStopping::on_epoch_end(Learner& learn) {
+void EarlyStopping::after_epoch(Learner& learn) {
   const EpochMetrics& m = learn.history().back();
   if (m.valid_loss < best_ - min_delta_) {
     best_ = m.valid_loss;
@@ -104,31 +122,67 @@ void EarlyStopping::on_epoch_end(Learner& learn) {
 
 std::string history_to_csv(const std::vector<EpochMetrics>& history) {
   std::ostringstream out;
-  out << "epoch,train_loss,valid_loss,valid_accuracy,lr,seconds\n" << std::setprecision(9);
-  for (const EpochMetrics& m : history)
-    out << m.epoch << "," << m.train_loss << "," << m.valid_loss << "," << m.valid_accuracy << "," << m.lr << ","
-        << m.seconds << "\n";
+  out << "epoch,train_loss,valid_loss";
+  if (!history.empty())
+    for (const auto& [name, value] : history.front().metrics) out << "," << name;
+  out << ",lr,seconds\n" << std::setprecision(9);
+  for (const EpochMetrics& m : history) {
+    out << m.epoch << "," << m.train_loss << "," << m.valid_loss;
+    for (const auto& [name, value] : m.metrics) out << "," << value;
+    out << "," << m.lr << "," << m.seconds << "\n";
+  }
   return out.str();
 }
 
+namespace {
+std::vector<std::string> split_csv_line(const std::string& line) {
+  std::vector<std::string> cells;
+  std::string cell;
+  std::istringstream in(line);
+  while (std::getline(in, cell, ',')) cells.push_back(cell);
+  return cells;
+}
+}  // namespace
+
 std::vector<EpochMetrics> history_from_csv(const std::string& csv) {
-  std::vector<EpochMetrics> out;
   std::istringstream in(csv);
   std::string line;
-  std::getline(in, line);  // header
+  std::getline(in, line);
+  const std::vector<std::string> header = split_csv_line(line);
+  EMBER_CHECK(header.size() >= 5 && header[0] == "epoch" && header[1] == "train_loss" && header[2] == "valid_loss" &&
+                  header[header.size() - 2] == "lr" && header.back() == "seconds",
+              IOError, "history: the header '", line, "' is not epoch,train_loss,valid_loss,[metrics,]lr,seconds");
+  std::vector<EpochMetrics> out;
   while (std::getline(in, line)) {
     if (line.empty()) continue;
+    const std::vector<std::string> cells = split_csv_line(line);
+    EMBER_CHECK(cells.size() == header.size(), IOError, "history: the line '", line, "' has ", cells.size(),
+                " fields but the header has ", header.size());
+    std::vector<double> values;
+    for (const std::string& cell : cells) {
+      size_t used = 0;
+      double v = 0;
+      try {
+        v = std::stod(cell, &used);
+      } catch (const std::exception&) {
+        used = std::string::npos;
+      }
+      EMBER_CHECK(used == cell.size(), IOError, "history: malformed number '", cell, "' in line '", line, "'");
+      values.push_back(v);
+    }
     EpochMetrics m;
-    char c1, c2, c3, c4, c5;
-    std::istringstream row(line);
-    row >> m.epoch >> c1 >> m.train_loss >> c2 >> m.valid_loss >> c3 >> m.valid_accuracy >> c4 >> m.lr >> c5 >> m.seconds;
-    EMBER_CHECK(row && c1 == ',' && c5 == ',', IOError, "history: malformed line '", line, "'");
+    m.epoch = static_cast<int64_t>(values[0]);
+    m.train_loss = values[1];
+    m.valid_loss = values[2];
+    for (size_t i = 3; i + 2 < header.size(); ++i) m.metrics.emplace_back(header[i], values[i]);
+    m.lr = values[header.size() - 2];
+    m.seconds = values.back();
     out.push_back(m);
   }
   return out;
 }
 
-void CSVLogger::on_epoch_end(Learner& learn) {
+void CSVLogger::after_epoch(Learner& learn) {
   write_file_atomically(path_, history_to_csv(learn.history()));
 }
 
@@ -136,7 +190,7 @@ void CSVLogger::on_epoch_end(Learner& learn) {
 
 CheckpointCallback::CheckpointCallback(std::string path, Metadata extra) : path_(std::move(path)), extra_(std::move(extra)) {}
 
-void CheckpointCallback::on_epoch_end(Learner& learn) {
+void CheckpointCallback::after_epoch(Learner& learn) {
   NamedTensors tensors = state_dict(learn.model());
   for (auto& [key, t] : learn.optimizer().state()) tensors.emplace_back("optimizer." + key, t);
   Metadata meta = extra_;

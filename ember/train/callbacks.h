@@ -1,5 +1,7 @@
 // The callbacks that come with the Learner: progress display, LR schedules, early stopping,
 // checkpoints, a CSV log and activation statistics. Each is independent; add the ones you want.
+// Their order() values: schedules 10, Recorder 50, progress 60, logs and checkpoints 70; a
+// user's callback (order 0) runs before all of them.
 #pragma once
 
 #include <iosfwd>
@@ -13,15 +15,16 @@
 namespace ember::train {
 
 /// A progress bar (batch/s, running loss) redrawn in place on a terminal, and a table row per
-/// epoch: epoch, train loss, valid loss, valid accuracy, learning rate, seconds.
+/// epoch: epoch, train loss, valid loss, each metric, learning rate, seconds.
 class ProgressCallback : public Callback {
  public:
-  /// Rows go to `table`; the bar goes to `bar` only when it is a terminal (or force_bar).
+  /// Rows go to `table`; the bar goes to `bar` only when it is a terminal (bar_is_terminal).
   ProgressCallback(std::ostream& table, std::ostream& bar, bool bar_is_terminal);
-  void on_fit_begin(Learner& learn) override;
-  void on_epoch_begin(Learner& learn) override;
-  void on_batch_end(Learner& learn) override;
-  void on_epoch_end(Learner& learn) override;
+  int order() const override { return 60; }
+  void before_fit(Learner& learn) override;
+  void before_epoch(Learner& learn) override;
+  void after_batch(Learner& learn) override;
+  void after_epoch(Learner& learn) override;
 
  private:
   std::ostream& table_;
@@ -30,13 +33,14 @@ class ProgressCallback : public Callback {
   double epoch_start_ = 0, last_draw_ = 0;
 };
 
-/// Steps a scheduler after every batch (OneCycleLR) or after every epoch (StepLR, ...).
+/// Steps a scheduler after every optimiser step (OneCycleLR) or after every epoch (StepLR, ...).
 class LRSchedulerCallback : public Callback {
  public:
   enum class Every { Batch, Epoch };
   LRSchedulerCallback(std::shared_ptr<optim::LRScheduler> scheduler, Every every);
-  void on_batch_end(Learner& learn) override;
-  void on_epoch_end(Learner& learn) override;
+  int order() const override { return 10; }
+  void after_step(Learner& learn) override;
+  void after_epoch(Learner& learn) override;
   optim::LRScheduler& scheduler() { return *scheduler_; }
 
  private:
@@ -48,8 +52,9 @@ class LRSchedulerCallback : public Callback {
 class EarlyStopping : public Callback {
  public:
   explicit EarlyStopping(int64_t patience = 3, double min_delta = 0);
-  void on_fit_begin(Learner& learn) override;
-  void on_epoch_end(Learner& learn) override;
+  int order() const override { return 70; }
+  void before_fit(Learner& learn) override;
+  void after_epoch(Learner& learn) override;
   int64_t best_epoch() const { return best_epoch_; }
 
  private:
@@ -64,7 +69,8 @@ class EarlyStopping : public Callback {
 class CheckpointCallback : public Callback {
  public:
   CheckpointCallback(std::string path, Metadata extra = {});
-  void on_epoch_end(Learner& learn) override;
+  int order() const override { return 70; }
+  void after_epoch(Learner& learn) override;
   /// Loads a checkpoint into the learner's model and optimiser and sets its start epoch.
   /// Returns the checkpoint's metadata.
   static Metadata resume(Learner& learn, const std::string& path);
@@ -75,11 +81,12 @@ class CheckpointCallback : public Callback {
 };
 
 /// Rewrites a CSV of the history after every epoch:
-/// epoch,train_loss,valid_loss,valid_accuracy,lr,seconds
+/// epoch,train_loss,valid_loss,<one column per metric>,lr,seconds
 class CSVLogger : public Callback {
  public:
   explicit CSVLogger(std::string path) : path_(std::move(path)) {}
-  void on_epoch_end(Learner& learn) override;
+  int order() const override { return 70; }
+  void after_epoch(Learner& learn) override;
 
  private:
   std::string path_;

@@ -1,7 +1,12 @@
-// Metrics of a classifier: accuracy of a batch, a running mean, and a confusion matrix.
+// Metrics: functions of one batch (accuracy), and Metric objects that the Learner accumulates
+// over the batches of a validation pass and reduces once per epoch (accuracy, top-k accuracy,
+// MSE, MAE, or a user's function), a running mean, and a confusion matrix.
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "ember/tensor/tensor.h"
@@ -23,6 +28,95 @@ class RunningMean {
 
  private:
   double sum_ = 0, weight_ = 0;
+};
+
+/// A metric accumulated over batches: reset() before a pass, update() with each batch's model
+/// output and target, compute() at the end. Subclass it for a metric that is not a mean over
+/// examples (an F1 score, say); MeanMetric covers those that are.
+class Metric {
+ public:
+  virtual ~Metric() = default;
+  /// The column name in the table, the CSV and the history.
+  virtual std::string name() const = 0;
+  virtual void reset() = 0;
+  virtual void update(const Tensor& output, const Tensor& target) = 0;
+  virtual double compute() const = 0;
+};
+
+/// A mean over examples: each batch adds a sum and a count (its number of examples, or of
+/// elements), and compute() divides the totals, so uneven last batches weigh what they hold.
+class MeanMetric : public Metric {
+ public:
+  void reset() override { sum_ = count_ = 0; }
+  void update(const Tensor& output, const Tensor& target) override;
+  double compute() const override { return count_ > 0 ? sum_ / count_ : 0; }
+
+ protected:
+  struct BatchSum {
+    double sum, count;
+  };
+  virtual BatchSum batch_sum(const Tensor& output, const Tensor& target) const = 0;
+
+ private:
+  double sum_ = 0, count_ = 0;
+};
+
+/// Share of rows of logits (N, C) whose argmax is the target (N).
+class Accuracy : public MeanMetric {
+ public:
+  std::string name() const override { return "accuracy"; }
+
+ protected:
+  BatchSum batch_sum(const Tensor& output, const Tensor& target) const override;
+};
+
+/// Share of rows whose target is among the k largest logits; named "top<k>_accuracy".
+class TopKAccuracy : public MeanMetric {
+ public:
+  explicit TopKAccuracy(int64_t k);
+  std::string name() const override { return "top" + std::to_string(k_) + "_accuracy"; }
+
+ protected:
+  BatchSum batch_sum(const Tensor& output, const Tensor& target) const override;
+
+ private:
+  int64_t k_;
+};
+
+/// Mean squared error over every element; output and target need the same number of elements
+/// (a regression head's (N, 1) against targets (N) is fine).
+class MeanSquaredError : public MeanMetric {
+ public:
+  std::string name() const override { return "mse"; }
+
+ protected:
+  BatchSum batch_sum(const Tensor& output, const Tensor& target) const override;
+};
+
+/// Mean absolute error over every element, as MeanSquaredError.
+class MeanAbsoluteError : public MeanMetric {
+ public:
+  std::string name() const override { return "mae"; }
+
+ protected:
+  BatchSum batch_sum(const Tensor& output, const Tensor& target) const override;
+};
+
+/// A user's per-batch function (a mean over the batch), averaged over the pass weighted by each
+/// batch's size (the course's AvgStats):
+///   learn.add_metric(std::make_shared<train::FunctionMetric>("within_0.5", [](auto& out, auto& y) { ... }));
+class FunctionMetric : public MeanMetric {
+ public:
+  using Fn = std::function<double(const Tensor& output, const Tensor& target)>;
+  FunctionMetric(std::string name, Fn fn);
+  std::string name() const override { return name_; }
+
+ protected:
+  BatchSum batch_sum(const Tensor& output, const Tensor& target) const override;
+
+ private:
+  std::string name_;
+  Fn fn_;
 };
 
 /// counts[true][predicted] over C classes.

@@ -39,13 +39,14 @@ inline double fit(const std::shared_ptr<ember::nn::Module>& model, const Digits&
   auto opt = std::make_shared<optim::SGD>(model->parameters(), optim::SGDOptions(max_lr).momentum(0.9));
   train::Learner learn(model, train_loader, valid_loader,
                        [](const Tensor& out, const Tensor& y) { return cross_entropy_loss(out, y); }, opt);
+  learn.add_metric(std::make_shared<train::Accuracy>());
   learn.add_callback(std::make_shared<train::ProgressCallback>(std::cout, std::cerr, false));
   learn.add_callback(std::make_shared<train::LRSchedulerCallback>(
       std::make_shared<optim::OneCycleLR>(*opt, optim::OneCycleLROptions(max_lr, epochs * train_loader->size())),
       train::LRSchedulerCallback::Every::Batch));
   for (auto& cb : extra) learn.add_callback(cb);
   learn.fit(epochs);
-  return learn.history().back().valid_accuracy;
+  return learn.history().back().metric("accuracy");
 }
 
 /// The notebooks' CNN: stride-2 convolutions (5x5 first, then 3x3, padded to keep the size

@@ -90,7 +90,7 @@ TEST_F(Cli, TrainEvalPredictShowEndToEnd) {
   const std::string model = path("m.safetensors");
   CliResult train = ember_cli("train --epochs 2 --limit 2000 --threads 1 --out " + model);
   ASSERT_EQ(train.status, 0) << train.output;
-  EXPECT_NE(train.output.find("epoch  train_loss  valid_loss  valid_acc"), std::string::npos);
+  EXPECT_NE(train.output.find("epoch  train_loss  valid_loss   accuracy"), std::string::npos);
   for (const std::string f : {"m.safetensors", "m.csv", "m.png", "m.checkpoint.safetensors"})
     EXPECT_TRUE(fs::exists(path(f))) << f;
   EXPECT_GT(fs::file_size(path("m.png")), 1000u);
