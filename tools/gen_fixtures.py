@@ -399,6 +399,33 @@ def write_torch_resnet(folder):
     write_safetensors(os.path.join(folder, "torch_resnet.safetensors"), {k: v.detach() for k, v in out.items()})
 
 
+class Lamb(torch.optim.Optimizer):
+    """The course's LAMB (09_optimizers; ember's optim::LAMB), written with PyTorch ops:
+    Adam's debiased direction plus L2 weight decay, scaled by min(||p|| / ||u||, 10)."""
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.99), eps=1e-6, weight_decay=0.0):
+        super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay))
+
+    @torch.no_grad()
+    def step(self):
+        for group in self.param_groups:
+            b1, b2 = group["betas"]
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                state = self.state[p]
+                if not state:
+                    state["step"], state["m"], state["v"] = 0, torch.zeros_like(p), torch.zeros_like(p)
+                state["step"] += 1
+                t, m, v = state["step"], state["m"], state["v"]
+                m.mul_(b1).add_(p.grad, alpha=1 - b1)
+                v.mul_(b2).addcmul_(p.grad, p.grad, value=1 - b2)
+                u = (m / (1 - b1 ** t)) / ((v / (1 - b2 ** t)).sqrt() + group["eps"]) + group["weight_decay"] * p
+                r1, r2 = p.norm().item(), u.norm().item()
+                trust = 1.0 if r1 == 0 or r2 == 0 else min(r1 / r2, 10.0)
+                p.add_(u, alpha=-group["lr"] * trust)
+
+
 def optim_cases():
     """name -> (optimizer factory, scheduler factory or None). Every case runs 10 steps."""
     O, S = torch.optim, torch.optim.lr_scheduler
@@ -417,6 +444,14 @@ def optim_cases():
         "linear_warmup": (lambda p: O.SGD(p, lr=0.1), lambda o: S.LinearLR(o, start_factor=0.25, total_iters=4)),
         "onecycle_sgd": (lambda p: O.SGD(p, lr=0.1, momentum=0.9), lambda o: S.OneCycleLR(o, max_lr=0.1, total_steps=10)),
         "onecycle_adam": (lambda p: O.Adam(p, lr=0.01), lambda o: S.OneCycleLR(o, max_lr=0.01, total_steps=10)),
+        "adagrad": (lambda p: O.Adagrad(p, lr=0.1), None),
+        "adagrad_decay_init": (lambda p: O.Adagrad(p, lr=0.1, lr_decay=0.05, weight_decay=0.01, initial_accumulator_value=0.5, eps=1e-8), None),
+        "lamb": (lambda p: Lamb(p, lr=0.01), None),
+        "lamb_weight_decay_betas": (lambda p: Lamb(p, lr=0.02, betas=(0.8, 0.95), weight_decay=0.1), None),
+        # Two parameter groups: w takes the defaults, b its own lr and momentum.
+        "sgd_param_groups": (lambda p: O.SGD([{"params": [p[0]]}, {"params": [p[1]], "lr": 0.01, "momentum": 0.5}], lr=0.1, momentum=0.9), None),
+        "adam_param_groups_step_lr": (lambda p: O.Adam([{"params": [p[0]], "lr": 0.02}, {"params": [p[1]]}], lr=0.005),
+                                      lambda o: S.StepLR(o, step_size=3, gamma=0.5)),
     }
 
 

@@ -4,45 +4,70 @@
 //   p -= lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
 #pragma once
 
+#include <tuple>
+
+#include "ember/core/arg.h"
 #include "ember/optim/optimizer.h"
 
 namespace ember::optim {
 
-struct AdamOptions {
-  explicit AdamOptions(double lr = 1e-3) : lr_(lr) {}
-  AdamOptions& betas(double b1, double b2) { beta1_ = b1; beta2_ = b2; return *this; }
-  AdamOptions& eps(double v) { eps_ = v; return *this; }
-  AdamOptions& weight_decay(double v) { weight_decay_ = v; return *this; }
-  double lr_, beta1_ = 0.9, beta2_ = 0.999, eps_ = 1e-8, weight_decay_ = 0;
+/// Adam's and AdamW's options; they differ only in AdamW's default weight_decay (0.01).
+template <class Self>
+struct AdamOptionsBase : OptimizerCloneableOptions<Self> {
+  using betas_t = std::tuple<double, double>;
+  Self& lr(double v) { lr_ = v; return self(); }
+  Self& betas(const betas_t& v) { std::tie(beta1_, beta2_) = v; return self(); }
+  Self& eps(double v) { eps_ = v; return self(); }
+  Self& weight_decay(double v) { weight_decay_ = v; return self(); }
+  double lr() const { return lr_; }
+  betas_t betas() const { return {beta1_, beta2_}; }
+  double eps() const { return eps_; }
+  double weight_decay() const { return weight_decay_; }
+
+  std::vector<std::pair<std::string, double*>> hyperparameters() override {
+    return {{"lr", &lr_}, {"beta1", &beta1_}, {"beta2", &beta2_}, {"eps", &eps_}, {"weight_decay", &weight_decay_}};
+  }
+  std::string momentum_name() const override { return "beta1"; }
+
+  double lr_ = 1e-3, beta1_ = 0.9, beta2_ = 0.999, eps_ = 1e-8, weight_decay_ = 0;
+
+ private:
+  Self& self() { return static_cast<Self&>(*this); }
+};
+
+struct AdamOptions : AdamOptionsBase<AdamOptions> {
+  explicit AdamOptions(double lr = 1e-3) { lr_ = lr; }
+};
+
+struct AdamWOptions : AdamOptionsBase<AdamWOptions> {
+  explicit AdamWOptions(double lr = 1e-3) {
+    lr_ = lr;
+    weight_decay_ = 0.01;
+  }
 };
 
 class Adam : public Optimizer {
  public:
-  Adam(std::vector<Tensor> params, AdamOptions options) : Adam(std::move(params), options, false, "Adam") {}
-  void step() override;
-  std::optional<double> momentum() const override { return options_.beta1_; }
-  void set_momentum(double b1) override { options_.beta1_ = b1; }
-  std::vector<std::pair<std::string, Tensor>> state() const override;
-  void load_state(const std::vector<std::pair<std::string, Tensor>>& state) override;
-
- protected:
-  Adam(std::vector<Tensor> params, AdamOptions options, bool decoupled, const char* name);
+  Adam(std::vector<OptimizerParamGroup> param_groups, AdamOptions defaults = AdamOptions());
+  explicit Adam(std::vector<Tensor> params, AdamOptions defaults = AdamOptions())
+      : Adam(std::vector<OptimizerParamGroup>{std::move(params)}, defaults) {}
 
  private:
-  AdamOptions options_;
-  bool decoupled_weight_decay_;
-  std::vector<Tensor> exp_avg_, exp_avg_sq_;
-  std::vector<int64_t> steps_;
+  std::vector<std::string> state_names(const OptimizerOptions&) const override { return {"exp_avg", "exp_avg_sq"}; }
+  void check_options(const OptimizerOptions& options) const override;
+  void update(const Tensor& param, const Tensor& grad, OptimizerParamState& state, const OptimizerOptions& options) override;
 };
 
-/// Adam with decoupled weight decay; PyTorch's default weight_decay for AdamW is 0.01.
-struct AdamWOptions : AdamOptions {
-  explicit AdamWOptions(double lr = 1e-3) : AdamOptions(lr) { weight_decay_ = 0.01; }
-};
-
-class AdamW : public Adam {
+class AdamW : public Optimizer {
  public:
-  AdamW(std::vector<Tensor> params, AdamWOptions options) : Adam(std::move(params), options, true, "AdamW") {}
+  AdamW(std::vector<OptimizerParamGroup> param_groups, AdamWOptions defaults = AdamWOptions());
+  explicit AdamW(std::vector<Tensor> params, AdamWOptions defaults = AdamWOptions())
+      : AdamW(std::vector<OptimizerParamGroup>{std::move(params)}, defaults) {}
+
+ private:
+  std::vector<std::string> state_names(const OptimizerOptions&) const override { return {"exp_avg", "exp_avg_sq"}; }
+  void check_options(const OptimizerOptions& options) const override;
+  void update(const Tensor& param, const Tensor& grad, OptimizerParamState& state, const OptimizerOptions& options) override;
 };
 
 }  // namespace ember::optim

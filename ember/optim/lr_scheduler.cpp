@@ -4,10 +4,15 @@
 
 namespace ember::optim {
 
-LRScheduler::LRScheduler(Optimizer& optimizer) : optimizer_(optimizer), base_lr_(optimizer.lr()) {}
+LRScheduler::LRScheduler(Optimizer& optimizer) : optimizer_(optimizer) {
+  for (const auto& g : optimizer.param_groups()) base_lrs_.push_back(g.options().get_lr());
+}
 
 void LRScheduler::apply() {
-  optimizer_.set_lr(lr_at(last_step_));
+  auto& groups = optimizer_.param_groups();
+  EMBER_CHECK(groups.size() == base_lrs_.size(), ValueError, "[LRScheduler] the optimiser had ", base_lrs_.size(),
+              " parameter group(s) when the scheduler was made and has ", groups.size(), " now");
+  for (size_t g = 0; g < groups.size(); ++g) groups[g].options().set_lr(lr_at(last_step_, base_lrs_[g]));
   if (auto m = momentum_at(last_step_)) optimizer_.set_momentum(*m);
 }
 
@@ -27,15 +32,15 @@ StepLR::StepLR(Optimizer& optimizer, int64_t step_size, double gamma)
   EMBER_CHECK(step_size > 0, ValueError, "[StepLR] step_size must be positive; got ", step_size);
   apply();
 }
-double StepLR::lr_at(int64_t t) const { return base_lr_ * std::pow(gamma_, static_cast<double>(t / step_size_)); }
+double StepLR::lr_at(int64_t t, double base_lr) const { return base_lr * std::pow(gamma_, static_cast<double>(t / step_size_)); }
 
 CosineAnnealingLR::CosineAnnealingLR(Optimizer& optimizer, int64_t t_max, double eta_min)
     : LRScheduler(optimizer), t_max_(t_max), eta_min_(eta_min) {
   EMBER_CHECK(t_max > 0, ValueError, "[CosineAnnealingLR] T_max must be positive; got ", t_max);
   apply();
 }
-double CosineAnnealingLR::lr_at(int64_t t) const {
-  return eta_min_ + (base_lr_ - eta_min_) * (1 + std::cos(M_PI * static_cast<double>(t) / static_cast<double>(t_max_))) / 2;
+double CosineAnnealingLR::lr_at(int64_t t, double base_lr) const {
+  return eta_min_ + (base_lr - eta_min_) * (1 + std::cos(M_PI * static_cast<double>(t) / static_cast<double>(t_max_))) / 2;
 }
 
 LinearLR::LinearLR(Optimizer& optimizer, double start_factor, double end_factor, int64_t total_iters)
@@ -46,9 +51,9 @@ LinearLR::LinearLR(Optimizer& optimizer, double start_factor, double end_factor,
   EMBER_CHECK(total_iters > 0, ValueError, "[LinearLR] total_iters must be positive; got ", total_iters);
   apply();
 }
-double LinearLR::lr_at(int64_t t) const {
+double LinearLR::lr_at(int64_t t, double base_lr) const {
   const double done = static_cast<double>(std::min(t, total_iters_)) / static_cast<double>(total_iters_);
-  return base_lr_ * (start_factor_ + (end_factor_ - start_factor_) * done);
+  return base_lr * (start_factor_ + (end_factor_ - start_factor_) * done);
 }
 
 OneCycleLR::OneCycleLR(Optimizer& optimizer, OneCycleLROptions options) : LRScheduler(optimizer), options_(options) {
@@ -74,7 +79,8 @@ namespace {
 double cosine(double start, double end, double pct) { return end + (start - end) / 2 * (std::cos(M_PI * pct) + 1); }
 }  // namespace
 
-double OneCycleLR::lr_at(int64_t t) const {
+// As torch's with one max_lr: every group follows the same cycle, whatever its own lr.
+double OneCycleLR::lr_at(int64_t t, double) const {
   const double initial = options_.max_lr_ / options_.div_factor_, final = initial / options_.final_div_factor_;
   const auto [phase, pct] = phase_at(t);
   return phase == 0 ? cosine(initial, options_.max_lr_, pct) : cosine(options_.max_lr_, final, pct);

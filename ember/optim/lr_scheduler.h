@@ -1,5 +1,5 @@
-// Learning-rate schedules, as torch.optim.lr_scheduler. Constructing one sets the optimiser's lr
-// to the schedule's value at step 0; each step() advances one step (an epoch for StepLR and
+// Learning-rate schedules, as torch.optim.lr_scheduler. Constructing one sets each parameter
+// group's lr to the schedule's value at step 0 (from the group's own starting lr); each step() advances one step (an epoch for StepLR and
 // CosineAnnealingLR as usually used, a batch for OneCycleLR) and sets the next value. The value
 // at step t is computed in closed form from t, so a resumed run can jump to its step.
 #pragma once
@@ -16,17 +16,19 @@ class LRScheduler {
   /// Jumps to step t (for resuming) and applies its values.
   void set_step(int64_t t);
   int64_t last_step() const { return last_step_; }
-  double base_lr() const { return base_lr_; }
+  /// Each group's lr when the scheduler was made.
+  const std::vector<double>& base_lrs() const { return base_lrs_; }
 
  protected:
-  virtual double lr_at(int64_t t) const = 0;
+  /// The lr at step t of a group that started at base_lr.
+  virtual double lr_at(int64_t t, double base_lr) const = 0;
   /// A momentum value for step t, for schedules that cycle it.
   virtual std::optional<double> momentum_at(int64_t) const { return std::nullopt; }
   /// Called by constructors of derived classes once their fields are set.
   void apply();
 
   Optimizer& optimizer_;
-  double base_lr_;
+  std::vector<double> base_lrs_;
   int64_t last_step_ = 0;
 };
 
@@ -36,7 +38,7 @@ class StepLR : public LRScheduler {
   StepLR(Optimizer& optimizer, int64_t step_size, double gamma = 0.1);
 
  private:
-  double lr_at(int64_t t) const override;
+  double lr_at(int64_t t, double base_lr) const override;
   int64_t step_size_;
   double gamma_;
 };
@@ -47,7 +49,7 @@ class CosineAnnealingLR : public LRScheduler {
   CosineAnnealingLR(Optimizer& optimizer, int64_t t_max, double eta_min = 0);
 
  private:
-  double lr_at(int64_t t) const override;
+  double lr_at(int64_t t, double base_lr) const override;
   int64_t t_max_;
   double eta_min_;
 };
@@ -59,7 +61,7 @@ class LinearLR : public LRScheduler {
   LinearLR(Optimizer& optimizer, double start_factor = 1.0 / 3, double end_factor = 1.0, int64_t total_iters = 5);
 
  private:
-  double lr_at(int64_t t) const override;
+  double lr_at(int64_t t, double base_lr) const override;
   double start_factor_, end_factor_;
   int64_t total_iters_;
 };
@@ -88,7 +90,7 @@ class OneCycleLR : public LRScheduler {
   OneCycleLR(Optimizer& optimizer, OneCycleLROptions options);
 
  private:
-  double lr_at(int64_t t) const override;
+  double lr_at(int64_t t, double base_lr) const override;
   std::optional<double> momentum_at(int64_t t) const override;
   // Position within the current phase: (phase index, fraction done).
   std::pair<int, double> phase_at(int64_t t) const;

@@ -5,33 +5,34 @@
 //   p -= lr * d
 #pragma once
 
+#include "ember/core/arg.h"
 #include "ember/optim/optimizer.h"
 
 namespace ember::optim {
 
-struct SGDOptions {
+struct SGDOptions : OptimizerCloneableOptions<SGDOptions> {
   explicit SGDOptions(double lr) : lr_(lr) {}
-  SGDOptions& momentum(double v) { momentum_ = v; return *this; }
-  SGDOptions& dampening(double v) { dampening_ = v; return *this; }
-  SGDOptions& weight_decay(double v) { weight_decay_ = v; return *this; }
-  SGDOptions& nesterov(bool v) { nesterov_ = v; return *this; }
-  double lr_, momentum_ = 0, dampening_ = 0, weight_decay_ = 0;
-  bool nesterov_ = false;
+  EMBER_ARG(double, lr);
+  EMBER_ARG(double, momentum) = 0;
+  EMBER_ARG(double, dampening) = 0;
+  EMBER_ARG(double, weight_decay) = 0;
+  EMBER_ARG(bool, nesterov) = false;
+
+  std::vector<std::pair<std::string, double*>> hyperparameters() override {
+    return {{"lr", &lr_}, {"momentum", &momentum_}, {"dampening", &dampening_}, {"weight_decay", &weight_decay_}};
+  }
+  std::string momentum_name() const override { return "momentum"; }
 };
 
 class SGD : public Optimizer {
  public:
-  SGD(std::vector<Tensor> params, SGDOptions options);
-  void step() override;
-  std::optional<double> momentum() const override { return options_.momentum_; }
-  void set_momentum(double m) override { options_.momentum_ = m; }
-  std::vector<std::pair<std::string, Tensor>> state() const override;
-  void load_state(const std::vector<std::pair<std::string, Tensor>>& state) override;
-  const SGDOptions& options() const { return options_; }
+  SGD(std::vector<OptimizerParamGroup> param_groups, SGDOptions defaults);
+  SGD(std::vector<Tensor> params, SGDOptions defaults) : SGD(std::vector<OptimizerParamGroup>{std::move(params)}, defaults) {}
 
  private:
-  SGDOptions options_;
-  std::vector<Tensor> momentum_buffers_;  // undefined until a parameter's first step
+  std::vector<std::string> state_names(const OptimizerOptions& options) const override;
+  void check_options(const OptimizerOptions& options) const override;
+  void update(const Tensor& param, const Tensor& grad, OptimizerParamState& state, const OptimizerOptions& options) override;
 };
 
 }  // namespace ember::optim

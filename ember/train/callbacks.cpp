@@ -196,7 +196,6 @@ void CheckpointCallback::after_epoch(Learner& learn) {
   Metadata meta = extra_;
   meta["ember.checkpoint.epoch"] = std::to_string(learn.history().back().epoch);
   meta["ember.checkpoint.optimizer"] = learn.optimizer().name();
-  meta["ember.checkpoint.lr"] = std::to_string(learn.optimizer().lr());
   meta["ember.checkpoint.history"] = history_to_csv(learn.history());
   save_safetensors(path_, tensors, meta);
 }
@@ -218,8 +217,7 @@ Metadata CheckpointCallback::resume(Learner& learn, const std::string& path) {
     else model.emplace_back(name, t);
   }
   load_state_dict(learn.model(), model, path);
-  learn.optimizer().load_state(optimizer_state);
-  learn.optimizer().set_lr(std::stod(file.metadata["ember.checkpoint.lr"]));
+  learn.optimizer().load_state(optimizer_state);  // per-parameter state and each group's options
   learn.set_start_epoch(std::stoll(epoch->second), history_from_csv(file.metadata["ember.checkpoint.history"]));
   return file.metadata;
 }

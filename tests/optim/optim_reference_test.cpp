@@ -82,7 +82,7 @@ const std::map<std::string, std::pair<OptimizerFactory, SchedulerFactory>>& case
       {"sgd_nesterov_weight_decay", {sgd(SGDOptions(0.1).momentum(0.9).nesterov(true).weight_decay(0.01)), nullptr}},
       {"sgd_dampening", {sgd(SGDOptions(0.1).momentum(0.9).dampening(0.5)), nullptr}},
       {"adam", {adam(AdamOptions(0.01)), nullptr}},
-      {"adam_weight_decay_betas", {adam(AdamOptions(0.01).betas(0.8, 0.99).weight_decay(0.1)), nullptr}},
+      {"adam_weight_decay_betas", {adam(AdamOptions(0.01).betas({0.8, 0.99}).weight_decay(0.1)), nullptr}},
       {"adamw",
        {[](std::vector<Tensor> p) {
           AdamWOptions o(0.01);
@@ -105,6 +105,37 @@ const std::map<std::string, std::pair<OptimizerFactory, SchedulerFactory>>& case
         [](Optimizer& o) { return std::make_shared<OneCycleLR>(o, OneCycleLROptions(0.1, 10)); }}},
       {"onecycle_adam",
        {adam(AdamOptions(0.01)), [](Optimizer& o) { return std::make_shared<OneCycleLR>(o, OneCycleLROptions(0.01, 10)); }}},
+      {"adagrad", {[](std::vector<Tensor> p) { return std::make_shared<Adagrad>(p, AdagradOptions(0.1)); }, nullptr}},
+      {"adagrad_decay_init",
+       {[](std::vector<Tensor> p) {
+          return std::make_shared<Adagrad>(
+              p, AdagradOptions(0.1).lr_decay(0.05).weight_decay(0.01).initial_accumulator_value(0.5).eps(1e-8));
+        },
+        nullptr}},
+      {"lamb", {[](std::vector<Tensor> p) { return std::make_shared<LAMB>(p, LAMBOptions(0.01)); }, nullptr}},
+      {"lamb_weight_decay_betas",
+       {[](std::vector<Tensor> p) {
+          return std::make_shared<LAMB>(p, LAMBOptions(0.02).betas({0.8, 0.95}).weight_decay(0.1));
+        },
+        nullptr}},
+      // Two parameter groups: w takes the defaults, b its own lr and momentum.
+      {"sgd_param_groups",
+       {[](std::vector<Tensor> p) {
+          return std::make_shared<SGD>(
+              std::vector<OptimizerParamGroup>{
+                  OptimizerParamGroup({p[0]}),
+                  OptimizerParamGroup({p[1]}, std::make_unique<SGDOptions>(SGDOptions(0.01).momentum(0.5)))},
+              SGDOptions(0.1).momentum(0.9));
+        },
+        nullptr}},
+      {"adam_param_groups_step_lr",
+       {[](std::vector<Tensor> p) {
+          return std::make_shared<Adam>(
+              std::vector<OptimizerParamGroup>{OptimizerParamGroup({p[0]}, std::make_unique<AdamOptions>(0.02)),
+                                               OptimizerParamGroup({p[1]})},
+              AdamOptions(0.005));
+        },
+        [](Optimizer& o) { return std::make_shared<StepLR>(o, 3, 0.5); }}},
   };
   return table;
 }
@@ -148,7 +179,7 @@ TEST(Optim, OptionsAreValidatedInTheConstructor) {
   EXPECT_THROW_MSG(optim::SGD(p, optim::SGDOptions(-1)), ValueError, "[SGD] invalid learning rate: -1");
   EXPECT_THROW_MSG(optim::SGD(p, optim::SGDOptions(0.1).nesterov(true)), ValueError,
                    "Nesterov momentum requires a momentum and zero dampening");
-  EXPECT_THROW_MSG(optim::Adam(p, optim::AdamOptions(0.1).betas(1.0, 0.9)), ValueError, "[Adam] invalid beta parameter at index 0: 1");
+  EXPECT_THROW_MSG(optim::Adam(p, optim::AdamOptions(0.1).betas({1.0, 0.9})), ValueError, "[Adam] invalid beta parameter at index 0: 1");
   EXPECT_THROW_MSG(optim::RMSprop(p, optim::RMSpropOptions(0.1).eps(-1)), ValueError, "[RMSprop] invalid epsilon value");
   EXPECT_THROW_MSG(optim::SGD({ones({2, 2}).t()}, optim::SGDOptions(0.1)), ValueError, "is not contiguous");
   optim::SGD sgd(p, optim::SGDOptions(0.1));
