@@ -55,6 +55,19 @@ def later_ints(high, *shape):  # int64 in [0, high), from the later generator
     return torch.randint(0, high, shape, generator=G_LATER)
 
 
+def clipped(fn, *grads):
+    """Gradients set on fresh parameters, clipped by fn, returned flattened (and fn's result last)."""
+    params = [torch.zeros_like(g, requires_grad=True) for g in grads]
+    for p, g in zip(params, grads):
+        p.grad = g.detach().clone()
+    result = fn(params)
+    out = [p.grad.flatten() for p in params]
+    if result is not None:
+        out.append(result.reshape(1).to(grads[0].dtype))
+    return torch.cat(out)
+
+
+CE_WEIGHT = torch.tensor([0.5, 1.0, 2.0, 1.5, 0.25], dtype=torch.float64)  # cross_entropy's class weights
 NEG_INF_MASK = torch.tensor([[False, True, False], [False, False, False]])
 
 
@@ -286,6 +299,30 @@ CASES = {
     # the course's telemetry histograms (no gradient)
     "histc": (lambda a: torch.histc(a, 7, -1, 1.5), [later_randn(60)]),
     "histc_data_range": (lambda a: torch.histc(a, 5), [later_randn(3, 4)]),
+    # cross_entropy's options (10b: label smoothing; class weights; ignore_index)
+    "cross_entropy_label_smoothing": (lambda x, t: torch.nn.functional.cross_entropy(x, t, label_smoothing=0.1),
+                                      [later_randn(6, 5), later_ints(5, 6)]),
+    "cross_entropy_weight": (lambda x, t: torch.nn.functional.cross_entropy(x, t, weight=CE_WEIGHT.to(x.dtype)),
+                             [later_randn(6, 5), later_ints(5, 6)]),
+    "cross_entropy_ignore_index": (lambda x, t: torch.nn.functional.cross_entropy(x, t, ignore_index=2),
+                                   [later_randn(6, 5), torch.tensor([2, 0, 4, 2, 1, 3])]),
+    "cross_entropy_all_options_mean": (lambda x, t: torch.nn.functional.cross_entropy(
+        x, t, weight=CE_WEIGHT.to(x.dtype), ignore_index=1, label_smoothing=0.2), [later_randn(6, 5), torch.tensor([1, 0, 4, 1, 2, 3])]),
+    "cross_entropy_all_options_sum": (lambda x, t: torch.nn.functional.cross_entropy(
+        x, t, weight=CE_WEIGHT.to(x.dtype), label_smoothing=0.3, reduction="sum"), [later_randn(6, 5), torch.tensor([1, -100, 4, 0, 2, 3])]),
+    "cross_entropy_smoothing_none": (lambda x, t: torch.nn.functional.cross_entropy(
+        x, t, label_smoothing=0.25, reduction="none", ignore_index=0), [later_randn(6, 5), torch.tensor([1, 0, 4, 0, 2, 3])]),
+    # gradient clipping (no gradient of its own): the clipped gradients, then the total norm
+    "clip_grad_norm": (lambda a, b: clipped(lambda p: torch.nn.utils.clip_grad_norm_(p, 1.0), a, b),
+                       [later_randn(3, 4), later_randn(5)]),
+    "clip_grad_norm_inf": (lambda a, b: clipped(lambda p: torch.nn.utils.clip_grad_norm_(p, 0.5, norm_type=float("inf")), a, b),
+                           [later_randn(3, 4), later_randn(5)]),
+    "clip_grad_norm_p3": (lambda a, b: clipped(lambda p: torch.nn.utils.clip_grad_norm_(p, 0.7, norm_type=3), a, b),
+                          [later_randn(3, 4), later_randn(5)]),
+    "clip_grad_norm_below_max": (lambda a, b: clipped(lambda p: torch.nn.utils.clip_grad_norm_(p, 100.0), a, b),
+                                 [later_randn(3, 4), later_randn(5)]),
+    "clip_grad_value": (lambda a, b: clipped(lambda p: torch.nn.utils.clip_grad_value_(p, 0.3), a, b),
+                        [later_randn(3, 4), later_randn(5)]),
 }
 
 

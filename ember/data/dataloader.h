@@ -47,6 +47,7 @@ class DataLoader {
   const DataLoaderOptions& options() const { return options_; }
   /// Which epoch's order the next begin() uses; it advances by one each begin().
   void set_epoch(int64_t epoch) { epoch_ = epoch; }
+  int64_t epoch() const { return epoch_; }
 
   class Iterator {
    public:

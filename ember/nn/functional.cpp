@@ -97,5 +97,8 @@ Tensor nll_loss(const Tensor& input, const Tensor& target, Reduction r) { return
 Tensor cross_entropy(const Tensor& input, const Tensor& target, Reduction r) {
   return ember::cross_entropy_loss(input, target, r);
 }
+Tensor cross_entropy(const Tensor& input, const Tensor& target, const CrossEntropyFuncOptions& o) {
+  return ember::cross_entropy_loss(input, target, o.weight(), o.reduction(), o.ignore_index(), o.label_smoothing());
+}
 
 }  // namespace ember::nn::functional

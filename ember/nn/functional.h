@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ember/core/expanding_array.h"
+#include "ember/nn/options/loss.h"
 #include "ember/ops/loss.h"
 #include "ember/tensor/tensor.h"
 
@@ -65,6 +66,8 @@ Tensor group_norm(const Tensor& x, int64_t num_groups, const Tensor& weight = {}
 Tensor embedding(const Tensor& input, const Tensor& weight);
 Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::Mean);
 Tensor nll_loss(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::Mean);
-Tensor cross_entropy(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::Mean);
+Tensor cross_entropy(const Tensor& input, const Tensor& target, Reduction reduction);
+/// libtorch's form: weight, ignore_index, reduction and label_smoothing in the options.
+Tensor cross_entropy(const Tensor& input, const Tensor& target, const CrossEntropyFuncOptions& options = {});
 
 }  // namespace ember::nn::functional

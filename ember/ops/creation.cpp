@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 #include "ember/core/random.h"
 #include "ember/ops/op_helpers.h"
@@ -179,6 +180,17 @@ Tensor randint(int64_t low, int64_t high, const Shape& sizes, const TensorOption
 
 Tensor randint(int64_t high, const Shape& sizes, const TensorOptions& options) {
   return randint(0, high, sizes, options);
+}
+
+Tensor randperm(int64_t n, const TensorOptions& options) {
+  EMBER_CHECK(n >= 0, ValueError, "[randperm] n must be non-negative; got ", n);
+  std::vector<int64_t> order(static_cast<size_t>(n));
+  std::iota(order.begin(), order.end(), int64_t{0});
+  // Fisher-Yates from the end, drawing from the generator's integer stream like randint.
+  Generator& gen = default_generator();
+  for (int64_t i = n - 1; i > 0; --i) std::swap(order[static_cast<size_t>(i)], order[static_cast<size_t>(gen.integer(0, i + 1))]);
+  return finish(generate({n}, options.dtype_or(kInt64), [&](int64_t k) { return static_cast<double>(order[static_cast<size_t>(k)]); }),
+                options);
 }
 
 namespace {

@@ -64,6 +64,8 @@ Tensor randn(const Shape& sizes, const TensorOptions& options = {});
 /// Uniform integers in [low, high); int64 unless a dtype is given.
 Tensor randint(int64_t low, int64_t high, const Shape& sizes, const TensorOptions& options = {});
 Tensor randint(int64_t high, const Shape& sizes, const TensorOptions& options = {});
+/// A random permutation of 0 .. n-1 (int64 unless a dtype is given), from the default generator.
+Tensor randperm(int64_t n, const TensorOptions& options = {});
 
 // *_like: the shape (and, unless options say otherwise, dtype) of another tensor.
 Tensor empty_like(const Tensor& t, const TensorOptions& options = {});

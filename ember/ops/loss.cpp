@@ -7,6 +7,7 @@
 #include "ember/autograd/grad_mode.h"
 #include "ember/kernels/softmax.h"
 #include "ember/ops/activation.h"
+#include "ember/ops/creation.h"
 #include "ember/ops/elementwise.h"
 #include "ember/ops/indexing.h"
 #include "ember/ops/op_helpers.h"
@@ -122,6 +123,50 @@ Tensor cross_entropy_loss(const Tensor& logits, const Tensor& target, Reduction 
                             if (reduction == Reduction::Mean) return Grads{grad * (g / static_cast<double>(rows))};
                             return Grads{grad * g};
                           });
+}
+
+Tensor cross_entropy_loss(const Tensor& logits, const Tensor& target, const Tensor& weight, Reduction reduction,
+                          int64_t ignore_index, double label_smoothing) {
+  EMBER_CHECK(label_smoothing >= 0 && label_smoothing <= 1, ValueError,
+              "[cross_entropy_loss] label_smoothing must be in [0, 1]; got ", label_smoothing);
+  EMBER_CHECK(reduction != Reduction::BatchMean, ValueError, "[cross_entropy_loss] reduction BatchMean is kl_div's only");
+  EMBER_CHECK(logits.dim() == 2, ShapeError, "[cross_entropy_loss] with weight, ignore_index or label_smoothing expects "
+              "logits of shape (N, C); got ", shape_str(logits.sizes()));
+  EMBER_CHECK(target.dtype() == kInt64, TypeError, "[cross_entropy_loss] target must hold int64 class indices; got ",
+              dtype_name(target.dtype()));
+  EMBER_CHECK(target.dim() == 1 && target.size(0) == logits.size(0), ShapeError, "[cross_entropy_loss] target ",
+              shape_str(target.sizes()), " does not match input ", shape_str(logits.sizes()),
+              ": expected shape (N) with N the input's first dim");
+  const int64_t classes = logits.size(1);
+  EMBER_CHECK(!weight.defined() || (weight.dim() == 1 && weight.size(0) == classes), ShapeError,
+              "[cross_entropy_loss] weight must have shape (", classes, ") for ", classes, " classes; got ",
+              shape_str(weight.sizes()));
+  const Tensor counted = target != ignore_index;           // bool (N)
+  const Tensor safe_target = target * counted.to(kInt64);  // ignored rows point at class 0, then count 0
+  {
+    const Tensor t = safe_target.contiguous();
+    check_indices(t.data_ptr<int64_t>(), t.numel(), classes, kClasses, "cross_entropy_loss", "target");
+  }
+  // The plain loss takes its one-node path.
+  const bool plain = !weight.defined() && label_smoothing == 0 && counted.to(kInt64).sum().item<int64_t>() == target.numel();
+  if (plain) return cross_entropy_loss(logits, target, reduction);
+
+  const Tensor log_probs = log_softmax(logits, 1);
+  const Tensor class_weight = weight.defined() ? weight.to(log_probs.dtype()) : ones({classes}, log_probs.dtype());
+  // Each row's weight: its target's class weight, 0 where ignored.
+  const Tensor row_weight = class_weight.index_select(0, safe_target) * counted.to(log_probs.dtype());
+  const Tensor nll = -log_probs.gather(1, safe_target.unsqueeze(1)).squeeze(1) * row_weight;
+  Tensor smooth;
+  if (label_smoothing > 0) smooth = -(log_probs * class_weight).sum(1) * counted.to(log_probs.dtype());
+  auto reduce_rows = [&](const Tensor& per_row) {
+    if (reduction == Reduction::None) return per_row;
+    if (reduction == Reduction::Sum) return per_row.sum();
+    return per_row.sum() / row_weight.sum();  // PyTorch's weighted mean (0/0 = nan when every target is ignored)
+  };
+  Tensor loss = reduce_rows(nll);
+  if (label_smoothing > 0)
+    loss = loss * (1 - label_smoothing) + reduce_rows(smooth) * (label_smoothing / static_cast<double>(classes));
+  return loss;
 }
 
 Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const Tensor& weight, Reduction reduction) {

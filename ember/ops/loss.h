@@ -9,6 +9,9 @@ namespace ember {
 /// How a loss reduces its per-element values. BatchMean (the sum over the batch size, the
 /// mathematically right mean of a KL divergence) is kl_div's alone, as in PyTorch.
 enum class Reduction { None, Mean, Sum, BatchMean };
+/// libtorch's spellings: `ember::kSum` where a libtorch program writes `torch::kSum`.
+inline constexpr Reduction kNone = Reduction::None, kMean = Reduction::Mean, kSum = Reduction::Sum,
+                           kBatchMean = Reduction::BatchMean;
 
 /// exp(t) / sum(exp(t)) along dim, computed from log_softmax so large inputs do not overflow.
 Tensor softmax(const Tensor& t, int64_t dim);
@@ -20,6 +23,12 @@ Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction =
 Tensor nll_loss(const Tensor& log_probs, const Tensor& target, Reduction reduction = Reduction::Mean);
 /// nll_loss(log_softmax(logits, 1), target): the classifier loss, stable for large logits.
 Tensor cross_entropy_loss(const Tensor& logits, const Tensor& target, Reduction reduction = Reduction::Mean);
+/// The same with PyTorch's options (its argument order): `weight` (C) weighs each class, and
+/// the mean divides by the weights of the targets counted; targets equal to `ignore_index`
+/// count for nothing; label_smoothing e mixes in the uniform distribution:
+///   (1 - e) * nll + e / C * sum over classes of -w_c log p_c.
+Tensor cross_entropy_loss(const Tensor& logits, const Tensor& target, const Tensor& weight, Reduction reduction,
+                          int64_t ignore_index = -100, double label_smoothing = 0.0);
 
 // Losses on inputs and targets of one shape (libtorch's argument order and defaults). They are
 // compositions of differentiable ops; each names both shapes when they differ.

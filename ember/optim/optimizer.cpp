@@ -180,6 +180,7 @@ void Optimizer::load_state(const std::vector<std::pair<std::string, Tensor>>& st
     }
     EMBER_CHECK(known, ValueError, "[", name_, "] unknown state entry '", key, "'");
   }
+  std::vector<OptimizerParamState> restored(parameters_.size());  // committed once all of it checks out
   for (size_t i = 0; i < parameters_.size(); ++i) {
     const std::string key = std::to_string(i);
     const Tensor* step = find(key + ".step");
@@ -187,9 +188,9 @@ void Optimizer::load_state(const std::vector<std::pair<std::string, Tensor>>& st
     if (!step) {
       for (const std::string& n : names)
         EMBER_CHECK(!find(key + "." + n), ValueError, "[", name_, "] state of parameter ", i, " has ", n, " but no step");
-      continue;
+      continue;  // it had not stepped when the state was taken
     }
-    OptimizerParamState s;
+    OptimizerParamState& s = restored[i];
     s.step = step->item<int64_t>();
     for (const std::string& n : names) {
       const Tensor* t = find(key + "." + n);
@@ -198,8 +199,8 @@ void Optimizer::load_state(const std::vector<std::pair<std::string, Tensor>>& st
                   " has shape ", shape_str(t->sizes()), " but the parameter has ", shape_str(parameters_[i].sizes()));
       s.buffers.emplace_back(n, t->to(parameters_[i].dtype()).clone());
     }
-    states_[i] = std::move(s);
   }
+  states_ = std::move(restored);
   for (size_t g = 0; g < groups_.size(); ++g)
     for (const auto& [name, field] : groups_[g].options().hyperparameters())
       if (const Tensor* t = find("param_groups." + std::to_string(g) + "." + name)) *field = t->item<double>();

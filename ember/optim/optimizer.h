@@ -111,7 +111,8 @@ class Optimizer {
   /// State for checkpoints: "<i>.step" and "<i>.<buffer>" per parameter that has stepped (i its
   /// index in parameters()), and "param_groups.<g>.<option>" per group.
   std::vector<std::pair<std::string, Tensor>> state() const;
-  /// Restores state() output; throws naming the first missing, unknown or mismatched entry.
+  /// Restores state() output (a parameter without entries starts afresh); throws naming the
+  /// first missing, unknown or mismatched entry, before changing anything.
   void load_state(const std::vector<std::pair<std::string, Tensor>>& state);
 
  protected:

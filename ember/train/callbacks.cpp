@@ -10,6 +10,7 @@
 
 #include "ember/autograd/grad_mode.h"
 #include "ember/core/atomic_file.h"
+#include "ember/nn/utils/clip_grad.h"
 #include "ember/ops/reduction.h"
 #include "ember/serialize/module_io.h"
 
@@ -93,6 +94,18 @@ void LRSchedulerCallback::after_step(Learner&) {
 }
 void LRSchedulerCallback::after_epoch(Learner&) {
   if (every_ == Every::Epoch) scheduler_->step();
+}
+
+// ---- gradient clipping -----------------------------------------------------------------------
+
+GradientClipping::GradientClipping(double max, By by, double norm_type) : max_(max), norm_type_(norm_type), by_(by) {
+  EMBER_CHECK(max >= 0, ValueError, "[GradientClipping] the limit must be non-negative; got ", max);
+}
+
+void GradientClipping::after_backward(Learner& learn) {
+  const std::vector<Tensor> params = learn.model().parameters();
+  if (by_ == By::Norm) last_norm_ = nn::utils::clip_grad_norm_(params, max_, norm_type_);
+  else nn::utils::clip_grad_value_(params, max_);
 }
 
 // ---- early stopping ------------------------------------------------------------------------

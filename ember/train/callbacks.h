@@ -48,6 +48,22 @@ class LRSchedulerCallback : public Callback {
   Every every_;
 };
 
+/// Clips the gradients after every backward pass, before the step: by their total norm
+/// (nn::utils::clip_grad_norm_) or element by element (clip_grad_value_). last_norm() is the
+/// norm before clipping of the last batch.
+class GradientClipping : public Callback {
+ public:
+  enum class By { Norm, Value };
+  explicit GradientClipping(double max, By by = By::Norm, double norm_type = 2.0);
+  void after_backward(Learner& learn) override;
+  double last_norm() const { return last_norm_; }
+
+ private:
+  double max_, norm_type_;
+  By by_;
+  double last_norm_ = 0;
+};
+
 /// Stops training when the validation loss has not improved by min_delta for `patience` epochs.
 class EarlyStopping : public Callback {
  public:

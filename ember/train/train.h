@@ -3,5 +3,9 @@
 
 #include "ember/train/callbacks.h"
 #include "ember/train/learner.h"
+#include "ember/train/lr_finder.h"
 #include "ember/train/lsuv.h"
 #include "ember/train/metrics.h"
+#include "ember/train/mixup.h"
+#include "ember/train/recorder.h"
+#include "ember/train/schedules.h"

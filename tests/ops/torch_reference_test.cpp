@@ -17,6 +17,25 @@ namespace {
 using testing::fixture_cases;
 using Inputs = std::vector<Tensor>;
 using OpFn = std::function<Tensor(const Inputs&)>;
+namespace F = nn::functional;
+
+// tools/gen_fixtures.py's clipped(): the gradients a, b set on fresh parameters and clipped by
+// `clip`, flattened and concatenated, with clip's result (the total norm) last when it has one.
+template <class Clip>
+Tensor clipped(const Inputs& grads, Clip clip) {
+  std::vector<Tensor> params, out;
+  for (const Tensor& g : grads) {
+    params.push_back(zeros_like(g).requires_grad_());
+    params.back().set_grad(g.detach().clone());
+  }
+  const std::optional<double> result = clip(params);
+  for (const Tensor& p : params) out.push_back(p.grad().reshape({-1}));
+  if (result) out.push_back(tensor({*result}).to(grads[0].dtype()));
+  return cat(out);
+}
+
+// tools/gen_fixtures.py's CE_WEIGHT, in the dtype of the case.
+Tensor ce_weight(const Tensor& like) { return tensor({0.5, 1.0, 2.0, 1.5, 0.25}).to(like.dtype()); }
 
 const std::map<std::string, OpFn>& op_table() {
   static const std::map<std::string, OpFn> table = {
@@ -209,6 +228,40 @@ const std::map<std::string, OpFn>& op_table() {
       {"histc", [](const Inputs& x) { return histc(x[0], 7, -1, 1.5); }},
       {"histc_data_range", [](const Inputs& x) { return histc(x[0], 5); }},
       {"embedding_padding_idx", [](const Inputs& x) { return embedding(x[0], x[1], 2); }},
+      {"cross_entropy_label_smoothing",
+       [](const Inputs& x) { return F::cross_entropy(x[0], x[1], F::CrossEntropyFuncOptions().label_smoothing(0.1)); }},
+      {"cross_entropy_weight",
+       [](const Inputs& x) { return F::cross_entropy(x[0], x[1], F::CrossEntropyFuncOptions().weight(ce_weight(x[0]))); }},
+      {"cross_entropy_ignore_index",
+       [](const Inputs& x) { return F::cross_entropy(x[0], x[1], F::CrossEntropyFuncOptions().ignore_index(2)); }},
+      {"cross_entropy_all_options_mean",
+       [](const Inputs& x) {
+         return nn::CrossEntropyLoss(
+             nn::CrossEntropyLossOptions().weight(ce_weight(x[0])).ignore_index(1).label_smoothing(0.2))(x[0], x[1]);
+       }},
+      {"cross_entropy_all_options_sum",
+       [](const Inputs& x) {
+         return F::cross_entropy(
+             x[0], x[1], F::CrossEntropyFuncOptions().weight(ce_weight(x[0])).label_smoothing(0.3).reduction(kSum));
+       }},
+      {"cross_entropy_smoothing_none",
+       [](const Inputs& x) {
+         return cross_entropy_loss(x[0], x[1], Tensor(), kNone, /*ignore_index=*/0, /*label_smoothing=*/0.25);
+       }},
+      {"clip_grad_norm",
+       [](const Inputs& x) { return clipped(x, [](auto& p) { return nn::utils::clip_grad_norm_(p, 1.0); }); }},
+      {"clip_grad_norm_inf",
+       [](const Inputs& x) { return clipped(x, [](auto& p) { return nn::utils::clip_grad_norm_(p, 0.5, INFINITY); }); }},
+      {"clip_grad_norm_p3",
+       [](const Inputs& x) { return clipped(x, [](auto& p) { return nn::utils::clip_grad_norm_(p, 0.7, 3); }); }},
+      {"clip_grad_norm_below_max",
+       [](const Inputs& x) { return clipped(x, [](auto& p) { return nn::utils::clip_grad_norm_(p, 100.0); }); }},
+      {"clip_grad_value", [](const Inputs& x) {
+         return clipped(x, [](auto& p) -> std::optional<double> {
+           nn::utils::clip_grad_value_(p, 0.3);
+           return std::nullopt;
+         });
+       }},
   };
   return table;
 }

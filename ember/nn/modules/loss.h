@@ -2,6 +2,7 @@
 #pragma once
 
 #include "ember/nn/module.h"
+#include "ember/nn/options/loss.h"
 #include "ember/ops/loss.h"
 
 namespace ember::nn {
@@ -24,12 +25,16 @@ class MSELossImpl : public LossModule {
 };
 EMBER_MODULE(MSELoss);
 
-/// log_softmax + nll_loss on raw logits (N, C) and int64 class targets (N).
+/// log_softmax + nll_loss on raw logits (N, C) and int64 class targets (N), with libtorch's
+/// options (class weights, ignore_index, label smoothing).
 class CrossEntropyLossImpl : public LossModule {
  public:
-  explicit CrossEntropyLossImpl(Reduction reduction = Reduction::Mean) : LossModule("CrossEntropyLoss"), reduction(reduction) {}
+  explicit CrossEntropyLossImpl(const CrossEntropyLossOptions& options = {})
+      : LossModule("CrossEntropyLoss"), options(options) {}
+  explicit CrossEntropyLossImpl(Reduction reduction)
+      : CrossEntropyLossImpl(CrossEntropyLossOptions().reduction(reduction)) {}
   Tensor forward(const Tensor& input, const Tensor& target) override;
-  Reduction reduction;
+  CrossEntropyLossOptions options;
 };
 EMBER_MODULE(CrossEntropyLoss);
 
