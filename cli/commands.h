@@ -7,6 +7,7 @@
 namespace ember::cli {
 
 int cmd_train(const std::vector<std::string>& args);
+int cmd_lr_find(const std::vector<std::string>& args);
 int cmd_eval(const std::vector<std::string>& args);
 int cmd_predict(const std::vector<std::string>& args);
 int cmd_show(const std::vector<std::string>& args);

@@ -17,6 +17,7 @@ const char* kHelp =
     "\n"
     "commands:\n"
     "  train     train a classifier on MNIST-style data (default: the MNIST digits in data/mnist)\n"
+    "  lr-find   sweep the learning rate (the course's LR finder) and suggest one for train\n"
     "  eval      accuracy and confusion matrix of a trained model on the test split\n"
     "  predict   classify 28x28 grey PNG images (or dataset images with --data/--index)\n"
     "  show      draw a grid of dataset images with their labels (and predictions) to a PNG\n"
@@ -37,7 +38,7 @@ std::string one_line(std::string msg) {
 int main(int argc, char** argv) {
   using namespace ember::cli;
   const std::map<std::string, int (*)(const std::vector<std::string>&)> commands = {
-      {"train", cmd_train}, {"eval", cmd_eval}, {"predict", cmd_predict}, {"show", cmd_show}, {"bench", cmd_bench}};
+      {"train", cmd_train}, {"lr-find", cmd_lr_find}, {"eval", cmd_eval}, {"predict", cmd_predict}, {"show", cmd_show}, {"bench", cmd_bench}};
   if (argc < 2) {
     std::cerr << kHelp;
     return 2;

@@ -24,16 +24,24 @@ std::string format_tick(double v) {
   return buf;
 }
 
+// The horizontal axis: its name, and whether x holds log10 of the values (ticks at powers of 10).
+struct XAxis {
+  std::string label = "epoch";
+  bool log10 = false;
+};
+
 // One panel: axes, grid, ticks, the series and a legend, inside (x0, y0)-(x0 + w, y0 + h).
+// Non-finite points (a metric missing from an epoch) are left out.
 void panel(Canvas& c, int x0, int y0, int w, int h, const std::string& title, const std::vector<double>& x,
-           const std::vector<Series>& series) {
+           const std::vector<Series>& series, const XAxis& axis = {}) {
   const int left = x0 + 58, right = x0 + w - 12, top = y0 + 28, bottom = y0 + h - 34;
   double lo = INFINITY, hi = -INFINITY;
   for (const auto& s : series)
-    for (double v : s.y) {
-      lo = std::min(lo, v);
-      hi = std::max(hi, v);
-    }
+    for (double v : s.y)
+      if (std::isfinite(v)) {
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+      }
   if (!(hi > lo)) {
     lo -= 0.5;
     hi += 0.5;
@@ -52,19 +60,27 @@ void panel(Canvas& c, int x0, int y0, int w, int h, const std::string& title, co
     const std::string label = format_tick(v);
     c.text(left - 6 - Canvas::text_width(label), py(v) - 3, label, kAxis);
   }
-  const int step = std::max<int>(1, static_cast<int>(std::ceil(x.size() / 10.0)));
-  for (size_t i = 0; i < x.size(); i += step) {  // epoch ticks
-    const std::string label = format_tick(x[i]);
-    c.line(px(x[i]), bottom, px(x[i]), bottom + 4, kAxis);
-    c.text(px(x[i]) - Canvas::text_width(label) / 2, bottom + 8, label, kAxis);
+  auto tick = [&](double v, const std::string& label) {
+    c.line(px(v), bottom, px(v), bottom + 4, kAxis);
+    c.text(px(v) - Canvas::text_width(label) / 2, bottom + 8, label, kAxis);
+  };
+  if (axis.log10) {
+    for (double e = std::ceil(xmin); e <= xmax; ++e) tick(e, "1e" + format_tick(e));
+  } else {
+    const int step = std::max<int>(1, static_cast<int>(std::ceil(x.size() / 10.0)));
+    for (size_t i = 0; i < x.size(); i += step) tick(x[i], format_tick(x[i]));
   }
-  c.text((left + right - Canvas::text_width("epoch")) / 2, bottom + 20, "epoch", kAxis);
+  c.text((left + right - Canvas::text_width(axis.label)) / 2, bottom + 20, axis.label, kAxis);
   c.line(left, top, left, bottom, kAxis);
   c.line(left, bottom, right, bottom, kAxis);
   int legend_y = top + 4;
   for (const auto& s : series) {
-    for (size_t i = 0; i + 1 < s.y.size(); ++i) c.line(px(x[i]), py(s.y[i]), px(x[i + 1]), py(s.y[i + 1]), s.color, 2);
-    for (size_t i = 0; i < s.y.size(); ++i) c.fill_rect(px(x[i]) - 2, py(s.y[i]) - 2, px(x[i]) + 3, py(s.y[i]) + 3, s.color);
+    for (size_t i = 0; i + 1 < s.y.size(); ++i)
+      if (std::isfinite(s.y[i]) && std::isfinite(s.y[i + 1]))
+        c.line(px(x[i]), py(s.y[i]), px(x[i + 1]), py(s.y[i + 1]), s.color, 2);
+    if (s.y.size() <= 30)  // markers where there are few points (epochs); a sweep is a line
+      for (size_t i = 0; i < s.y.size(); ++i)
+        if (std::isfinite(s.y[i])) c.fill_rect(px(x[i]) - 2, py(s.y[i]) - 2, px(x[i]) + 3, py(s.y[i]) + 3, s.color);
     c.fill_rect(right - 90, legend_y + 2, right - 78, legend_y + 5, s.color);
     c.text(right - 72, legend_y, s.name, kAxis);
     legend_y += 12;
@@ -95,6 +111,26 @@ void plot_history(const std::vector<train::EpochMetrics>& history, const std::st
   panel(canvas, 0, 0, kPanel, kHeight, "loss", epochs, {train_loss, valid_loss});
   for (size_t i = 0; i < metrics.size(); ++i)
     panel(canvas, kPanel * static_cast<int>(i + 1), 0, kPanel, kHeight, titles[i], epochs, {metrics[i]});
+  canvas.write_png(path);
+}
+
+void plot_lr_find(const std::vector<double>& lrs, const std::vector<double>& losses, double suggested_lr,
+                  const std::string& path) {
+  if (lrs.empty()) return;
+  std::vector<double> x;
+  for (double lr : lrs) x.push_back(std::log10(lr));
+  Canvas canvas(640, 400);
+  panel(canvas, 0, 0, 640, 400, "loss against learning rate", x, {{"loss", losses, kBlue}},
+        {"learning rate (log scale)", true});
+  // The suggestion as a vertical line at its place on the same axis as panel() drew it.
+  const int left = 58, right = 640 - 12, top = 28, bottom = 400 - 34;
+  const double xmin = x.front(), xmax = x.size() > 1 ? x.back() : x.front() + 1;
+  const double at = std::log10(suggested_lr);
+  if (at >= xmin && at <= xmax) {
+    const int px = left + static_cast<int>(std::lround((at - xmin) / (xmax - xmin) * (right - left)));
+    canvas.line(px, top, px, bottom, kOrange);
+    canvas.text(px + 4, top + 4, "suggested " + format_tick(suggested_lr), kOrange);
+  }
   canvas.write_png(path);
 }
 

@@ -1,5 +1,5 @@
-// The training curves as a PNG: loss (train and valid) on the left, valid accuracy on the right,
-// against the epoch.
+// Plots as PNGs: the training curves (loss, train and valid, then one panel per metric, against
+// the epoch) and the LR finder's sweep.
 #pragma once
 
 #include <string>
@@ -10,5 +10,9 @@
 namespace ember::cli {
 
 void plot_history(const std::vector<train::EpochMetrics>& history, const std::string& path);
+/// The LR finder's sweep: smoothed loss against the learning rate on a log axis, with the
+/// suggested rate marked.
+void plot_lr_find(const std::vector<double>& lrs, const std::vector<double>& losses, double suggested_lr,
+                  const std::string& path);
 
 }  // namespace ember::cli

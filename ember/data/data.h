@@ -5,3 +5,4 @@
 #include "ember/data/dataset.h"
 #include "ember/data/idx.h"
 #include "ember/data/mnist.h"
+#include "ember/data/split.h"

@@ -58,9 +58,14 @@ MNIST::MNIST(std::pair<Tensor, Tensor> loaded)
                     loaded.second),
       raw_(loaded.first) {}
 
-std::pair<double, double> MNIST::stats() const {
+std::pair<double, double> MNIST::stats() const { return pixel_stats(raw_); }
+
+std::pair<double, double> pixel_stats(const Tensor& raw_uint8) {
+  EMBER_CHECK(raw_uint8.dtype() == kUInt8 && raw_uint8.numel() > 1, ValueError,
+              "[pixel_stats] needs more than one uint8 pixel; got ", dtype_name(raw_uint8.dtype()), " ",
+              shape_str(raw_uint8.sizes()));
   // One pass over the bytes with exact integer sums; the std is the unbiased one, as torch.std.
-  const Tensor raw = raw_.contiguous();
+  const Tensor raw = raw_uint8.contiguous();
   const uint8_t* p = raw.data_ptr<uint8_t>();
   const int64_t n = raw.numel();
   uint64_t sum = 0, sum_sq = 0;

@@ -28,6 +28,10 @@ class MNIST : public TensorDataset {
   Tensor raw_;
 };
 
+/// Mean and (unbiased) standard deviation of uint8 pixels, scaled to [0, 1], with exact integer
+/// sums: MNIST::stats() of a subset of the images (a training split's, say).
+std::pair<double, double> pixel_stats(const Tensor& raw_uint8);
+
 /// The file of `name` in root: name.gz if present, else name; throws IOError listing both.
 std::string find_idx_file(const std::string& root, const std::string& name);
 

@@ -71,7 +71,10 @@ TEST_F(Cli, BadInputGivesOneLineAndANonZeroExit) {
       {"train --epochs 0", "--epochs must be between 1 and 100000; got 0", 2},
       {"train --lr=abc", "--lr expects a number; got 'abc'", 2},
       {"train --frob 1", "unknown option '--frob' for 'ember train'", 2},
-      {"train --optimizer lbfgs --epochs 1", "--optimizer must be sgd, adam or adamw; got 'lbfgs'", 2},
+      {"train --optimizer lbfgs --epochs 1", "--optimizer must be sgd, adam, adamw or lamb; got 'lbfgs'", 2},
+      {"train --valid-split 0.95", "--valid-split must be between 0 and 0.9; got 0.95", 2},
+      {"lr-find --max-lr 1e-8", "--max-lr must exceed --min-lr", 2},
+      {"lr-find --frob 1", "unknown option '--frob' for 'ember lr-find'", 2},
       {"train --model resnet50", "--model must be mlp, linear, cnn, resnet, xresnet18 or bn-cnn; got 'resnet50'", 2},
       {"train --hidden 100,x", "--hidden expects positive integers separated by commas", 2},
       {"train --data /nonexistent", "ember: error: /nonexistent: data folder not found", 1},
@@ -95,11 +98,17 @@ TEST_F(Cli, TrainEvalPredictShowEndToEnd) {
     EXPECT_TRUE(fs::exists(path(f))) << f;
   EXPECT_GT(fs::file_size(path("m.png")), 1000u);
 
+  // 10% of the 2,000 examples held out for the table; the test split once, at the end.
+  EXPECT_NE(train.output.find("(1800 train, 200 valid, 2000 test;"), std::string::npos) << train.output;
+  const size_t test_line = train.output.find("test accuracy ");
+  ASSERT_NE(test_line, std::string::npos) << train.output;
+
   CliResult eval = ember_cli("eval --model " + model);
   ASSERT_EQ(eval.status, 0) << eval.output;
   EXPECT_NE(eval.output.find("confusion matrix"), std::string::npos);
   const double acc = std::stod(eval.output.substr(eval.output.find("accuracy: ") + 10));
   EXPECT_GT(acc, 0.85);
+  EXPECT_NEAR(std::stod(train.output.substr(test_line + 14)), acc, 1e-4) << "eval measures what train reported";
 
   CliResult predict = ember_cli("predict --model " + model + " --data " + std::string(EMBER_SOURCE_DIR) + "/data/mnist --index 3");
   ASSERT_EQ(predict.status, 0) << predict.output;
@@ -127,6 +136,31 @@ TEST_F(Cli, TrainEvalPredictShowEndToEnd) {
                            path("m.checkpoint.safetensors"));
   EXPECT_NE(mismatch.status, 0);
   EXPECT_NE(mismatch.output.find("does not match the model"), std::string::npos) << mismatch.output;
+}
+
+TEST_F(Cli, LrFindSweepsAndSuggestsARateWithoutSavingAModel) {
+  const std::string png = path("lr.png");
+  CliResult r = ember_cli("lr-find --limit 2000 --threads 1 --iters 60 --out " + png);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_GT(fs::file_size(png), 1000u);
+  std::ifstream csv(path("lr.csv"));
+  std::string header, line;
+  std::getline(csv, header);
+  EXPECT_EQ(header, "lr,loss");
+  int rows = 0;
+  double first_lr = 0;
+  while (std::getline(csv, line)) {
+    if (rows++ == 0) first_lr = std::stod(line);
+  }
+  EXPECT_GE(rows, 5);
+  EXPECT_LE(rows, 60);
+  EXPECT_NEAR(first_lr, 1e-7, 1e-12);
+  const size_t at = r.output.find("suggested lr ");
+  ASSERT_NE(at, std::string::npos) << r.output;
+  const double suggested = std::stod(r.output.substr(at + 13));
+  EXPECT_GT(suggested, 1e-5);
+  EXPECT_LT(suggested, 1.0);
+  EXPECT_FALSE(fs::exists(path("runs"))) << "lr-find writes only its plot and CSV";
 }
 
 TEST_F(Cli, CnnTrainsAndItsFileRebuildsIt) {
@@ -218,7 +252,8 @@ TEST_F(Cli, ANonFiniteLossStopsTrainingAndKeepsTheLastCheckpoint) {
   // --detect-anomaly names the op whose output first went non-finite.
   r = ember_cli("train --lr 1000 --epochs 3 --limit 512 --detect-anomaly --out " + out);
   EXPECT_EQ(r.status, 1);
-  EXPECT_NE(r.output.find("ember: error: [anomaly] the output of Linear holds -inf"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("ember: error: [anomaly] the output of Linear holds "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("inf at flat index"), std::string::npos) << r.output;
 }
 
 TEST_F(Cli, PredictReadsPngDigits) {

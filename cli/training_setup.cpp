@@ -1,0 +1,108 @@
+#include "training_setup.h"
+
+#include <sstream>
+#include <thread>
+
+namespace ember::cli {
+
+namespace {
+
+std::shared_ptr<optim::Optimizer> make_optimizer(const std::string& name, const std::vector<Tensor>& params, double lr,
+                                                 double momentum, double weight_decay) {
+  if (name == "sgd") return std::make_shared<optim::SGD>(params, optim::SGDOptions(lr).momentum(momentum).weight_decay(weight_decay));
+  if (name == "adam") return std::make_shared<optim::Adam>(params, optim::AdamOptions(lr).weight_decay(weight_decay));
+  if (name == "adamw") return std::make_shared<optim::AdamW>(params, optim::AdamWOptions(lr).weight_decay(weight_decay));
+  if (name == "lamb") return std::make_shared<optim::LAMB>(params, optim::LAMBOptions(lr).weight_decay(weight_decay));
+  throw UsageError("--optimizer must be sgd, adam, adamw or lamb; got '" + name + "'");
+}
+
+}  // namespace
+
+void add_training_options(Args& args) {
+  args.option("data", "DIR", default_data_dir(), "folder with MNIST-style IDX files (train-images-idx3-ubyte[.gz], ...)")
+      .option("model", "KIND", "mlp",
+              "mlp, linear, cnn (LeNet-5), resnet (ResNet-20), xresnet18 (the course's XResNet) or bn-cnn (the "
+              "course's BatchNorm CNN)")
+      .option("hidden", "N[,N...]", "100", "hidden layer widths of the mlp (the cnn's are LeNet-5's: 120,84)")
+      .option("epochs", "N", "10", "epochs to train")
+      .option("batch-size", "N", "64", "examples per batch")
+      .option("lr", "RATE", "0.05", "learning rate (the peak rate for onecycle)")
+      .option("optimizer", "NAME", "sgd", "sgd, adam, adamw or lamb")
+      .option("momentum", "M", "0.9", "SGD momentum")
+      .option("weight-decay", "W", "0", "weight decay (L2 for sgd, adam and lamb, decoupled for adamw)")
+      .option("valid-split", "F", "0.1",
+              "fraction of the training set held out (seeded) for the per-epoch validation metrics; 0: none")
+      .option("seed", "N", "0", "random seed for initialisation, the validation split and shuffling")
+      .option("threads", "N", "0", "threads to use (0: every core)")
+      .option("prefetch", "N", "auto", "batches assembled ahead on a background thread (auto: 2 when --threads leaves a core idle, else 0)")
+      .option("limit", "N", "0", "use the first N training examples only (0: all), before the validation split");
+}
+
+TrainingSetup make_training_setup(const Args& args) {
+  TrainingSetup s;
+  s.spec.kind = args.get("model");
+  if (!ModelSpec::known_kind(s.spec.kind))
+    throw UsageError("--model must be " + ModelSpec::kinds_text() + "; got '" + s.spec.kind + "'");
+  s.spec.hidden = s.spec.kind == "mlp" ? args.get_int_list("hidden") : std::vector<int64_t>{};
+  s.epochs = args.get_int("epochs", 1, 100000);
+  s.batch_size = args.get_int("batch-size", 1, 1 << 20);
+  s.lr = args.get_double("lr", 0, 1e3);
+  const double momentum = args.get_double("momentum", 0, 1);
+  const double weight_decay = args.get_double("weight-decay", 0, 1e3);
+  const double valid_fraction = args.get_double("valid-split", 0, 0.9);
+  s.seed = args.get_int("seed", 0, INT64_MAX);
+  const int64_t threads = args.get_int("threads", 0, 1024);
+  const int64_t limit = args.get_int("limit", 0, INT64_MAX);
+  s.optimizer_name = args.get("optimizer");
+  if (threads > 0) set_num_threads(static_cast<int>(threads));
+  // A loader thread pays only on a core the compute leaves idle (see DataLoaderOptions::prefetch_).
+  const bool core_to_spare = get_num_threads() < static_cast<int>(std::thread::hardware_concurrency());
+  const int64_t prefetch = args.get("prefetch") == "auto" ? (core_to_spare ? 2 : 0) : args.get_int("prefetch", 0, 64);
+
+  // The training examples (the first `limit`), a seeded split of them, and the statistics of the
+  // training part alone for standardising every split.
+  s.data_dir = args.get("data");
+  data::MNIST train_full(s.data_dir, data::MNIST::Split::Train), test(s.data_dir, data::MNIST::Split::Test);
+  const int64_t n = limit > 0 ? std::min(limit, train_full.size()) : train_full.size();
+  // At least one validation example when a split is asked for (a tiny --limit rounds to 0).
+  const int64_t n_valid =
+      valid_fraction > 0 ? std::max<int64_t>(1, std::llround(valid_fraction * static_cast<double>(n))) : 0;
+  if (n - n_valid < 1)
+    throw UsageError("--valid-split " + args.get("valid-split") + " of " + std::to_string(n) +
+                     " examples leaves no training example");
+  const std::vector<Tensor> parts = data::random_split_indices(n, {n - n_valid, n_valid}, static_cast<uint64_t>(s.seed));
+  std::tie(s.spec.mean, s.spec.std) = data::pixel_stats(train_full.raw_images().index_select(0, parts[0]));
+  train_full.normalize(s.spec.mean, s.spec.std);
+  test.normalize(s.spec.mean, s.spec.std);
+  auto rows = [&](const Tensor& idx) {
+    return std::make_shared<data::TensorDataset>(train_full.data().index_select(0, idx), train_full.targets().index_select(0, idx));
+  };
+  s.train_set = rows(parts[0]);
+  if (n_valid > 0) s.valid_set = rows(parts[1]);
+  s.test_set = std::make_shared<data::TensorDataset>(test.data(), test.targets());
+  s.spec.inputs = s.train_set->data().numel() / s.train_set->size();
+  s.train_loader = std::make_shared<data::DataLoader>(
+      s.train_set, data::DataLoaderOptions(s.batch_size).shuffle(true).seed(static_cast<uint64_t>(s.seed)).prefetch(static_cast<int>(prefetch)));
+  if (s.valid_set) s.valid_loader = std::make_shared<data::DataLoader>(s.valid_set, data::DataLoaderOptions(1000));
+  s.test_loader = std::make_shared<data::DataLoader>(s.test_set, data::DataLoaderOptions(1000));
+
+  manual_seed(static_cast<uint64_t>(s.seed));
+  s.model = s.spec.build();
+  s.optimizer = make_optimizer(s.optimizer_name, s.model->parameters(), s.lr, momentum, weight_decay);
+  s.learner = std::make_unique<train::Learner>(
+      s.model, s.train_loader, s.valid_loader, [](const Tensor& out, const Tensor& y) { return cross_entropy_loss(out, y); },
+      s.optimizer);
+  s.learner->add_metric(std::make_shared<train::Accuracy>());
+  return s;
+}
+
+std::string TrainingSetup::describe() const {
+  std::ostringstream out;
+  out << "data: " << data_dir << " (" << train_set->size() << " train, " << (valid_set ? valid_set->size() : 0)
+      << " valid, " << test_set->size() << " test; mean " << spec.mean << ", std " << spec.std << ")\n"
+      << "model: " << spec.describe() << ", " << optimizer_name << " lr " << lr << ", batch " << batch_size << ", "
+      << get_num_threads() << " thread(s), seed " << seed;
+  return out.str();
+}
+
+}  // namespace ember::cli
