@@ -104,6 +104,46 @@ std::vector<std::shared_ptr<Module>> Module::children() const {
   return out;
 }
 
+std::vector<std::shared_ptr<Module>> Module::modules(bool include_self) const {
+  std::vector<std::shared_ptr<Module>> out;
+  for (auto& [name, m] : named_modules("", include_self)) out.push_back(m);
+  return out;
+}
+
+std::vector<std::pair<std::string, std::shared_ptr<Module>>> Module::named_modules(const std::string& name_prefix,
+                                                                                    bool include_self) const {
+  std::vector<std::pair<std::string, std::shared_ptr<Module>>> out;
+  if (include_self) {
+    auto self = std::const_pointer_cast<Module>(weak_from_this().lock());
+    EMBER_CHECK(self != nullptr, ValueError, "[", name_, "] modules() and named_modules() with include_self need the module "
+                "to be owned by a std::shared_ptr (a holder or std::make_shared); pass include_self = false");
+    out.emplace_back(name_prefix, self);
+  }
+  for (const auto& [name, child] : children_) {
+    if (!child) continue;
+    const std::string full = name_prefix.empty() ? name : name_prefix + "." + name;
+    out.emplace_back(full, child);
+    for (auto& entry : child->named_modules(full, false)) out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+void Module::apply(const std::function<void(Module&)>& fn) {
+  fn(*this);
+  for (auto& [name, child] : children_)
+    if (child) child->apply(fn);
+}
+
+void Module::apply(const std::function<void(const std::string&, Module&)>& fn, const std::string& name_prefix) {
+  fn(name_prefix, *this);
+  for (auto& [name, child] : children_)
+    if (child) child->apply(fn, name_prefix.empty() ? name : name_prefix + "." + name);
+}
+
+void Module::requires_grad_(bool requires_grad) {
+  for (Tensor& p : parameters()) p.requires_grad_(requires_grad);
+}
+
 void Module::train(bool on) {
   training_ = on;
   for (auto& [name, child] : children_) child->train(on);

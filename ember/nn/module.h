@@ -7,7 +7,7 @@
 // plus a holder Foo (EMBER_MODULE below) that wraps a shared_ptr<FooImpl>, so
 //     nn::Linear fc(784, 100);   fc->weight;   fc(x);
 // reads like libtorch. Copying a holder copies the pointer: both names refer to one module and
-// one set of weights (use clone-free code; there is no deep copy). A parent keeps its children
+// one set of weights (there is no deep copy yet: build a second model and load_state_dict). A parent keeps its children
 // alive through the shared_ptrs it registered; register_module accepts a holder or a shared_ptr.
 // Not here: the layers themselves (nn/modules/), the math (nn/functional/, ops/).
 #pragma once
@@ -85,6 +85,19 @@ class Module : public std::enable_shared_from_this<Module> {
   std::vector<std::pair<std::string, Tensor>> named_buffers(bool recurse = true) const;
   std::vector<std::shared_ptr<Module>> children() const;
   const std::vector<std::pair<std::string, std::shared_ptr<Module>>>& named_children() const { return children_; }
+  /// This module (include_self; it must be owned by a shared_ptr) and every descendant, depth
+  /// first in registration order, as libtorch's.
+  std::vector<std::shared_ptr<Module>> modules(bool include_self = true) const;
+  /// The same with dotted names ("", "0", "0.conv", ...); `name_prefix` names this module.
+  std::vector<std::pair<std::string, std::shared_ptr<Module>>> named_modules(const std::string& name_prefix = "",
+                                                                              bool include_self = true) const;
+  /// Calls fn on this module, then on every descendant (depth first), as libtorch's apply.
+  void apply(const std::function<void(Module&)>& fn);
+  void apply(const std::function<void(const std::string&, Module&)>& fn, const std::string& name_prefix = "");
+  /// Sets requires_grad on every parameter of this module and its descendants (PyTorch's
+  /// Module.requires_grad_): false freezes the subtree, whose parameters then get no gradient
+  /// and are skipped by the optimisers.
+  void requires_grad_(bool requires_grad = true);
 
   /// Training mode (dropout active, ...) for this module and all descendants.
   virtual void train(bool on = true);
@@ -176,6 +189,11 @@ class ModuleHolder {
   bool is_empty() const noexcept { return impl_ == nullptr; }
   explicit operator bool() const noexcept { return !is_empty(); }
   operator std::shared_ptr<Module>() const { return impl_; }
+  /// Indexing forwarded to the module (a ModuleList's list[0], a ModuleDict's dict["head"]).
+  template <class Arg>
+  decltype(auto) operator[](Arg&& arg) const {
+    return (*impl_)[std::forward<Arg>(arg)];
+  }
   /// Exists only for arguments Impl's own forward() takes: a loss's forward(input, target)
   /// makes loss(x) a compile error rather than a run-time one. A one-tensor forward goes
   /// through Module::operator(), so forward hooks see it.

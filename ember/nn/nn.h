@@ -16,6 +16,7 @@
 #include "ember/nn/modules/normalization.h"
 #include "ember/nn/modules/pooling.h"
 #include "ember/nn/modules/running_batchnorm.h"
+#include "ember/nn/modules/module_list.h"
 #include "ember/nn/modules/sequential.h"
 #include "ember/nn/utils/clip_grad.h"
 #include "ember/nn/utils/fusion.h"

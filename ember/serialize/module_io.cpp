@@ -16,15 +16,17 @@ void save(const nn::Module& module, const std::string& path, const Metadata& met
   save_safetensors(path, state_dict(module), metadata);
 }
 
-void load_state_dict(nn::Module& module, const NamedTensors& tensors, const std::string& source) {
+LoadResult load_state_dict(nn::Module& module, const NamedTensors& tensors, const std::string& source, bool strict) {
   NamedTensors own = state_dict(module);
+  LoadResult result;
   std::ostringstream problems;
   for (const auto& [name, t] : own) {
     const Tensor* found = nullptr;
     for (const auto& [n, v] : tensors)
       if (n == name) found = &v;
     if (!found) {
-      problems << "\n  missing: " << name << " " << shape_str(t.sizes());
+      result.missing_keys.push_back(name);
+      if (strict) problems << "\n  missing: " << name << " " << shape_str(t.sizes());
     } else if (found->sizes() != t.sizes()) {
       problems << "\n  shape mismatch: " << name << " is " << shape_str(found->sizes()) << " in the file but "
                << shape_str(t.sizes()) << " in the model";
@@ -36,7 +38,9 @@ void load_state_dict(nn::Module& module, const NamedTensors& tensors, const std:
   for (const auto& [name, t] : tensors) {
     bool known = false;
     for (const auto& [n, v] : own) known = known || n == name;
-    if (!known) problems << "\n  unexpected: " << name << " " << shape_str(t.sizes());
+    if (known) continue;
+    result.unexpected_keys.push_back(name);
+    if (strict) problems << "\n  unexpected: " << name << " " << shape_str(t.sizes());
   }
   if (!problems.str().empty())
     throw IOError(source + ": does not match the model:" + problems.str() +
@@ -45,11 +49,12 @@ void load_state_dict(nn::Module& module, const NamedTensors& tensors, const std:
   for (auto& [name, t] : own)
     for (const auto& [n, v] : tensors)
       if (n == name) t.copy_(v);
+  return result;
 }
 
-Metadata load(nn::Module& module, const std::string& path) {
+Metadata load(nn::Module& module, const std::string& path, bool strict) {
   SafetensorsFile file = load_safetensors(path);
-  load_state_dict(module, file.tensors, path);
+  load_state_dict(module, file.tensors, path, strict);
   return file.metadata;
 }
 

@@ -1,0 +1,131 @@
+// The module tree (the course's 07a and 11a): modules(), named_modules(), apply(), ModuleList,
+// ModuleDict, freezing a subtree, a non-strict load, and fine-tuning with a rate per group.
+#include <gtest/gtest.h>
+
+#include "support/temp_dir.h"
+#include "support/tensor_expect.h"
+
+namespace ember {
+namespace {
+
+struct NetImpl : nn::Module {
+  NetImpl() {
+    body = register_module("body", nn::Sequential(nn::Linear(4, 8), nn::ReLU(), nn::Linear(8, 8)));
+    const std::vector<std::pair<std::string, std::shared_ptr<nn::Module>>> both = {{"a", nn::Linear(8, 2).ptr()},
+                                                                                  {"b", nn::Linear(8, 3).ptr()}};
+    heads = register_module("heads", nn::ModuleDict(both));
+  }
+  Tensor forward(Tensor x) { return heads->at<nn::LinearImpl>("a")->forward(body->forward(x)); }
+  nn::Sequential body;
+  nn::ModuleDict heads;
+};
+EMBER_MODULE(Net);
+
+TEST(ModuleTree, NamedModulesWalksDepthFirstInRegistrationOrder) {
+  Net net;
+  std::vector<std::string> names;
+  for (const auto& [name, m] : net->named_modules()) names.push_back(name + ":" + m->name());
+  EXPECT_EQ(names, (std::vector<std::string>{":Net", "body:Sequential", "body.0:Linear", "body.1:ReLU", "body.2:Linear",
+                                             "heads:ModuleDict", "heads.a:Linear", "heads.b:Linear"}));
+  EXPECT_EQ(net->modules().size(), 8u);
+  EXPECT_EQ(net->modules(/*include_self=*/false).size(), 7u);
+  EXPECT_EQ(net->named_modules("net")[2].first, "net.body.0");
+  NetImpl on_stack;
+  EXPECT_THROW_MSG(on_stack.modules(), ValueError, "need the module to be owned by a std::shared_ptr");
+  EXPECT_EQ(on_stack.modules(false).size(), 7u);
+}
+
+TEST(ModuleTree, ApplyVisitsEveryModuleAndCanInitialiseThem) {
+  Net net;
+  int linears = 0;
+  net->apply([&](nn::Module& m) {
+    if (auto* lin = dynamic_cast<nn::LinearImpl*>(&m)) {
+      ++linears;
+      NoGradGuard g;
+      lin->bias.fill_(0.5);
+    }
+  });
+  EXPECT_EQ(linears, 4);
+  for (const auto& [name, p] : net->named_parameters())
+    if (name.ends_with("bias")) EXPECT_TENSOR_EQ(p, full_like(p, 0.5));
+  std::vector<std::string> visited;
+  net->apply([&](const std::string& name, nn::Module&) { visited.push_back(name); }, "net");
+  EXPECT_EQ(visited.front(), "net");
+  EXPECT_EQ(visited.back(), "net.heads.b");
+}
+
+TEST(ModuleTree, ModuleListAndModuleDictRegisterTheirModules) {
+  nn::ModuleList list(nn::Linear(2, 3), nn::ReLU());
+  list->push_back(nn::Linear(3, 1));
+  EXPECT_EQ(list->size(), 3u);
+  EXPECT_EQ(list[1]->name(), "ReLU");
+  EXPECT_EQ(list->ptr<nn::LinearImpl>(2)->weight.sizes(), (Shape{1, 3}));
+  int n = 0;
+  for (const auto& m : *list) n += m != nullptr;
+  EXPECT_EQ(n, 3);
+  EXPECT_EQ(list->named_parameters()[2].first, "2.weight");
+  EXPECT_THROW_MSG(list->ptr(3), IndexError, "[ModuleList] index 3 is out of range for 3 modules");
+  EXPECT_THROW_MSG(list->ptr<nn::LinearImpl>(1), TypeError, "[ModuleList] module 1 is a ReLU");
+  EXPECT_THROW_MSG((*list)(ones({1, 2})), ValueError, "[ModuleList] has no forward");
+  list->replace_module("1", nn::Tanh());
+  EXPECT_EQ(list[1]->name(), "Tanh");
+
+  Net net;
+  EXPECT_EQ(net->heads->keys(), (std::vector<std::string>{"a", "b"}));
+  EXPECT_TRUE(net->heads->contains("b"));
+  net->heads->insert("b", nn::Linear(8, 5));  // replaced in place
+  EXPECT_EQ(net->heads->at<nn::LinearImpl>("b")->weight.sizes(), (Shape{5, 8}));
+  EXPECT_EQ(net->heads->keys().size(), 2u);
+  EXPECT_THROW_MSG(net->heads["c"], IndexError, "[ModuleDict] no module 'c'; the keys are a, b");
+  EXPECT_EQ(net->named_parameters().back().first, "heads.b.bias");
+}
+
+TEST(ModuleTree, AFrozenBodyStaysWhileTheHeadAndPerGroupRatesTrain) {
+  manual_seed(0);
+  Net net;
+  net->body->requires_grad_(false);
+  for (const Tensor& p : net->body->parameters()) EXPECT_FALSE(p.requires_grad());
+  const Tensor body_before = net->body->parameters()[0].detach().clone();
+  const Tensor head_before = net->heads->at<nn::LinearImpl>("a")->weight.detach().clone();
+  optim::SGD opt({optim::OptimizerParamGroup(net->body->parameters()),
+                  optim::OptimizerParamGroup(net->heads->parameters(), std::make_unique<optim::SGDOptions>(0.1))},
+                 optim::SGDOptions(0.01));
+  const Tensor x = randn({16, 4}), y = randint(0, 2, {16});
+  for (int step = 0; step < 3; ++step) {
+    opt.zero_grad();
+    cross_entropy_loss(net(x), y).backward();
+    opt.step();
+  }
+  EXPECT_TENSOR_EQ(net->body->parameters()[0], body_before);
+  EXPECT_FALSE(equal(net->heads->at<nn::LinearImpl>("a")->weight, head_before));
+  // Unfrozen, the body trains at its group's rate.
+  net->body->requires_grad_(true);
+  opt.zero_grad();
+  cross_entropy_loss(net(x), y).backward();
+  const Tensor g = net->body->parameters()[0].grad().clone();
+  opt.step();
+  EXPECT_TENSOR_NEAR(net->body->parameters()[0], body_before - g * 0.01, 1e-6, 1e-7);
+}
+
+TEST(ModuleTree, ANonStrictLoadReportsWhatItLeftOut) {
+  testing::TempDir dir;
+  manual_seed(1);
+  auto pretrained = nn::Sequential(nn::Linear(4, 8), nn::ReLU(), nn::Linear(8, 10)).ptr();
+  save(*pretrained, dir.file("p.safetensors"));
+  // A new model with the same body and another head, under other names.
+  auto model = nn::Sequential(nn::Linear(4, 8), nn::ReLU()).ptr();
+  model->push_back("head", nn::Linear(8, 3));
+  EXPECT_THROW_MSG(load(*model, dir.file("p.safetensors")), IOError, "missing: head.weight");
+  const NamedTensors tensors = load_safetensors(dir.file("p.safetensors")).tensors;
+  const LoadResult r = load_state_dict(*model, tensors, "p.safetensors", /*strict=*/false);
+  EXPECT_EQ(r.missing_keys, (std::vector<std::string>{"head.weight", "head.bias"}));
+  EXPECT_EQ(r.unexpected_keys, (std::vector<std::string>{"2.weight", "2.bias"}));
+  EXPECT_TENSOR_EQ(model->named_parameters()[0].second, pretrained->named_parameters()[0].second);
+  // A size mismatch is an error even when not strict.
+  auto wide = nn::Sequential(nn::Linear(4, 9)).ptr();
+  EXPECT_THROW_MSG(load(*wide, dir.file("p.safetensors"), /*strict=*/false), IOError,
+                   "shape mismatch: 0.weight is (8, 4) in the file but (9, 4) in the model");
+}
+
+}  // namespace
+}  // namespace ember
