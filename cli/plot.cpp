@@ -134,4 +134,15 @@ void plot_lr_find(const std::vector<double>& lrs, const std::vector<double>& los
   canvas.write_png(path);
 }
 
+void plot_curves(const std::string& title, const std::string& x_label, const std::vector<double>& x,
+                 const std::vector<std::pair<std::string, std::vector<double>>>& series, const std::string& path) {
+  if (x.empty()) return;
+  const Color colors[] = {kBlue, kOrange, kGreen, {214, 39, 40}, {148, 103, 189}};
+  std::vector<Series> drawn;
+  for (size_t i = 0; i < series.size(); ++i) drawn.push_back({series[i].first, series[i].second, colors[i % 5]});
+  Canvas canvas(640, 400);
+  panel(canvas, 0, 0, 640, 400, title, x, drawn, {x_label, false});
+  canvas.write_png(path);
+}
+
 }  // namespace ember::cli

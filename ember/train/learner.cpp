@@ -154,9 +154,10 @@ void Learner::epoch(int64_t epoch) {
   // Not with_events: the epoch's history entry is written between the body and after_epoch.
   try {
     run(&Callback::before_epoch);
-    m.lr = optimizer_->lr();  // the rate this epoch starts with (schedules may move it)
-    with_events<CancelTrainException>(&Callback::before_train, &Callback::after_cancel_train, &Callback::after_train,
-                                      [&] { pass(*train_, true); });
+    with_events<CancelTrainException>(&Callback::before_train, &Callback::after_cancel_train, &Callback::after_train, [&] {
+      m.lr = optimizer_->lr();  // the rate training starts the epoch with (ParamScheduler sets it in before_train)
+      pass(*train_, true);
+    });
     if (valid_) {
       reset_metrics();
       bool validated = false;  // a cancelled validation leaves no metrics for the epoch

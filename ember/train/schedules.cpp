@@ -70,8 +70,11 @@ void ParamScheduler::before_fit(Learner& learn) {
 }
 
 void ParamScheduler::before_batch(Learner& learn) {
+  if (learn.state().training) set(learn);
+}
+
+void ParamScheduler::set(Learner& learn) {
   const LearnerState& s = learn.state();
-  if (!s.training) return;
   const double total = static_cast<double>(s.epochs * learn.train_data().size());
   const double pos = total > 0 ? static_cast<double>(s.iteration) / total : 0;
   auto& groups = learn.optimizer().param_groups();

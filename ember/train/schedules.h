@@ -48,10 +48,13 @@ class ParamScheduler : public Callback {
   ParamScheduler(std::string name, std::vector<Schedule> per_group);
   int order() const override { return 10; }
   void before_fit(Learner& learn) override;
+  /// Also before the training pass, so that the epoch's row shows the rate it starts with.
+  void before_train(Learner& learn) override { set(learn); }
   void before_batch(Learner& learn) override;
   const std::string& name() const { return name_; }
 
  private:
+  void set(Learner& learn);
   std::string name_;
   std::vector<Schedule> schedules_;
 };
