@@ -12,10 +12,8 @@ int main(int argc, char** argv) {
 
   // The schedule functions at a few positions, as the notebook plots them.
   const std::vector<std::pair<std::string, train::Schedule>> scheds = {
-      {"sched_lin(1, 2)", train::sched_lin(1, 2)},
-      {"sched_cos(1, 2)", train::sched_cos(1, 2)},
-      {"sched_no(1, 2)", train::sched_no(1, 2)},
-      {"sched_exp(1, 2)", train::sched_exp(1, 2)}};
+      {"lin", train::sched_lin(1, 2)}, {"cos", train::sched_cos(1, 2)}, {"no", train::sched_no(1, 2)},
+      {"exp", train::sched_exp(1, 2)}};
   std::printf("%-16s", "pos");
   for (double pos : {0.0, 0.25, 0.5, 0.75, 1.0}) std::printf("%8.2f", pos);
   std::printf("\n");
@@ -23,14 +21,14 @@ int main(int argc, char** argv) {
   for (int i = 0; i <= 100; ++i) grid.push_back(i / 100.0);
   std::vector<std::pair<std::string, std::vector<double>>> curves;
   for (const auto& [name, f] : scheds) {
-    std::printf("%-16s", name.c_str());
+    std::printf("%-16s", ("sched_" + name + "(1, 2)").c_str());
     for (double pos : {0.0, 0.25, 0.5, 0.75, 1.0}) std::printf("%8.4f", f(pos));
     std::printf("\n");
     std::vector<double> y;
     for (double pos : grid) y.push_back(f(pos));
     curves.emplace_back(name, y);
   }
-  ember::cli::plot_curves("the course's schedules", "position in training", grid, curves, out_dir + "/05_schedules.png");
+  ember::cli::plot_curves("schedules from 1 to 2", "position in training", grid, curves, out_dir + "/05_schedules.png");
 
   // The notebook's one-cycle: 30% of training warming up along a cosine from 0.3 to 0.6, then
   // down to 0.2, for the learning rate of plain SGD; and weight decay, any other hyperparameter,
@@ -55,8 +53,8 @@ int main(int argc, char** argv) {
   const std::vector<double>& lrs = rec->lrs();
   std::vector<double> batch;
   for (size_t i = 0; i < lrs.size(); ++i) batch.push_back(static_cast<double>(i));
-  ember::cli::plot_curves("Recorder: learning rate", "batch", batch, {{"lr", lrs}}, out_dir + "/05_recorder_lr.png");
-  ember::cli::plot_curves("Recorder: loss", "batch", batch, {{"loss", rec->losses()}}, out_dir + "/05_recorder_loss.png");
+  ember::cli::plot_curves("learning rate per batch", "batch", batch, {{"lr", lrs}}, out_dir + "/05_recorder_lr.png");
+  ember::cli::plot_curves("loss per batch", "batch", batch, {{"loss", rec->losses()}}, out_dir + "/05_recorder_loss.png");
   const size_t peak = static_cast<size_t>(std::max_element(lrs.begin(), lrs.end()) - lrs.begin());
   std::printf("\nrecorded %zu batches; lr %.4f at the start, peak %.4f at batch %zu (%.0f%%), %.4f at the end\n",
               lrs.size(), lrs.front(), lrs[peak], peak, 100.0 * static_cast<double>(peak) / static_cast<double>(lrs.size()),
