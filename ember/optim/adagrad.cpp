@@ -9,13 +9,11 @@ namespace ember::optim {
 
 Adagrad::Adagrad(std::vector<OptimizerParamGroup> param_groups, AdagradOptions defaults)
     : Optimizer(std::make_unique<AdagradOptions>(defaults), "Adagrad") {
-  check_options(defaults);
-  for (const auto& g : param_groups) add_param_group(g);
+  add_param_groups(param_groups);
 }
 
 void Adagrad::check_options(const OptimizerOptions& options) const {
   const auto& o = options_as<AdagradOptions>(options, "AdagradOptions");
-  EMBER_CHECK(o.lr() >= 0, ValueError, "[Adagrad] invalid learning rate: ", o.lr());
   EMBER_CHECK(o.lr_decay() >= 0, ValueError, "[Adagrad] invalid lr_decay value: ", o.lr_decay());
   EMBER_CHECK(o.weight_decay() >= 0, ValueError, "[Adagrad] invalid weight_decay value: ", o.weight_decay());
   EMBER_CHECK(o.initial_accumulator_value() >= 0, ValueError, "[Adagrad] invalid initial_accumulator_value value: ",

@@ -10,7 +10,6 @@ namespace {
 
 template <class Options>
 void check_adam(const char* name, const Options& o) {
-  EMBER_CHECK(o.lr() >= 0, ValueError, "[", name, "] invalid learning rate: ", o.lr());
   EMBER_CHECK(o.eps() >= 0, ValueError, "[", name, "] invalid epsilon value: ", o.eps());
   EMBER_CHECK(o.beta1_ >= 0 && o.beta1_ < 1, ValueError, "[", name, "] invalid beta parameter at index 0: ", o.beta1_);
   EMBER_CHECK(o.beta2_ >= 0 && o.beta2_ < 1, ValueError, "[", name, "] invalid beta parameter at index 1: ", o.beta2_);
@@ -47,28 +46,29 @@ void adam_update(const Tensor& param, const Tensor& grad, OptimizerParamState& s
 
 }  // namespace
 
-Adam::Adam(std::vector<OptimizerParamGroup> param_groups, AdamOptions defaults)
-    : Optimizer(std::make_unique<AdamOptions>(defaults), "Adam") {
-  check_options(defaults);
-  for (const auto& g : param_groups) add_param_group(g);
-}
-void Adam::check_options(const OptimizerOptions& options) const {
-  check_adam("Adam", options_as<AdamOptions>(options, "AdamOptions"));
-}
-void Adam::update(const Tensor& param, const Tensor& grad, OptimizerParamState& state, const OptimizerOptions& options) {
-  adam_update(param, grad, state, static_cast<const AdamOptions&>(options), false);
+namespace detail {
+
+template <class Options, bool kDecoupled>
+AdamFamily<Options, kDecoupled>::AdamFamily(const std::vector<OptimizerParamGroup>& param_groups, const Options& defaults,
+                                            const char* name)
+    : Optimizer(std::make_unique<Options>(defaults), name) {
+  add_param_groups(param_groups);
 }
 
-AdamW::AdamW(std::vector<OptimizerParamGroup> param_groups, AdamWOptions defaults)
-    : Optimizer(std::make_unique<AdamWOptions>(defaults), "AdamW") {
-  check_options(defaults);
-  for (const auto& g : param_groups) add_param_group(g);
+template <class Options, bool kDecoupled>
+void AdamFamily<Options, kDecoupled>::check_options(const OptimizerOptions& options) const {
+  check_adam(name().c_str(), options_as<Options>(options, kDecoupled ? "AdamWOptions" : "AdamOptions"));
 }
-void AdamW::check_options(const OptimizerOptions& options) const {
-  check_adam("AdamW", options_as<AdamWOptions>(options, "AdamWOptions"));
+
+template <class Options, bool kDecoupled>
+void AdamFamily<Options, kDecoupled>::update(const Tensor& param, const Tensor& grad, OptimizerParamState& state,
+                                             const OptimizerOptions& options) {
+  adam_update(param, grad, state, static_cast<const Options&>(options), kDecoupled);
 }
-void AdamW::update(const Tensor& param, const Tensor& grad, OptimizerParamState& state, const OptimizerOptions& options) {
-  adam_update(param, grad, state, static_cast<const AdamWOptions&>(options), true);
-}
+
+template class AdamFamily<AdamOptions, false>;
+template class AdamFamily<AdamWOptions, true>;
+
+}  // namespace detail
 
 }  // namespace ember::optim

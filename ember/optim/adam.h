@@ -11,7 +11,8 @@
 
 namespace ember::optim {
 
-/// Adam's and AdamW's options; they differ only in AdamW's default weight_decay (0.01).
+/// Adam's and AdamW's options (they differ only in AdamW's default weight_decay, 0.01), and
+/// LAMB's, which adds one.
 template <class Self>
 struct AdamOptionsBase : OptimizerCloneableOptions<Self> {
   using betas_t = std::tuple<double, double>;
@@ -46,28 +47,35 @@ struct AdamWOptions : AdamOptionsBase<AdamWOptions> {
   }
 };
 
-class Adam : public Optimizer {
- public:
-  Adam(std::vector<OptimizerParamGroup> param_groups, AdamOptions defaults = AdamOptions());
-  explicit Adam(std::vector<Tensor> params, AdamOptions defaults = AdamOptions())
-      : Adam(std::vector<OptimizerParamGroup>{std::move(params)}, defaults) {}
+namespace detail {
+/// Adam and AdamW: one update, told apart by their Options type and whether the weight decay
+/// is decoupled (AdamW) or added to the gradient (Adam).
+template <class Options, bool kDecoupled>
+class AdamFamily : public Optimizer {
+ protected:
+  AdamFamily(const std::vector<OptimizerParamGroup>& param_groups, const Options& defaults, const char* name);
 
  private:
   std::vector<std::string> state_names(const OptimizerOptions&) const override { return {"exp_avg", "exp_avg_sq"}; }
   void check_options(const OptimizerOptions& options) const override;
   void update(const Tensor& param, const Tensor& grad, OptimizerParamState& state, const OptimizerOptions& options) override;
 };
+}  // namespace detail
 
-class AdamW : public Optimizer {
+class Adam : public detail::AdamFamily<AdamOptions, false> {
  public:
-  AdamW(std::vector<OptimizerParamGroup> param_groups, AdamWOptions defaults = AdamWOptions());
+  Adam(std::vector<OptimizerParamGroup> param_groups, AdamOptions defaults = AdamOptions())
+      : AdamFamily(param_groups, defaults, "Adam") {}
+  explicit Adam(std::vector<Tensor> params, AdamOptions defaults = AdamOptions())
+      : Adam(std::vector<OptimizerParamGroup>{std::move(params)}, defaults) {}
+};
+
+class AdamW : public detail::AdamFamily<AdamWOptions, true> {
+ public:
+  AdamW(std::vector<OptimizerParamGroup> param_groups, AdamWOptions defaults = AdamWOptions())
+      : AdamFamily(param_groups, defaults, "AdamW") {}
   explicit AdamW(std::vector<Tensor> params, AdamWOptions defaults = AdamWOptions())
       : AdamW(std::vector<OptimizerParamGroup>{std::move(params)}, defaults) {}
-
- private:
-  std::vector<std::string> state_names(const OptimizerOptions&) const override { return {"exp_avg", "exp_avg_sq"}; }
-  void check_options(const OptimizerOptions& options) const override;
-  void update(const Tensor& param, const Tensor& grad, OptimizerParamState& state, const OptimizerOptions& options) override;
 };
 
 }  // namespace ember::optim

@@ -10,13 +10,11 @@ namespace ember::optim {
 
 LAMB::LAMB(std::vector<OptimizerParamGroup> param_groups, LAMBOptions defaults)
     : Optimizer(std::make_unique<LAMBOptions>(defaults), "LAMB") {
-  check_options(defaults);
-  for (const auto& g : param_groups) add_param_group(g);
+  add_param_groups(param_groups);
 }
 
 void LAMB::check_options(const OptimizerOptions& options) const {
   const auto& o = options_as<LAMBOptions>(options, "LAMBOptions");
-  EMBER_CHECK(o.lr() >= 0, ValueError, "[LAMB] invalid learning rate: ", o.lr());
   EMBER_CHECK(o.eps() >= 0, ValueError, "[LAMB] invalid epsilon value: ", o.eps());
   EMBER_CHECK(o.beta1_ >= 0 && o.beta1_ < 1, ValueError, "[LAMB] invalid beta parameter at index 0: ", o.beta1_);
   EMBER_CHECK(o.beta2_ >= 0 && o.beta2_ < 1, ValueError, "[LAMB] invalid beta parameter at index 1: ", o.beta2_);

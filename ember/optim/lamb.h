@@ -8,34 +8,26 @@
 // torch.optim has no LAMB; tools/gen_fixtures.py writes the same steps in PyTorch ops.
 #pragma once
 
-#include <tuple>
-
-#include "ember/optim/optimizer.h"
+#include "ember/optim/adam.h"
 
 namespace ember::optim {
 
-struct LAMBOptions : OptimizerCloneableOptions<LAMBOptions> {
-  using betas_t = std::tuple<double, double>;
-  explicit LAMBOptions(double lr = 1e-3) : lr_(lr) {}
-  LAMBOptions& lr(double v) { lr_ = v; return *this; }
-  LAMBOptions& betas(const betas_t& v) { std::tie(beta1_, beta2_) = v; return *this; }
-  LAMBOptions& eps(double v) { eps_ = v; return *this; }
-  LAMBOptions& weight_decay(double v) { weight_decay_ = v; return *this; }
-  LAMBOptions& max_trust_ratio(double v) { max_trust_ratio_ = v; return *this; }
-  double lr() const { return lr_; }
-  betas_t betas() const { return {beta1_, beta2_}; }
-  double eps() const { return eps_; }
-  double weight_decay() const { return weight_decay_; }
-  double max_trust_ratio() const { return max_trust_ratio_; }
-
-  std::vector<std::pair<std::string, double*>> hyperparameters() override {
-    return {{"lr", &lr_}, {"beta1", &beta1_}, {"beta2", &beta2_}, {"eps", &eps_}, {"weight_decay", &weight_decay_},
-            {"max_trust_ratio", &max_trust_ratio_}};
+/// Adam's options (with the course's defaults: its AverageGrad and AverageSqrGrad moms, and its
+/// eps) and the cap on the trust ratio.
+struct LAMBOptions : AdamOptionsBase<LAMBOptions> {
+  explicit LAMBOptions(double lr = 1e-3) {
+    lr_ = lr;
+    beta2_ = 0.99;
+    eps_ = 1e-6;
   }
-  std::string momentum_name() const override { return "beta1"; }
-
-  // The course's defaults (its AverageGrad and AverageSqrGrad moms, and its eps).
-  double lr_, beta1_ = 0.9, beta2_ = 0.99, eps_ = 1e-6, weight_decay_ = 0, max_trust_ratio_ = 10;
+  LAMBOptions& max_trust_ratio(double v) { max_trust_ratio_ = v; return *this; }
+  double max_trust_ratio() const { return max_trust_ratio_; }
+  std::vector<std::pair<std::string, double*>> hyperparameters() override {
+    auto out = AdamOptionsBase::hyperparameters();
+    out.emplace_back("max_trust_ratio", &max_trust_ratio_);
+    return out;
+  }
+  double max_trust_ratio_ = 10;
 };
 
 class LAMB : public Optimizer {

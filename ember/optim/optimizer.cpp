@@ -65,6 +65,12 @@ Tensor& OptimizerParamState::buffer(const std::string& name) {
 Optimizer::Optimizer(std::unique_ptr<OptimizerOptions> defaults, std::string name)
     : defaults_(std::move(defaults)), name_(std::move(name)) {}
 
+void Optimizer::add_param_groups(const std::vector<OptimizerParamGroup>& groups) {
+  check_options(*defaults_);
+  EMBER_CHECK(defaults_->get_lr() >= 0, ValueError, "[", name_, "] invalid learning rate: ", defaults_->get_lr());
+  for (const auto& g : groups) add_param_group(g);
+}
+
 void Optimizer::add_param_group(const OptimizerParamGroup& group) {
   OptimizerParamGroup g(group.params(), group.has_options() ? group.options().clone() : defaults_->clone());
   check_options(g.options());

@@ -117,6 +117,9 @@ class Optimizer {
 
  protected:
   Optimizer(std::unique_ptr<OptimizerOptions> defaults, std::string name);
+  /// What every optimiser's constructor does once it exists (check_options is its own by then):
+  /// checks the defaults, then adds the groups.
+  void add_param_groups(const std::vector<OptimizerParamGroup>& groups);
   /// The buffers a parameter of a group with these options needs.
   virtual std::vector<std::string> state_names(const OptimizerOptions& options) const = 0;
   /// A buffer's value before the first step (zeros; Adagrad starts its sum elsewhere).

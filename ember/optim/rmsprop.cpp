@@ -8,13 +8,11 @@ namespace ember::optim {
 
 RMSprop::RMSprop(std::vector<OptimizerParamGroup> param_groups, RMSpropOptions defaults)
     : Optimizer(std::make_unique<RMSpropOptions>(defaults), "RMSprop") {
-  check_options(defaults);
-  for (const auto& g : param_groups) add_param_group(g);
+  add_param_groups(param_groups);
 }
 
 void RMSprop::check_options(const OptimizerOptions& options) const {
   const auto& o = options_as<RMSpropOptions>(options, "RMSpropOptions");
-  EMBER_CHECK(o.lr() >= 0, ValueError, "[RMSprop] invalid learning rate: ", o.lr());
   EMBER_CHECK(o.eps() >= 0, ValueError, "[RMSprop] invalid epsilon value: ", o.eps());
   EMBER_CHECK(o.alpha() >= 0, ValueError, "[RMSprop] invalid alpha value: ", o.alpha());
   EMBER_CHECK(o.momentum() >= 0, ValueError, "[RMSprop] invalid momentum value: ", o.momentum());

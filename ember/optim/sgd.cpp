@@ -32,13 +32,11 @@ void update_elements(int64_t n, T* __restrict p, const T* __restrict grad, T* __
 
 SGD::SGD(std::vector<OptimizerParamGroup> param_groups, SGDOptions defaults)
     : Optimizer(std::make_unique<SGDOptions>(defaults), "SGD") {
-  check_options(defaults);
-  for (const auto& g : param_groups) add_param_group(g);
+  add_param_groups(param_groups);
 }
 
 void SGD::check_options(const OptimizerOptions& options) const {
   const auto& o = options_as<SGDOptions>(options, "SGDOptions");
-  EMBER_CHECK(o.lr() >= 0, ValueError, "[SGD] invalid learning rate: ", o.lr());
   EMBER_CHECK(o.momentum() >= 0, ValueError, "[SGD] invalid momentum value: ", o.momentum());
   EMBER_CHECK(o.weight_decay() >= 0, ValueError, "[SGD] invalid weight_decay value: ", o.weight_decay());
   EMBER_CHECK(!o.nesterov() || (o.momentum() > 0 && o.dampening() == 0), ValueError,
