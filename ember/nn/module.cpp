@@ -140,6 +140,63 @@ void Module::apply(const std::function<void(const std::string&, Module&)>& fn, c
     if (child) child->apply(fn, name_prefix.empty() ? name : name_prefix + "." + name);
 }
 
+std::shared_ptr<Module> Module::clone() const {
+  std::shared_ptr<Module> copy = rebuild_ ? rebuild_(*this) : nullptr;
+  EMBER_CHECK(copy != nullptr, ValueError, "[", name_, "] cannot be cloned: ember copies a module by rebuilding it, and ",
+              name_, " has no way to be rebuilt (no `options` member to construct it from, and it holds parameters, "
+              "buffers or submodules)\n---> HINT: derive it from nn::Cloneable<", name_, "Impl> and build it in "
+              "reset(), as in libtorch");
+  copy->copy_state_from(*this);
+  return copy;
+}
+
+namespace {
+// `t` (a tensor of the module tree) holding `dtype`, in place: every handle to it sees the change.
+void retype(Tensor& t, ScalarType dtype) {
+  if (!t.defined() || t.dtype() == dtype) return;
+  const Tensor converted = t.to(dtype).contiguous();
+  TensorImpl* impl = t.impl();
+  impl->storage = converted.impl()->storage;
+  impl->sizes = converted.sizes();
+  impl->strides = converted.strides();
+  impl->offset = converted.storage_offset();
+  impl->dtype = dtype;
+  if (impl->autograd) impl->autograd->grad.reset();
+}
+}  // namespace
+
+void Module::copy_state_from(const Module& source) {
+  NoGradGuard no_grad;
+  auto copy_all = [&](std::vector<std::pair<std::string, Tensor>> mine, const std::vector<std::pair<std::string, Tensor>>& theirs,
+                      const char* what) {
+    bool same = mine.size() == theirs.size();
+    for (size_t i = 0; same && i < mine.size(); ++i)
+      same = mine[i].first == theirs[i].first && mine[i].second.sizes() == theirs[i].second.sizes();
+    EMBER_CHECK(same, ValueError, "[", name_, "] clone: the rebuilt module's ", what, " differ from the original's "
+                "(its constructor or reset() built another structure)");
+    for (size_t i = 0; i < mine.size(); ++i) {
+      Tensor& t = mine[i].second;
+      retype(t, theirs[i].second.dtype());
+      t.copy_(theirs[i].second);
+      if (t.is_leaf()) t.requires_grad_(theirs[i].second.requires_grad());
+    }
+  };
+  copy_all(named_parameters(), source.named_parameters(), "parameters");
+  copy_all(named_buffers(), source.named_buffers(), "buffers");
+  // Train/eval mode, module by module (a frozen BatchNorm in eval inside a training model).
+  const auto mine = named_modules("", /*include_self=*/false), theirs = source.named_modules("", false);
+  EMBER_CHECK(mine.size() == theirs.size(), ValueError, "[", name_, "] clone: the rebuilt module has ", mine.size(),
+              " submodules, the original ", theirs.size());
+  training_ = source.training_;
+  for (size_t i = 0; i < mine.size(); ++i) mine[i].second->training_ = theirs[i].second->training_;
+}
+
+void Module::clear_registrations() {
+  parameters_.clear();
+  buffers_.clear();
+  children_.clear();
+}
+
 void Module::requires_grad_(bool requires_grad) {
   for (Tensor& p : parameters()) p.requires_grad_(requires_grad);
 }
@@ -155,19 +212,8 @@ void Module::zero_grad() {
 
 void Module::to(ScalarType dtype) {
   NoGradGuard no_grad;
-  auto convert = [dtype](Tensor t) {
-    if (!t.defined() || t.dtype() == dtype) return;
-    const Tensor converted = t.to(dtype).contiguous();
-    TensorImpl* impl = t.impl();  // swap the data under every handle to this tensor
-    impl->storage = converted.impl()->storage;
-    impl->sizes = converted.sizes();
-    impl->strides = converted.strides();
-    impl->offset = converted.storage_offset();
-    impl->dtype = dtype;
-    if (impl->autograd) impl->autograd->grad.reset();
-  };
-  for (auto& t : parameters()) convert(t);
-  for (auto& t : buffers()) convert(t);
+  for (auto& t : parameters()) retype(t, dtype);  // the data is swapped under every handle to it
+  for (auto& t : buffers()) retype(t, dtype);
 }
 
 size_t Module::register_forward_hook(ForwardHook hook) {

@@ -7,7 +7,7 @@
 // plus a holder Foo (EMBER_MODULE below) that wraps a shared_ptr<FooImpl>, so
 //     nn::Linear fc(784, 100);   fc->weight;   fc(x);
 // reads like libtorch. Copying a holder copies the pointer: both names refer to one module and
-// one set of weights (there is no deep copy yet: build a second model and load_state_dict). A parent keeps its children
+// one set of weights; clone() makes a deep copy with weights of its own. A parent keeps its children
 // alive through the shared_ptrs it registered; register_module accepts a holder or a shared_ptr.
 // Not here: the layers themselves (nn/modules/), the math (nn/functional/, ops/).
 #pragma once
@@ -36,7 +36,6 @@ class Module : public std::enable_shared_from_this<Module> {
  public:
   explicit Module(std::string name = "Module") : name_(std::move(name)) {}
   virtual ~Module() = default;
-  Module(const Module&) = delete;
   Module& operator=(const Module&) = delete;
 
   /// The module's computation on one input. Layers override it; losses take two inputs and
@@ -94,6 +93,17 @@ class Module : public std::enable_shared_from_this<Module> {
   /// Calls fn on this module, then on every descendant (depth first), as libtorch's apply.
   void apply(const std::function<void(Module&)>& fn);
   void apply(const std::function<void(const std::string&, Module&)>& fn, const std::string& name_prefix = "");
+  /// A deep copy, as libtorch's clone(): the same structure and settings with parameters and
+  /// buffers of its own holding the same values (and requires_grad flags, dtypes and train/eval
+  /// modes); hooks are not copied. ember makes the copy the first way that applies to the
+  /// module's type: an nn::Cloneable<Impl> is copied and rebuilt by its reset() (libtorch's way);
+  /// a module with an `options` member is rebuilt from it (every built-in layer, models::ResNet);
+  /// one without parameters, buffers or children is copied (activations, pooling); Sequential,
+  /// ModuleList and ModuleDict clone their children. Any other module (a user's module that
+  /// builds itself in its constructor) throws a ValueError saying so, rather than copy wrongly.
+  /// Rebuilding draws initial weights from the generator before the values are copied over.
+  virtual std::shared_ptr<Module> clone() const;
+
   /// Sets requires_grad on every parameter of this module and its descendants (PyTorch's
   /// Module.requires_grad_): false freezes the subtree, whose parameters then get no gradient
   /// and are skipped by the optimisers.
@@ -119,9 +129,18 @@ class Module : public std::enable_shared_from_this<Module> {
   void remove_forward_hook(size_t id);
 
  protected:
+  /// A copy of the name and mode only, for clone(): the copy registers its own tensors and
+  /// children (a Cloneable's reset() does). Derived classes' copy constructors use it.
+  Module(const Module& other) : std::enable_shared_from_this<Module>(), name_(other.name_), training_(other.training_) {}
   /// Called after the child at `index` (in named_children()) was replaced; containers that keep
   /// their own list of children update it here.
   virtual void on_child_replaced(size_t /*index*/) {}
+  /// Copies the values, dtypes and requires_grad flags of `source`'s parameters and buffers, and
+  /// the train/eval mode of every module, into this tree, which must have the same names and
+  /// shapes (clone() checks what it rebuilt with it).
+  void copy_state_from(const Module& source);
+  /// Forgets every parameter, buffer and child, for a Cloneable's reset() to register anew.
+  void clear_registrations();
 
  private:
   template <class Impl>
@@ -140,6 +159,26 @@ class Module : public std::enable_shared_from_this<Module> {
   std::vector<std::pair<size_t, ForwardHook>> hooks_;
   size_t next_hook_id_ = 0;
   std::function<Tensor(const Tensor&)> hidden_forward_;  // set by detail::adopt
+  std::function<std::shared_ptr<Module>(const Module&)> rebuild_;  // set by detail::adopt: clone()'s structure
+};
+
+/// libtorch's Cloneable: derive a module from nn::Cloneable<MyImpl> instead of nn::Module and
+/// build its parameters, buffers and submodules in reset() (call reset() from the constructor),
+/// and clone() deep-copies it: a copy of the object, reset() to register fresh tensors and
+/// children, then the values of the original.
+template <class Derived>
+class Cloneable : public Module {
+ public:
+  using Module::Module;
+  virtual void reset() = 0;
+
+ protected:
+  Cloneable(const Cloneable&) = default;
+
+ private:
+  template <class Impl>
+  friend void detail::adopt(Impl& module);
+  void prepare_copy() { clear_registrations(); }
 };
 
 namespace detail {
@@ -155,6 +194,24 @@ void adopt(Impl& module) {
   if (base.name_ == "Module") base.name_ = module_type_name(typeid(Impl));
   if constexpr (hides_virtual_forward<Impl>())
     if (!base.hidden_forward_) base.hidden_forward_ = [m = &module](const Tensor& x) -> Tensor { return m->forward(x); };
+  if (!base.rebuild_) base.rebuild_ = [](const Module& original) -> std::shared_ptr<Module> {
+      const Impl& self = static_cast<const Impl&>(original);
+      std::shared_ptr<Impl> copy;
+      if constexpr (std::is_base_of_v<Cloneable<Impl>, Impl>) {
+        copy = std::make_shared<Impl>(self);
+        copy->prepare_copy();
+        copy->reset();
+      } else if constexpr (requires(const Impl& m) { Impl(m.options); }) {
+        copy = std::make_shared<Impl>(self.options);
+      } else if constexpr (std::is_copy_constructible_v<Impl>) {
+        if (!original.parameters_.empty() || !original.buffers_.empty() || !original.children_.empty()) return nullptr;
+        copy = std::make_shared<Impl>(self);
+      } else {
+        return nullptr;
+      }
+      adopt(*copy);
+      return copy;
+    };
 }
 }  // namespace detail
 

@@ -101,7 +101,7 @@ struct LearnerState {
   int64_t epoch = 0;            // current epoch, 1-based (0 before fit)
   int64_t epochs = 0;           // last epoch of this fit
   int64_t batch = 0;            // batch within the pass (training or validation), 1-based
-  int64_t batches_per_epoch = 0;
+  int64_t batches_per_epoch = 0;  // batches in the current pass (training or validation)
   int64_t iteration = 0;        // training batches completed since the first epoch
   bool training = false;        // in the training pass (false while validating)
   /// The batch and what the loop made of it; callbacks may read and replace each.

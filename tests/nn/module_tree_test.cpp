@@ -127,5 +127,86 @@ TEST(ModuleTree, ANonStrictLoadReportsWhatItLeftOut) {
                    "shape mismatch: 0.weight is (8, 4) in the file but (9, 4) in the model");
 }
 
+// A user's module as libtorch's documentation writes a clonable one: built in reset().
+struct TwoLayerImpl : nn::Cloneable<TwoLayerImpl> {
+  explicit TwoLayerImpl(int64_t hidden) : hidden(hidden) { reset(); }
+  void reset() override {
+    fc1 = register_module("fc1", nn::Linear(3, hidden));
+    fc2 = register_module("fc2", nn::Linear(hidden, 2));
+    scale = register_buffer("scale", ones({1}));
+  }
+  Tensor forward(Tensor x) { return fc2(relu(fc1(x))) * scale; }
+  int64_t hidden;
+  nn::Linear fc1{nullptr}, fc2{nullptr};
+  Tensor scale;
+};
+EMBER_MODULE(TwoLayer);
+
+// Every parameter and buffer of `a` equals `b`'s, and none shares storage.
+void expect_independent_equal_copy(const nn::Module& a, const nn::Module& b) {
+  const auto pa = a.named_parameters(), pb = b.named_parameters();
+  ASSERT_EQ(pa.size(), pb.size());
+  for (size_t i = 0; i < pa.size(); ++i) {
+    EXPECT_EQ(pa[i].first, pb[i].first);
+    EXPECT_TENSOR_EQ(pa[i].second, pb[i].second);
+    EXPECT_NE(pa[i].second.data_ptr(), pb[i].second.data_ptr()) << pa[i].first << " is shared";
+  }
+}
+
+TEST(ModuleClone, ACloneHasItsOwnWeightsWithTheSameValues) {
+  manual_seed(2);
+  auto net = nn::Sequential(nn::Conv2d(nn::Conv2dOptions(1, 4, 3).padding(1)), nn::BatchNorm2d(4),
+                            nn::GeneralReLU(nn::GeneralReLUOptions().leak(0.1)), nn::Flatten(), nn::Linear(4 * 5 * 5, 3))
+                 .ptr();
+  const Tensor x = randn({2, 1, 5, 5});
+  (*net)(x);  // running statistics that are not the initial ones
+  net->children()[1]->eval();
+  auto copy = std::dynamic_pointer_cast<nn::SequentialImpl>(net->clone());
+  ASSERT_NE(copy, nullptr);
+  expect_independent_equal_copy(*net, *copy);
+  EXPECT_TENSOR_EQ(copy->named_buffers()[0].second, net->named_buffers()[0].second);  // running_mean
+  EXPECT_FALSE(copy->children()[1]->is_training());  // modes copied module by module
+  EXPECT_TRUE(copy->children()[0]->is_training());
+  EXPECT_TENSOR_EQ((*copy)(x), (*net)(x));
+  // Training the clone leaves the original alone.
+  const Tensor before = net->parameters()[0].detach().clone();
+  optim::SGD opt(copy->parameters(), optim::SGDOptions(0.5));
+  (*copy)(x).sum().backward();
+  opt.step();
+  EXPECT_TENSOR_EQ(net->parameters()[0], before);
+  EXPECT_FALSE(equal(copy->parameters()[0], before));
+  EXPECT_FALSE(net->parameters()[0].grad().defined());
+}
+
+TEST(ModuleClone, CloneableUserModulesAndContainersAndFrozenOrConvertedTensors) {
+  manual_seed(3);
+  TwoLayer net(5);
+  net->fc1->requires_grad_(false);
+  net->to(kFloat64);
+  auto copy = std::dynamic_pointer_cast<TwoLayerImpl>(net->clone());
+  ASSERT_NE(copy, nullptr);
+  EXPECT_EQ(copy->hidden, 5);
+  expect_independent_equal_copy(*net, *copy);
+  EXPECT_NE(copy->fc1->weight.data_ptr(), net->fc1->weight.data_ptr());  // the member points at the copy's own
+  EXPECT_FALSE(copy->fc1->weight.requires_grad());
+  EXPECT_EQ(copy->fc2->weight.dtype(), kFloat64);
+  const Tensor x = randn({4, 3}, kFloat64);
+  EXPECT_TENSOR_EQ(copy->forward(x), net->forward(x));
+
+  nn::ModuleList list(nn::Linear(2, 2), nn::ReLU());
+  auto list_copy = std::dynamic_pointer_cast<nn::ModuleListImpl>(list->clone());
+  ASSERT_EQ(list_copy->size(), 2u);
+  expect_independent_equal_copy(*list, *list_copy);
+  auto res = models::ResNet(models::ResNetOptions().blocks_per_stage(1)).ptr();
+  expect_independent_equal_copy(*res, *res->clone());
+}
+
+TEST(ModuleClone, AModuleItCannotRebuildIsAClearError) {
+  Net net;  // built in its constructor, with no options to rebuild it from
+  EXPECT_THROW_MSG(net->clone(), ValueError,
+                   "[Net] cannot be cloned: ember copies a module by rebuilding it, and Net has no way to be rebuilt");
+  EXPECT_THROW_MSG(net->clone(), ValueError, "derive it from nn::Cloneable<NetImpl> and build it in reset()");
+}
+
 }  // namespace
 }  // namespace ember

@@ -7,6 +7,11 @@ const std::type_info& AnyModule::type_info() const {
   return *type_;
 }
 
+AnyModule AnyModule::clone() const {
+  EMBER_CHECK(!is_empty(), ValueError, "[AnyModule] clone of an empty AnyModule");
+  return clone_(*module_);
+}
+
 Tensor AnyModule::call_unary(const Tensor& input) {
   EMBER_CHECK(!is_empty(), ValueError, "[AnyModule] forward called on an empty AnyModule");
   return (*module_)(input);

@@ -30,6 +30,7 @@ class AnyModule {
     detail::adopt(*module);
     module_ = module;
     type_ = &typeid(M);
+    clone_ = [](const Module& m) { return AnyModule(std::dynamic_pointer_cast<M>(m.clone())); };
     if constexpr (detail::called_as_unary<M>()) {
       arity_ = 1;
       unary_ = true;
@@ -78,6 +79,8 @@ class AnyModule {
   T& get() const { return *ptr<T>(); }
   bool is_empty() const { return module_ == nullptr; }
   const std::type_info& type_info() const;
+  /// An AnyModule holding a deep copy (Module::clone) of the module, with its type.
+  AnyModule clone() const;
 
  private:
   Tensor call_unary(const Tensor& input);
@@ -98,6 +101,7 @@ class AnyModule {
   std::shared_ptr<Module> module_;
   const std::type_info* type_ = nullptr;
   std::function<AnyValue(std::vector<AnyValue>&)> forward_;  // unset when unary_
+  std::function<AnyModule(const Module&)> clone_;
   size_t arity_ = 0;
   bool unary_ = false;
 };

@@ -11,6 +11,13 @@ std::shared_ptr<Module> ModuleListImpl::ptr(size_t i) const {
   return modules_[i];
 }
 
+std::shared_ptr<Module> ModuleListImpl::clone() const {
+  auto copy = std::make_shared<ModuleListImpl>();
+  for (const auto& m : modules_) copy->push_back(m->clone());
+  copy->copy_state_from(*this);  // the train/eval modes, at every depth
+  return copy;
+}
+
 Tensor ModuleListImpl::forward(const Tensor&) {
   throw ValueError("[ModuleList] has no forward: call its modules from the parent's forward");
 }
@@ -43,6 +50,13 @@ std::shared_ptr<Module> ModuleDictImpl::operator[](const std::string& key) const
     known += (known.empty() ? "" : ", ") + name;
   }
   throw IndexError("[ModuleDict] no module '" + key + "'; the keys are " + (known.empty() ? "(none)" : known));
+}
+
+std::shared_ptr<Module> ModuleDictImpl::clone() const {
+  auto copy = std::make_shared<ModuleDictImpl>();
+  for (const auto& [key, m] : named_children()) copy->insert(key, m->clone());
+  copy->copy_state_from(*this);
+  return copy;
 }
 
 Tensor ModuleDictImpl::forward(const Tensor&) {

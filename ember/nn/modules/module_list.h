@@ -52,6 +52,8 @@ class ModuleListImpl : public Module {
 
   /// ModuleList has no forward; calling one is an error naming it.
   Tensor forward(const Tensor& input) override;
+  /// A ModuleList of clones of the modules.
+  std::shared_ptr<Module> clone() const override;
 
  protected:
   void on_child_replaced(size_t index) override { modules_[index] = named_children()[index].second; }
@@ -95,6 +97,8 @@ class ModuleDictImpl : public Module {
 
   /// ModuleDict has no forward; calling one is an error naming it.
   Tensor forward(const Tensor& input) override;
+  /// A ModuleDict of clones of the modules, under the same keys.
+  std::shared_ptr<Module> clone() const override;
 };
 EMBER_MODULE(ModuleDict);
 

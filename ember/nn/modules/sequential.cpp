@@ -25,6 +25,13 @@ AnyValue SequentialImpl::run(std::vector<AnyValue> inputs) {
   return x;
 }
 
+std::shared_ptr<Module> SequentialImpl::clone() const {
+  auto copy = std::make_shared<SequentialImpl>();
+  for (size_t i = 0; i < modules_.size(); ++i) copy->push_back(named_children()[i].first, modules_[i].clone());
+  copy->copy_state_from(*this);  // the train/eval modes, at every depth
+  return copy;
+}
+
 const AnyModule& SequentialImpl::module_at(size_t i) const {
   EMBER_CHECK(i < size(), IndexError, "[Sequential] index ", i, " is out of range for ", size(), " modules");
   return modules_[i];

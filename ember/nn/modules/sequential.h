@@ -31,6 +31,8 @@ class SequentialImpl : public Module {
   void push_back(std::string name, const Holder& holder) { push_back(std::move(name), AnyModule(holder)); }
 
   Tensor forward(const Tensor& input) override;
+  /// A Sequential of clones of the layers, under the same names.
+  std::shared_ptr<Module> clone() const override;
   template <class ReturnType = Tensor, class... Inputs>
   ReturnType forward(Inputs&&... inputs) {
     if constexpr (std::is_same_v<ReturnType, Tensor> && detail::is_one_tensor<Inputs...>())
