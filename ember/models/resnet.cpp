@@ -3,7 +3,12 @@
 #include "ember/models/conv.h"
 
 namespace ember::models {
-BasicBlockImpl::BasicBlockImpl(int64_t in_channels, int64_t out_channels, int64_t stride) : Module("BasicBlock") {
+BasicBlockImpl::BasicBlockImpl(int64_t in_channels, int64_t out_channels, int64_t stride)
+    : Cloneable("BasicBlock"), in_channels(in_channels), out_channels(out_channels), stride(stride) {
+  reset();
+}
+
+void BasicBlockImpl::reset() {
   conv1 = register_module("conv1", conv_before_norm(in_channels, out_channels, 3, stride));
   bn1 = register_module("bn1", nn::BatchNorm2d(out_channels));
   conv2 = register_module("conv2", conv_before_norm(out_channels, out_channels, 3, 1));

@@ -12,11 +12,13 @@ namespace ember::models {
 
 /// conv3x3 -> BN -> ReLU -> conv3x3 -> BN, plus the shortcut (identity, or conv1x1 -> BN when the
 /// shape changes), then ReLU.
-class BasicBlockImpl : public nn::Module {
+class BasicBlockImpl : public nn::Cloneable<BasicBlockImpl> {
  public:
   BasicBlockImpl(int64_t in_channels, int64_t out_channels, int64_t stride = 1);
+  void reset() override;
   Tensor forward(const Tensor& x) override;
 
+  int64_t in_channels, out_channels, stride;
   nn::Conv2d conv1{nullptr}, conv2{nullptr};
   nn::BatchNorm2d bn1{nullptr}, bn2{nullptr};
   nn::Sequential shortcut{nullptr};  // null: the identity

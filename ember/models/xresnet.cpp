@@ -16,16 +16,20 @@ nn::Sequential conv_layer(int64_t ni, int64_t nf, int64_t ks, int64_t stride, bo
   return layer;
 }
 
-ResBlockImpl::ResBlockImpl(int64_t expansion, int64_t ni, int64_t nh, int64_t stride) : Module("ResBlock") {
+ResBlockImpl::ResBlockImpl(int64_t expansion, int64_t ni, int64_t nh, int64_t stride)
+    : Cloneable("ResBlock"), expansion(expansion), ni(ni), nh(nh), stride(stride) {
   EMBER_CHECK(expansion >= 1 && ni > 0 && nh > 0 && stride >= 1, ValueError, "[ResBlock] expansion, channels and stride must be positive");
-  const int64_t nf = nh * expansion;
-  ni *= expansion;
+  reset();
+}
+
+void ResBlockImpl::reset() {
+  const int64_t nf = nh * expansion, in = ni * expansion;
   convs = expansion == 1
-              ? nn::Sequential(conv_layer(ni, nh, 3, stride), conv_layer(nh, nf, 3, 1, /*zero_bn=*/true, /*act=*/false))
-              : nn::Sequential(conv_layer(ni, nh, 1), conv_layer(nh, nh, 3, stride),
+              ? nn::Sequential(conv_layer(in, nh, 3, stride), conv_layer(nh, nf, 3, 1, /*zero_bn=*/true, /*act=*/false))
+              : nn::Sequential(conv_layer(in, nh, 1), conv_layer(nh, nh, 3, stride),
                                conv_layer(nh, nf, 1, 1, /*zero_bn=*/true, /*act=*/false));
   register_module("convs", convs);
-  if (ni != nf) idconv = register_module("idconv", conv_layer(ni, nf, 1, 1, false, /*act=*/false));
+  if (in != nf) idconv = register_module("idconv", conv_layer(in, nf, 1, 1, false, /*act=*/false));
   if (stride != 1) pool = register_module("pool", nn::AvgPool2d(nn::AvgPool2dOptions(2).ceil_mode(true)));
 }
 

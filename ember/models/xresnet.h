@@ -19,11 +19,13 @@ nn::Sequential conv_layer(int64_t ni, int64_t nf, int64_t ks = 3, int64_t stride
 
 /// The course's ResBlock: convs (two 3x3 for expansion 1; 1x1, 3x3, 1x1 bottleneck otherwise) plus
 /// the shortcut (identity, or average pooling (2, ceil_mode) then a 1x1 conv_layer), then ReLU.
-class ResBlockImpl : public nn::Module {
+class ResBlockImpl : public nn::Cloneable<ResBlockImpl> {
  public:
   ResBlockImpl(int64_t expansion, int64_t ni, int64_t nh, int64_t stride = 1);
+  void reset() override;
   Tensor forward(const Tensor& x) override;
 
+  int64_t expansion, ni, nh, stride;
   nn::Sequential convs{nullptr};
   nn::Sequential idconv{nullptr};  // null: the identity
   nn::AvgPool2d pool{nullptr};     // null: no pooling (stride 1)

@@ -58,7 +58,7 @@ Tensor gelu(const Tensor& x, std::string_view approximate) {
   }
   EMBER_CHECK(approximate == "tanh", ValueError, "[gelu] approximate must be 'none' or 'tanh'; got '",
               std::string(approximate), "'");
-  constexpr double kBeta = M_SQRT2 * M_2_SQRTPI * 0.5, kKappa = 0.044715;  // sqrt(2 / pi)
+  static constexpr double kBeta = M_SQRT2 * M_2_SQRTPI * 0.5, kKappa = 0.044715;  // sqrt(2 / pi)
   return pointwise(
       x, "GeluBackward", [](auto v) { return 0.5 * v * (1 + std::tanh(kBeta * (v + kKappa * v * v * v))); },
       [](auto v) {

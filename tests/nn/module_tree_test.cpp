@@ -199,6 +199,18 @@ TEST(ModuleClone, CloneableUserModulesAndContainersAndFrozenOrConvertedTensors) 
   expect_independent_equal_copy(*list, *list_copy);
   auto res = models::ResNet(models::ResNetOptions().blocks_per_stage(1)).ptr();
   expect_independent_equal_copy(*res, *res->clone());
+  // The course's models: XResNet (a Sequential of ResBlocks), RunningBatchNorm, AdaptiveConcatPool2d.
+  nn::Sequential xres = models::xresnet18(1, 10);
+  const auto xres_copy = xres->clone();
+  expect_independent_equal_copy(*xres, *xres_copy);
+  EXPECT_EQ(xres_copy->named_buffers().size(), xres->named_buffers().size());
+  nn::RunningBatchNorm rbn(4, 0.2, 1e-4);
+  auto rbn_copy = std::dynamic_pointer_cast<nn::RunningBatchNormImpl>(rbn->clone());
+  EXPECT_EQ(rbn_copy->momentum, 0.2);
+  EXPECT_NE(rbn_copy->sums.data_ptr(), rbn->sums.data_ptr());
+  nn::AdaptiveConcatPool2d pool(2);
+  EXPECT_EQ(std::dynamic_pointer_cast<nn::AdaptiveConcatPool2dImpl>(pool->clone())->forward(ones({1, 2, 4, 4})).sizes(),
+            (Shape{1, 4, 2, 2}));
 }
 
 TEST(ModuleClone, AModuleItCannotRebuildIsAClearError) {

@@ -41,7 +41,11 @@ std::tuple<Tensor, Tensor> AdaptiveMaxPool2dImpl::forward_with_indices(const Ten
 }
 std::string AdaptiveMaxPool2dImpl::extra_repr() const { return "output_size=" + options.output_size_.str(true); }
 
-AdaptiveConcatPool2dImpl::AdaptiveConcatPool2dImpl(ExpandingArray<2> output_size) : Module("AdaptiveConcatPool2d") {
+AdaptiveConcatPool2dImpl::AdaptiveConcatPool2dImpl(ExpandingArray<2> output_size)
+    : Cloneable("AdaptiveConcatPool2d"), output_size(output_size) {
+  reset();
+}
+void AdaptiveConcatPool2dImpl::reset() {
   mp = register_module("mp", AdaptiveMaxPool2d(output_size));
   ap = register_module("ap", AdaptiveAvgPool2d(output_size));
 }

@@ -85,10 +85,12 @@ EMBER_MODULE(AdaptiveMaxPool2d);
 
 /// The course's (fastai's) pooling head: adaptive max and average pooling to output_size, the
 /// max first, concatenated along the channels, so (N, C, H, W) -> (N, 2C, oh, ow).
-class AdaptiveConcatPool2dImpl : public Module {
+class AdaptiveConcatPool2dImpl : public Cloneable<AdaptiveConcatPool2dImpl> {
  public:
   explicit AdaptiveConcatPool2dImpl(ExpandingArray<2> output_size = 1);
+  void reset() override;
   Tensor forward(const Tensor& input) override;
+  ExpandingArray<2> output_size;
   AdaptiveMaxPool2d mp{nullptr};
   AdaptiveAvgPool2d ap{nullptr};
 };

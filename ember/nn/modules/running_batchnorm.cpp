@@ -10,9 +10,13 @@
 namespace ember::nn {
 
 RunningBatchNormImpl::RunningBatchNormImpl(int64_t num_features, double momentum, double eps)
-    : Module("RunningBatchNorm"), num_features(num_features), momentum(momentum), eps(eps) {
+    : Cloneable("RunningBatchNorm"), num_features(num_features), momentum(momentum), eps(eps) {
   EMBER_CHECK(num_features > 0, ValueError, "[RunningBatchNorm] num_features must be positive; got ", num_features);
   EMBER_CHECK(momentum > 0 && momentum <= 1, ValueError, "[RunningBatchNorm] momentum must be in (0, 1]; got ", momentum);
+  reset();
+}
+
+void RunningBatchNormImpl::reset() {
   mults = register_parameter("mults", ones({num_features, 1, 1}));
   adds = register_parameter("adds", zeros({num_features, 1, 1}));
   sums = register_buffer("sums", zeros({1, num_features, 1, 1}));

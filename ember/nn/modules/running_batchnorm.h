@@ -15,9 +15,10 @@
 
 namespace ember::nn {
 
-class RunningBatchNormImpl : public Module {
+class RunningBatchNormImpl : public Cloneable<RunningBatchNormImpl> {
  public:
   explicit RunningBatchNormImpl(int64_t num_features, double momentum = 0.1, double eps = 1e-5);
+  void reset() override;
   /// Input (N, C, H, W) with N > 1 in training.
   Tensor forward(const Tensor& input) override;
   std::string extra_repr() const override;
