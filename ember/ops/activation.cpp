@@ -14,6 +14,9 @@ using autograd::SavedTensor;
 
 namespace {
 
+// gelu's tanh approximation: sqrt(2 / pi) and the cubic's coefficient.
+constexpr double kGeluBeta = M_SQRT2 * M_2_SQRTPI * 0.5, kGeluKappa = 0.044715;
+
 template <class F, class DF>
 Tensor pointwise(const Tensor& a, const char* name, F f, DF df) {
   const Tensor x = a.is_floating_point() ? a : a.to(kDefaultFloat);
@@ -58,13 +61,12 @@ Tensor gelu(const Tensor& x, std::string_view approximate) {
   }
   EMBER_CHECK(approximate == "tanh", ValueError, "[gelu] approximate must be 'none' or 'tanh'; got '",
               std::string(approximate), "'");
-  static constexpr double kBeta = M_SQRT2 * M_2_SQRTPI * 0.5, kKappa = 0.044715;  // sqrt(2 / pi)
   return pointwise(
-      x, "GeluBackward", [](auto v) { return 0.5 * v * (1 + std::tanh(kBeta * (v + kKappa * v * v * v))); },
+      x, "GeluBackward", [](auto v) { return 0.5 * v * (1 + std::tanh(kGeluBeta * (v + kGeluKappa * v * v * v))); },
       [](auto v) {
         using T = decltype(v);
-        const T t = std::tanh(T(kBeta) * (v + T(kKappa) * v * v * v));
-        return T(0.5) * (T(1) + t) + T(0.5) * v * (T(1) - t * t) * T(kBeta) * (T(1) + T(3 * kKappa) * v * v);
+        const T t = std::tanh(T(kGeluBeta) * (v + T(kGeluKappa) * v * v * v));
+        return T(0.5) * (T(1) + t) + T(0.5) * v * (T(1) - t * t) * T(kGeluBeta) * (T(1) + T(3 * kGeluKappa) * v * v);
       });
 }
 

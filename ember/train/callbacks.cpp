@@ -66,8 +66,14 @@ void ProgressCallback::after_epoch(Learner& learn) {
   }
   const EpochMetrics& m = learn.history().back();
   char cell[64];
-  std::snprintf(cell, sizeof cell, "%5lld  %10.4f  %10.4f", static_cast<long long>(m.epoch), m.train_loss, m.valid_loss);
+  std::snprintf(cell, sizeof cell, "%5lld  %10.4f", static_cast<long long>(m.epoch), m.train_loss);
   table_ << cell;
+  if (std::isfinite(m.valid_loss)) {
+    std::snprintf(cell, sizeof cell, "  %10.4f", m.valid_loss);
+    table_ << cell;
+  } else {
+    table_ << "           -";  // not validated
+  }
   for (const auto& metric : learn.metrics()) {
     const std::string& name = metric->name();
     table_ << "  " << std::setw(column_width(name));
@@ -122,6 +128,8 @@ void EarlyStopping::before_fit(Learner&) {
 
 void EarlyStopping::after_epoch(Learner& learn) {
   const EpochMetrics& m = learn.history().back();
+  EMBER_CHECK(!std::isnan(m.valid_loss), ValueError, "[EarlyStopping] epoch ", m.epoch,
+              " has no validation loss to watch\n---> HINT: give the Learner validation data");
   if (m.valid_loss < best_ - min_delta_) {
     best_ = m.valid_loss;
     best_epoch_ = m.epoch;

@@ -27,6 +27,7 @@
 // on with the next batch, epoch, or the end of the fit.
 #pragma once
 
+#include <cmath>
 #include <functional>
 #include <memory>
 #include <string>
@@ -85,11 +86,12 @@ struct CancelValidateException {};
 struct CancelEpochException {};
 struct CancelFitException {};
 
-/// One epoch of the history: the mean training loss, the validation loss and metrics (absent
-/// when there is no validation data), the learning rate the epoch started with, its duration.
+/// One epoch of the history: the mean training loss, the validation loss and metrics (NaN and
+/// absent when the epoch was not validated), the learning rate the epoch started with, its
+/// duration.
 struct EpochMetrics {
   int64_t epoch = 0;  // 1-based
-  double train_loss = 0, valid_loss = 0, lr = 0, seconds = 0;
+  double train_loss = 0, valid_loss = NAN, lr = 0, seconds = 0;
   std::vector<std::pair<std::string, double>> metrics;  // in the order the metrics were added
 
   bool has(const std::string& name) const;

