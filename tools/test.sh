@@ -29,7 +29,8 @@ for b in $builds; do
       cmake -S . -B build-asan -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
             -DEMBER_SANITIZE=address,undefined -DEMBER_BUILD_FUZZERS=ON -DEMBER_BUILD_BENCHMARKS=OFF >/dev/null
       cmake --build build-asan -j"$(nproc)"
-      ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 run_suite build-asan ;;
+      ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions="$PWD/tools/lsan.supp" \
+        UBSAN_OPTIONS=print_stacktrace=1 run_suite build-asan ;;
     *)
       echo "tools/test.sh: unknown build '$b' in EMBER_TEST_BUILDS (gcc, clang, asan)" >&2
       exit 2 ;;
