@@ -174,11 +174,6 @@ class Cloneable : public Module {
 
  protected:
   Cloneable(const Cloneable&) = default;
-
- private:
-  template <class Impl>
-  friend void detail::adopt(Impl& module);
-  void prepare_copy() { clear_registrations(); }
 };
 
 namespace detail {
@@ -199,7 +194,7 @@ void adopt(Impl& module) {
       std::shared_ptr<Impl> copy;
       if constexpr (std::is_base_of_v<Cloneable<Impl>, Impl>) {
         copy = std::make_shared<Impl>(self);
-        copy->prepare_copy();
+        copy->clear_registrations();
         copy->reset();
       } else if constexpr (requires(const Impl& m) { Impl(m.options); }) {
         copy = std::make_shared<Impl>(self.options);
