@@ -5,8 +5,9 @@ set -euo pipefail
 
 # clang, its OpenMP runtime and its sanitizer/libFuzzer runtimes: tools/test.sh's second and
 # third builds.
+# libpng-dev, libjpeg62-turbo-dev: reading and writing PNG and JPEG images (ember::data).
 # libcairo2-dev: the CLI's plots (lines and text drawn by cairo).
-packages=(g++ cmake make pkg-config libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libpng-dev libcairo2-dev
+packages=(g++ cmake make pkg-config libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libpng-dev libjpeg62-turbo-dev libcairo2-dev
           clang libomp-dev libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do

@@ -34,6 +34,10 @@ std::string str(const Parts&... parts) {
 /// "(5, 784)": the shape notation used in every message.
 std::string shape_str(const std::vector<int64_t>& shape);
 
+/// Throws an error of `error`'s own class whose message is prefix + its message: context added by
+/// a caller that knows more (which file an image came from) without changing what is caught.
+[[noreturn]] void rethrow_with_prefix(const Error& error, const std::string& prefix);
+
 }  // namespace ember
 
 /// Throws ErrorClass with the streamed parts when cond is false. Example:

@@ -48,6 +48,7 @@ void DataLoader::start_epoch() {
     std::mt19937_64 rng(options_.seed_ * 1000003 + static_cast<uint64_t>(epoch_));
     std::shuffle(order_.begin(), order_.end(), rng);
   }
+  dataset_->set_epoch(epoch_);
   ++epoch_;
   next_ = 0;
   ready_.clear();

@@ -45,7 +45,8 @@ class DataLoader {
   int64_t size() const;
   const Dataset& dataset() const { return *dataset_; }
   const DataLoaderOptions& options() const { return options_; }
-  /// Which epoch's order the next begin() uses; it advances by one each begin().
+  /// Which epoch's order (and augmentation draws, through Dataset::set_epoch) the next begin()
+  /// uses; it advances by one each begin().
   void set_epoch(int64_t epoch) { epoch_ = epoch; }
   int64_t epoch() const { return epoch_; }
 

@@ -1,5 +1,8 @@
 #include "ember/data/dataset.h"
 
+#include <exception>
+
+#include "ember/core/parallel.h"
 #include "ember/ops/creation.h"
 #include "ember/ops/shape_ops.h"
 
@@ -12,6 +15,31 @@ Example Dataset::get_batch(const std::vector<int64_t>& indices) const {
     xs.push_back(e.data);
     ys.push_back(e.target);
   }
+  return {stack(xs), stack(ys)};
+}
+
+Example parallel_get_batch(const Dataset& dataset, const std::vector<int64_t>& indices) {
+  const auto n = static_cast<int64_t>(indices.size());
+  std::vector<Tensor> xs(indices.size()), ys(indices.size());
+  std::vector<std::exception_ptr> errors(indices.size());
+  parallel_for(0, n, 1, [&](int64_t lo, int64_t hi) {
+    for (int64_t i = lo; i < hi; ++i) {
+      try {
+        Example e = dataset.get(indices[static_cast<size_t>(i)]);
+        xs[static_cast<size_t>(i)] = std::move(e.data);
+        ys[static_cast<size_t>(i)] = std::move(e.target);
+      } catch (...) {
+        errors[static_cast<size_t>(i)] = std::current_exception();
+      }
+    }
+  });
+  for (const auto& error : errors)
+    if (error) std::rethrow_exception(error);
+  for (int64_t i = 1; i < n; ++i)
+    EMBER_CHECK(xs[static_cast<size_t>(i)].sizes() == xs[0].sizes(), ShapeError, "[get_batch] ",
+                dataset.describe(indices[static_cast<size_t>(i)]), " is ", shape_str(xs[static_cast<size_t>(i)].sizes()), " but ",
+                dataset.describe(indices[0]), " is ", shape_str(xs[0].sizes()),
+                ": examples of one batch must have one shape (resize the images to one size)");
   return {stack(xs), stack(ys)};
 }
 
@@ -31,5 +59,29 @@ Example TensorDataset::get_batch(const std::vector<int64_t>& indices) const {
   const Tensor idx = tensor(indices);
   return {data_.index_select(0, idx), targets_.index_select(0, idx)};
 }
+
+Subset::Subset(std::shared_ptr<const Dataset> dataset, std::vector<int64_t> indices)
+    : dataset_(std::move(dataset)), indices_(std::move(indices)) {
+  EMBER_CHECK(dataset_ != nullptr, ValueError, "[Subset] dataset is null");
+  for (int64_t i : indices_)
+    EMBER_CHECK(i >= 0 && i < dataset_->size(), IndexError, "[Subset] index ", i, " is out of range for ", dataset_->size(),
+                " examples");
+}
+
+int64_t Subset::map(int64_t index) const {
+  EMBER_CHECK(index >= 0 && index < size(), IndexError, "[Subset] index ", index, " is out of range for ", size(), " examples");
+  return indices_[static_cast<size_t>(index)];
+}
+
+Example Subset::get(int64_t index) const { return dataset_->get(map(index)); }
+
+Example Subset::get_batch(const std::vector<int64_t>& indices) const {
+  std::vector<int64_t> mapped;
+  mapped.reserve(indices.size());
+  for (int64_t i : indices) mapped.push_back(map(i));
+  return dataset_->get_batch(mapped);
+}
+
+std::string Subset::describe(int64_t index) const { return dataset_->describe(map(index)); }
 
 }  // namespace ember::data
