@@ -34,10 +34,10 @@ std::shared_ptr<train::LRSchedulerCallback> make_schedule(const std::string& nam
 }  // namespace
 
 int cmd_train(const std::vector<std::string>& argv) {
-  Args args("train", "Train a classifier on MNIST-style data and write the model, a metrics CSV and a plot of the\n"
-                     "loss and accuracy curves. With no options it trains an MLP on the 10,000 MNIST digits that ship\n"
-                     "in data/mnist (8,000 to train, of which 800 are held out for validation, and 2,000 to test).\n"
-                     "The test split is evaluated once, at the end.");
+  Args args("train", "Train a classifier on MNIST-style IDX files or a folder of images (one folder per class) and\n"
+                     "write the model, a metrics CSV and a plot of the loss and accuracy curves. With no options it\n"
+                     "trains an MLP on the 10,000 MNIST digits that ship in data/mnist (8,000 to train, of which 800\n"
+                     "are held out for validation, and 2,000 to test). The test split is evaluated once, at the end.");
   add_training_options(args);
   args.option("schedule", "NAME", "cosine", "learning-rate schedule: none, step, cosine or onecycle")
       .option("out", "FILE", "runs/model.safetensors", "model file; FILE's stem names the .csv, .png and checkpoint beside it")
@@ -66,7 +66,7 @@ int cmd_train(const std::vector<std::string>& argv) {
   run["ember.train.schedule"] = schedule_name;
   if (!args.get("resume").empty()) {
     const Metadata meta = train::CheckpointCallback::resume(learner, args.get("resume"));
-    for (const char* key : {"ember.model", "ember.hidden", "ember.train.schedule"})
+    for (const char* key : {"ember.model", "ember.hidden", "ember.image", "ember.class_names", "ember.train.schedule"})
       if (meta.count(key) && meta.at(key) != run[key])
         throw UsageError(std::string("the checkpoint was trained with ") + key + " = '" + meta.at(key) +
                          "' but this run asks for '" + run[key] + "'");
@@ -101,10 +101,14 @@ int cmd_train(const std::vector<std::string>& argv) {
   }
   // The test split, once, after training (the validation split chose nothing, but it is what
   // the per-epoch table shows).
-  const train::EvalResult test = learner.evaluate(*s.test_loader);
-  std::cout << "test accuracy " << test.metrics.at(0).second << " (loss " << test.loss << ", " << test.examples
-            << " images) after epoch " << learner.history().back().epoch << "\n"
-            << "wrote " << out.string() << ", " << csv_path << ", " << png_path << ", " << checkpoint_path
+  if (s.test_loader) {
+    const train::EvalResult test = learner.evaluate(*s.test_loader);
+    std::cout << "test accuracy " << test.metrics.at(0).second << " (loss " << test.loss << ", " << test.examples
+              << " images) after epoch " << learner.history().back().epoch << "\n";
+  } else {
+    std::cout << "no test split in " << s.data_dir << " (an image folder's is DIR/test, DIR/valid or DIR/val beside DIR/train)\n";
+  }
+  std::cout << "wrote " << out.string() << ", " << csv_path << ", " << png_path << ", " << checkpoint_path
             << (stats ? ", " + activations_path : "") << "\n";
   return 0;
 }

@@ -1,13 +1,10 @@
 #include "image.h"
 
-#include <png.h>
-
-#include <cstdio>
 #include <cstdlib>
-#include <cstring>
 
 #include <ember/core/atomic_file.h>
 #include <ember/core/error.h>
+#include <ember/data/image_codec.h>
 
 namespace ember::cli {
 
@@ -62,44 +59,9 @@ void Canvas::text(int x, int y, const std::string& s, Color c, int scale) {
 }
 
 void Canvas::write_png(const std::string& path) const {
-  png_image image;
-  std::memset(&image, 0, sizeof image);
-  image.version = PNG_IMAGE_VERSION;
-  image.width = static_cast<png_uint_32>(width_);
-  image.height = static_cast<png_uint_32>(height_);
-  image.format = PNG_FORMAT_RGB;
-  // Encoded in memory (libpng says how much it needs when asked with no buffer), then written
-  // through AtomicFile like every file ember writes.
-  png_alloc_size_t size = 0;
-  if (!png_image_write_to_memory(&image, nullptr, &size, 0, rgb_.data(), 0, nullptr))
-    throw IOError(path + ": cannot write PNG (" + image.message + ")");
-  std::string png(size, '\0');
-  if (!png_image_write_to_memory(&image, png.data(), &size, 0, rgb_.data(), 0, nullptr))
-    throw IOError(path + ": cannot write PNG (" + image.message + ")");
-  png.resize(size);
-  write_file_atomically(path, png);
-}
-
-GreyImage read_png_grey(const std::string& path) {
-  png_image image;
-  std::memset(&image, 0, sizeof image);
-  image.version = PNG_IMAGE_VERSION;
-  if (!png_image_begin_read_from_file(&image, path.c_str())) {
-    FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) throw IOError(path + ": cannot open file (does it exist, and can it be read?)");
-    std::fclose(f);
-    throw IOError(path + ": not a readable PNG image (" + image.message + ")");
-  }
-  image.format = PNG_FORMAT_GRAY;
-  GreyImage out;
-  out.width = static_cast<int>(image.width);
-  out.height = static_cast<int>(image.height);
-  out.pixels.resize(PNG_IMAGE_SIZE(image));
-  if (!png_image_finish_read(&image, nullptr, out.pixels.data(), 0, nullptr)) {
-    png_image_free(&image);
-    throw IOError(path + ": corrupt PNG image (" + image.message + ")");
-  }
-  return out;
+  data::Image image(height_, width_, 3);
+  image.pixels = rgb_;
+  write_file_atomically(path, data::encode_png(image));
 }
 
 }  // namespace ember::cli

@@ -1,5 +1,5 @@
-// Pictures for people: an RGB canvas with lines, rectangles and 5x7 bitmap text, PNG files
-// through libpng (written atomically), and reading a grey PNG for `ember predict`.
+// Pictures for people: an RGB canvas with lines, rectangles and 5x7 bitmap text, written as PNG
+// (through ember::data's encoder, atomically).
 #pragma once
 
 #include <cstdint>
@@ -32,13 +32,6 @@ class Canvas {
   int width_, height_;
   std::vector<uint8_t> rgb_;
 };
-
-/// A PNG read as 8-bit grey (colour images are converted), row-major.
-struct GreyImage {
-  int width = 0, height = 0;
-  std::vector<uint8_t> pixels;
-};
-GreyImage read_png_grey(const std::string& path);
 
 /// The 7 rows (5 bits each, most significant bit leftmost) of a character, or null.
 const uint8_t* glyph(char c);

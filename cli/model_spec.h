@@ -13,18 +13,25 @@ namespace ember::cli {
 struct ModelSpec {
   std::string kind = "mlp";           // "mlp", "linear", "cnn", "resnet", "xresnet18" or "bn-cnn"
   std::vector<int64_t> hidden{100};   // hidden widths of an mlp
-  int64_t inputs = 784, classes = 10;
-  double mean = 0, std = 1;           // input normalisation (the training set's)
+  int64_t channels = 1, height = 28, width = 28;  // the input images (C, H, W)
+  int64_t classes = 10;
+  std::vector<double> mean{0}, std{1};  // input normalisation per channel (the training split's)
+  std::vector<std::string> class_names; // the labels of an image folder; empty: classes are numbers
+
+  int64_t inputs() const { return channels * height * width; }
+  /// "3x32x32" for colour, "28x28" for grey.
+  std::string image_text() const;
+  /// The name of class `c`: its label when known, else its number.
+  std::string class_name(int64_t c) const;
 
   /// mlp and linear: Flatten -> [Linear -> ReLU]* -> Linear. cnn: LeNet-5 with ReLU and max
-  /// pooling on square images, Flatten -> Unflatten to (1, side, side) -> Conv2d(1, 6, 5, padding 2)
+  /// pooling, Flatten -> Unflatten to (C, H, W) -> Conv2d(C, 6, 5, padding 2)
   /// -> ReLU -> MaxPool2d(2) -> Conv2d(6, 16, 5) -> ReLU -> MaxPool2d(2) -> Flatten -> Linear(.., 120)
   /// -> ReLU -> Linear(120, 84) -> ReLU -> Linear(84, classes). Named as PyTorch's nn.Sequential
   /// of the same layers would be (bench/compare/torch_train.py builds that twin).
-  /// resnet, xresnet18 and bn-cnn: Flatten -> Unflatten to (1, side, side) -> ember::models'
+  /// resnet, xresnet18 and bn-cnn: Flatten -> Unflatten to (C, H, W) -> ember::models'
   /// ResNet-20, xresnet18 or bn_cnn (their PyTorch twins: bench/compare/torch_models.py).
-  /// Throws ValueError when a cnn's inputs are not a square image of at least 12 x 12, or another
-  /// convolutional kind's are not square.
+  /// Throws ValueError when a cnn's images are smaller than 12 x 12.
   std::shared_ptr<nn::SequentialImpl> build() const;
   Metadata to_metadata() const;
   static bool known_kind(const std::string& kind);

@@ -19,7 +19,13 @@ std::shared_ptr<optim::Optimizer> make_optimizer(const std::string& name, const 
 }  // namespace
 
 void add_training_options(Args& args) {
-  args.option("data", "DIR", default_data_dir(), "folder with MNIST-style IDX files (train-images-idx3-ubyte[.gz], ...)")
+  args.option("data", "DIR", default_data_dir(),
+              "MNIST-style IDX files (train-images-idx3-ubyte[.gz], ...), or an image folder: DIR/train/<class>/*.png|jpg "
+              "(and DIR/test/<class>/... for the test split), or DIR/<class>/...")
+      .option("channels", "C", "auto", "an image folder's channels: auto (as the files), 1 (grey) or 3 (RGB)")
+      .option("image-size", "HxW", "auto", "resize an image folder's images to HxW (or NxN); auto: as the files, all one size")
+      .flag("augment", "random crops (padded by an eighth of the side) and horizontal flips of the training images, "
+                       "new each epoch")
       .option("model", "KIND", "mlp",
               "mlp, linear, cnn (LeNet-5), resnet (ResNet-20), xresnet18 (the course's XResNet) or bn-cnn (the "
               "course's BatchNorm CNN)")
@@ -62,8 +68,10 @@ TrainingSetup make_training_setup(const Args& args) {
   // The training examples (the first `limit`), a seeded split of them, and the statistics of the
   // training part alone for standardising every split.
   s.data_dir = args.get("data");
-  data::MNIST train_full(s.data_dir, data::MNIST::Split::Train), test(s.data_dir, data::MNIST::Split::Test);
-  const int64_t n = limit > 0 ? std::min(limit, train_full.size()) : train_full.size();
+  s.augment = args.has("augment");
+  ImageLoadOptions load{parse_channels(args.get("channels")), parse_image_size(args.get("image-size")), {}};
+  const ImageSet train_full = *load_image_set(s.data_dir, DataSplit::Train, load);
+  const int64_t n = limit > 0 ? std::min(limit, train_full.images.size(0)) : train_full.images.size(0);
   // At least one validation example when a split is asked for (a tiny --limit rounds to 0).
   const int64_t n_valid =
       valid_fraction > 0 ? std::max<int64_t>(1, std::llround(valid_fraction * static_cast<double>(n))) : 0;
@@ -71,20 +79,44 @@ TrainingSetup make_training_setup(const Args& args) {
     throw UsageError("--valid-split " + args.get("valid-split") + " of " + std::to_string(n) +
                      " examples leaves no training example");
   const std::vector<Tensor> parts = data::random_split_indices(n, {n - n_valid, n_valid}, static_cast<uint64_t>(s.seed));
-  std::tie(s.spec.mean, s.spec.std) = data::pixel_stats(train_full.raw_images().index_select(0, parts[0]));
-  train_full.normalize(s.spec.mean, s.spec.std);
-  test.normalize(s.spec.mean, s.spec.std);
+  s.spec.channels = train_full.images.size(1);
+  s.spec.height = train_full.images.size(2);
+  s.spec.width = train_full.images.size(3);
+  s.spec.class_names = train_full.classes;
+  if (!train_full.classes.empty()) s.spec.classes = static_cast<int64_t>(train_full.classes.size());
+  s.spec.mean.clear();
+  s.spec.std.clear();
+  for (const auto& [mean, std] : data::channel_stats(train_full.images.index_select(0, parts[0]))) {
+    s.spec.mean.push_back(mean);
+    s.spec.std.push_back(std > 0 ? std : 1.0);  // a constant channel is centred only
+  }
+  // Standardised once; augmentation pads with what black becomes.
+  const Tensor train_x = standardise(train_full.images, s.spec.mean, s.spec.std);
   auto rows = [&](const Tensor& idx) {
-    return std::make_shared<data::TensorDataset>(train_full.data().index_select(0, idx), train_full.targets().index_select(0, idx));
+    return std::make_shared<data::TensorDataset>(train_x.index_select(0, idx), train_full.targets.index_select(0, idx));
   };
   s.train_set = rows(parts[0]);
+  if (s.augment) {
+    std::vector<double> black;
+    for (size_t c = 0; c < s.spec.mean.size(); ++c) black.push_back(-s.spec.mean[c] / s.spec.std[c]);
+    namespace T = data::transforms;
+    const int64_t pad = std::max<int64_t>(1, std::llround(static_cast<double>(std::min(s.spec.height, s.spec.width)) / 8.0));
+    s.train_set = std::make_shared<data::TransformDataset>(
+        s.train_set,
+        std::make_shared<T::Compose>(std::vector<T::TransformPtr>{
+            std::make_shared<T::RandomCrop>(s.spec.height, s.spec.width, pad, black), std::make_shared<T::RandomHorizontalFlip>()}),
+        static_cast<uint64_t>(s.seed));
+  }
   if (n_valid > 0) s.valid_set = rows(parts[1]);
-  s.test_set = std::make_shared<data::TensorDataset>(test.data(), test.targets());
-  s.spec.inputs = s.train_set->data().numel() / s.train_set->size();
+  load.channels = s.spec.channels;
+  load.size = {s.spec.height, s.spec.width};
+  load.classes = train_full.classes;
+  if (const std::optional<ImageSet> test = load_image_set(s.data_dir, DataSplit::Test, load))
+    s.test_set = std::make_shared<data::TensorDataset>(standardise(test->images, s.spec.mean, s.spec.std), test->targets);
   s.train_loader = std::make_shared<data::DataLoader>(
       s.train_set, data::DataLoaderOptions(s.batch_size).shuffle(true).seed(static_cast<uint64_t>(s.seed)).prefetch(static_cast<int>(prefetch)));
   if (s.valid_set) s.valid_loader = std::make_shared<data::DataLoader>(s.valid_set, data::DataLoaderOptions(1000));
-  s.test_loader = std::make_shared<data::DataLoader>(s.test_set, data::DataLoaderOptions(1000));
+  if (s.test_set) s.test_loader = std::make_shared<data::DataLoader>(s.test_set, data::DataLoaderOptions(1000));
 
   manual_seed(static_cast<uint64_t>(s.seed));
   s.model = s.spec.build();
@@ -98,8 +130,16 @@ TrainingSetup make_training_setup(const Args& args) {
 
 std::string TrainingSetup::describe() const {
   std::ostringstream out;
-  out << "data: " << data_dir << " (" << train_set->size() << " train, " << (valid_set ? valid_set->size() : 0)
-      << " valid, " << test_set->size() << " test; mean " << spec.mean << ", std " << spec.std << ")\n"
+  auto list = [](const std::vector<double>& v) {
+    std::ostringstream text;
+    text.precision(4);
+    for (size_t i = 0; i < v.size(); ++i) text << (i ? "," : "") << v[i];
+    return text.str();
+  };
+  out << "data: " << data_dir << " (" << train_set->size() << " train, " << (valid_set ? valid_set->size() : 0) << " valid, "
+      << (test_set ? std::to_string(test_set->size()) : std::string("no")) << " test; " << spec.image_text() << " images"
+      << (spec.class_names.empty() ? "" : ", " + std::to_string(spec.classes) + " classes") << "; mean " << list(spec.mean)
+      << ", std " << list(spec.std) << (augment ? "; augmented: crop + flip" : "") << ")\n"
       << "model: " << spec.describe() << ", " << optimizer_name << " lr " << lr << ", batch " << batch_size << ", "
       << get_num_threads() << " thread(s), seed " << seed;
   return out.str();

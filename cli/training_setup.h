@@ -1,12 +1,14 @@
 // What `ember train` and `ember lr-find` share: the data, model and optimiser options, and
-// building the data (a seeded validation split of the training set, standardised with the
-// training split's statistics), the model, the optimiser and the Learner from them.
+// building the data (IDX or an image folder; a seeded validation split of the training set,
+// standardised per channel with the training split's statistics, augmented when asked), the
+// model, the optimiser and the Learner from them.
 #pragma once
 
 #include <memory>
 #include <string>
 
 #include "args.h"
+#include "data_source.h"
 #include "model_spec.h"
 
 namespace ember::cli {
@@ -19,8 +21,9 @@ struct TrainingSetup {
   std::string data_dir, optimizer_name;
   double lr = 0;
   int64_t epochs = 0, batch_size = 0, seed = 0;
-  std::shared_ptr<data::TensorDataset> train_set, valid_set, test_set;
-  std::shared_ptr<data::DataLoader> train_loader, valid_loader, test_loader;  // valid_loader null without a split
+  bool augment = false;
+  std::shared_ptr<const data::Dataset> train_set, valid_set, test_set;       // valid, test: null when absent
+  std::shared_ptr<data::DataLoader> train_loader, valid_loader, test_loader;  // likewise
   std::shared_ptr<nn::SequentialImpl> model;
   std::shared_ptr<optim::Optimizer> optimizer;
   std::unique_ptr<train::Learner> learner;  // with the accuracy metric

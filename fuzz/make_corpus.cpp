@@ -49,10 +49,10 @@ int main(int argc, char** argv) {
 
   cli::ModelSpec mlp;
   mlp.hidden = {3, 2};
-  mlp.inputs = 4;
+  mlp.height = mlp.width = 2;
   mlp.classes = 3;
-  mlp.mean = 0.1;
-  mlp.std = 0.3;
+  mlp.mean = {0.1};
+  mlp.std = {0.3};
   model(out / "model_file/mlp", mlp);
   cli::ModelSpec linear = mlp;
   linear.kind = "linear";

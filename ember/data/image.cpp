@@ -69,4 +69,34 @@ Image tensor_to_image(const Tensor& chw_in) {
   return out;
 }
 
+std::vector<std::pair<double, double>> channel_stats(const Tensor& images_nchw) {
+  EMBER_CHECK(images_nchw.dtype() == kUInt8 && images_nchw.dim() == 4, ValueError,
+              "[channel_stats] expected uint8 images (N, C, H, W); got ", dtype_name(images_nchw.dtype()), " ",
+              shape_str(images_nchw.sizes()));
+  const Tensor raw = images_nchw.contiguous();
+  const int64_t n = raw.size(0), c = raw.size(1), plane = raw.size(2) * raw.size(3);
+  EMBER_CHECK(n * plane > 1, ValueError, "[channel_stats] needs more than one pixel per channel; got ", shape_str(raw.sizes()));
+  // One pass over the bytes with exact integer sums; the std is the unbiased one, as torch.std.
+  std::vector<uint64_t> sum(static_cast<size_t>(c)), sum_sq(static_cast<size_t>(c));
+  const uint8_t* p = raw.data_ptr<uint8_t>();
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t k = 0; k < c; ++k, p += plane) {
+      uint64_t s = 0, s2 = 0;
+      for (int64_t j = 0; j < plane; ++j) {
+        s += p[j];
+        s2 += static_cast<uint64_t>(p[j]) * p[j];
+      }
+      sum[static_cast<size_t>(k)] += s;
+      sum_sq[static_cast<size_t>(k)] += s2;
+    }
+  std::vector<std::pair<double, double>> stats;
+  const auto count = static_cast<double>(n * plane);
+  for (int64_t k = 0; k < c; ++k) {
+    const double mean = static_cast<double>(sum[static_cast<size_t>(k)]) / count;
+    const double var = (static_cast<double>(sum_sq[static_cast<size_t>(k)]) - count * mean * mean) / (count - 1);
+    stats.emplace_back(mean / 255.0, std::sqrt(std::max(var, 0.0)) / 255.0);
+  }
+  return stats;
+}
+
 }  // namespace ember::data

@@ -33,4 +33,8 @@ void image_to_chw(const Image& image, uint8_t* out);
 /// [0, 1] and rounded (clamped) to 0..255. C must be 1..4.
 Image tensor_to_image(const Tensor& chw);
 
+/// Per channel, the mean and (unbiased) standard deviation of uint8 images (N, C, H, W) scaled to
+/// [0, 1], from exact integer sums: the statistics Normalize needs, of a training split.
+std::vector<std::pair<double, double>> channel_stats(const Tensor& images_nchw);
+
 }  // namespace ember::data

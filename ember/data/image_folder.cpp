@@ -56,24 +56,26 @@ std::string ImageFolder::describe(int64_t index) const {
   return index >= 0 && index < size() ? items_[static_cast<size_t>(index)].path : Dataset::describe(index);
 }
 
-Tensor ImageFolder::get_bytes(int64_t index) const {
-  EMBER_CHECK(index >= 0 && index < size(), IndexError, "[ImageFolder] index ", index, " is out of range for ", size(),
-              " images");
-  const ImageItem& item = items_[static_cast<size_t>(index)];
-  Image image = read_image(item.path, options_.max_pixels());
-  if (options_.channels() != 0) image = convert_channels(image, options_.channels());
+Tensor read_image_bytes(const std::string& path, int64_t channels, const std::vector<int64_t>& size, int64_t max_pixels) {
+  Image image = read_image(path, max_pixels);
+  if (channels != 0) image = convert_channels(image, channels);
   Tensor bytes = empty({image.channels, image.height, image.width}, kUInt8);
   image_to_chw(image, bytes.data_ptr<uint8_t>());
-  const auto& s = options_.size();
-  if (s.empty() || (s[0] == image.height && s[1] == image.width)) return bytes;
+  if (size.empty() || (size[0] == image.height && size[1] == image.width)) return bytes;
   // Resampled in float, rounded back to bytes: an image reads the same whether loaded one by
   // one or all at once.
-  const Tensor resized = transforms::resize(bytes.to(kFloat32), s[0], s[1]);
+  const Tensor resized = transforms::resize(bytes.to(kFloat32), size[0], size[1]);
   Tensor out = empty(resized.sizes(), kUInt8);
   const float* src = resized.data_ptr<float>();
   uint8_t* dst = out.data_ptr<uint8_t>();
   for (int64_t i = 0; i < out.numel(); ++i) dst[i] = static_cast<uint8_t>(std::lround(std::clamp(src[i], 0.0f, 255.0f)));
   return out;
+}
+
+Tensor ImageFolder::get_bytes(int64_t index) const {
+  EMBER_CHECK(index >= 0 && index < size(), IndexError, "[ImageFolder] index ", index, " is out of range for ", size(),
+              " images");
+  return read_image_bytes(items_[static_cast<size_t>(index)].path, options_.channels(), options_.size(), options_.max_pixels());
 }
 
 Example ImageFolder::get(int64_t index) const {

@@ -29,6 +29,12 @@ struct ImageFolderOptions {
   EMBER_ARG(int64_t, max_pixels) = kMaxImagePixels;
 };
 
+/// What ImageFolder does with each file: read it, convert it to `channels` (0: keep) and resize it
+/// to `size` ({} keep; {height, width}, bilinear with antialias, rounded back to bytes). uint8
+/// (C, H, W). For one image given by a user (ember predict) just as training read its images.
+Tensor read_image_bytes(const std::string& path, int64_t channels, const std::vector<int64_t>& size,
+                        int64_t max_pixels = kMaxImagePixels);
+
 /// Every example of an image dataset in memory: uint8 (N, C, H, W) and int64 (N).
 struct ImageTensors {
   Tensor images, targets;

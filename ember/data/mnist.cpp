@@ -6,6 +6,8 @@
 
 #include "ember/autograd/grad_mode.h"
 #include "ember/data/idx.h"
+#include "ember/data/image.h"
+#include "ember/data/transforms.h"
 #include "ember/ops/creation.h"
 #include "ember/ops/op_helpers.h"
 
@@ -64,29 +66,12 @@ std::pair<double, double> pixel_stats(const Tensor& raw_uint8) {
   EMBER_CHECK(raw_uint8.dtype() == kUInt8 && raw_uint8.numel() > 1, ValueError,
               "[pixel_stats] needs more than one uint8 pixel; got ", dtype_name(raw_uint8.dtype()), " ",
               shape_str(raw_uint8.sizes()));
-  // One pass over the bytes with exact integer sums; the std is the unbiased one, as torch.std.
-  const Tensor raw = raw_uint8.contiguous();
-  const uint8_t* p = raw.data_ptr<uint8_t>();
-  const int64_t n = raw.numel();
-  uint64_t sum = 0, sum_sq = 0;
-  for (int64_t i = 0; i < n; ++i) {
-    sum += p[i];
-    sum_sq += static_cast<uint64_t>(p[i]) * p[i];
-  }
-  const double mean = static_cast<double>(sum) / static_cast<double>(n);
-  const double var = (static_cast<double>(sum_sq) - static_cast<double>(n) * mean * mean) / static_cast<double>(n - 1);
-  return {mean / 255.0, std::sqrt(std::max(var, 0.0)) / 255.0};
+  return channel_stats(raw_uint8.reshape({1, 1, 1, raw_uint8.numel()}))[0];
 }
 
 void MNIST::normalize(double mean, double std) {
-  EMBER_CHECK(std > 0, ValueError, "[MNIST] normalize needs a positive std; got ", std);
-  // In place, one pass, no temporary the size of the data set.
   Tensor x = data();
-  EMBER_ASSERT(x.is_contiguous() && x.dtype() == kFloat32);
-  float* p = x.data_ptr<float>();
-  const float m = static_cast<float>(mean), inv = static_cast<float>(1.0 / std);
-  for (int64_t i = 0, n = x.numel(); i < n; ++i) p[i] = (p[i] - m) * inv;
-  x.impl()->storage->bump_version();
+  transforms::normalize_(x, {mean}, {std});  // in place: no temporary the size of the data set
 }
 
 }  // namespace ember::data

@@ -268,18 +268,26 @@ Normalize::Normalize(std::vector<double> mean, std::vector<double> std) : mean_(
   for (double s : std_) EMBER_CHECK(s > 0, ValueError, "[Normalize] std must be positive; got ", s);
 }
 
+void normalize_(Tensor& images, const std::vector<double>& mean, const std::vector<double>& std) {
+  EMBER_CHECK(images.dim() >= 3 && images.dtype() == kFloat32 && images.is_contiguous(), ValueError,
+              "[normalize_] expected contiguous float32 images (..., C, H, W); got ", dtype_name(images.dtype()), " ",
+              shape_str(images.sizes()));
+  const int64_t C = images.size(images.dim() - 3), plane = images.size(images.dim() - 2) * images.size(images.dim() - 1);
+  EMBER_CHECK(mean.size() == std.size() && (mean.size() == 1 || static_cast<int64_t>(mean.size()) == C), ShapeError,
+              "[Normalize] ", mean.size(), " means and ", std.size(), " stds for images of ", C, " channels");
+  for (double s : std) EMBER_CHECK(s > 0, ValueError, "[Normalize] std must be positive; got ", s);
+  float* p = images.data_ptr<float>();
+  for (int64_t i = 0, n = images.numel() / (C * plane); i < n; ++i)
+    for (int64_t c = 0; c < C; ++c, p += plane) {
+      const auto m = static_cast<float>(fill_of(mean, c)), inv = static_cast<float>(1.0 / fill_of(std, c));
+      for (int64_t j = 0; j < plane; ++j) p[j] = (p[j] - m) * inv;
+    }
+  images.impl()->storage->bump_version();
+}
+
 Tensor Normalize::operator()(const Tensor& image, ItemRandom&) const {
-  const Tensor x = chw_float(image, "Normalize");
-  const int64_t C = x.size(0), n = x.size(1) * x.size(2);
-  EMBER_CHECK(mean_.size() == 1 || static_cast<int64_t>(mean_.size()) == C, ShapeError, "[Normalize] ", mean_.size(),
-              " means for an image of ", C, " channels");
-  Tensor out = empty({C, x.size(1), x.size(2)}, kFloat32);
-  const float* src = x.data_ptr<float>();
-  float* dst = out.data_ptr<float>();
-  for (int64_t c = 0; c < C; ++c) {
-    const auto m = static_cast<float>(fill_of(mean_, c)), inv = static_cast<float>(1.0 / fill_of(std_, c));
-    for (int64_t i = 0; i < n; ++i) dst[c * n + i] = (src[c * n + i] - m) * inv;
-  }
+  Tensor out = chw_float(image, "Normalize").clone();
+  normalize_(out, mean_, std_);
   return out;
 }
 

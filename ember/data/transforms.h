@@ -139,6 +139,10 @@ class Normalize : public Transform {
   std::vector<double> mean_, std_;
 };
 
+/// (x - mean[c]) / std[c] in place on a contiguous float32 (..., C, H, W): one image or a whole
+/// data set of them, with no temporary.
+void normalize_(Tensor& images, const std::vector<double>& mean, const std::vector<double>& std);
+
 /// The rows top .. top+height-1 and columns left .. left+width-1 of `image`, where those outside
 /// it read as fill[c]: a crop and a padding at once.
 Tensor crop(const Tensor& image, int64_t top, int64_t left, int64_t height, int64_t width,

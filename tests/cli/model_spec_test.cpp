@@ -25,7 +25,7 @@ TEST(ModelSpec, ParameterCountMatchesTheBuiltNetwork) {
   ModelSpec cnn;
   cnn.kind = "cnn";
   EXPECT_EQ(cnn.parameter_count(), built_parameters(cnn));
-  cnn.inputs = 32 * 32;
+  cnn.height = cnn.width = 32;
   EXPECT_EQ(cnn.parameter_count(), built_parameters(cnn));
   for (const char* kind : {"resnet", "bn-cnn"}) {  // xresnet18 takes the same path, at 40x the size
     SCOPED_TRACE(kind);
@@ -38,6 +38,54 @@ TEST(ModelSpec, ParameterCountMatchesTheBuiltNetwork) {
   ModelSpec absurd;
   absurd.hidden = {int64_t{1} << 40, int64_t{1} << 40};
   EXPECT_EQ(absurd.parameter_count(), INT64_MAX);  // overflow saturates; never built
+}
+
+TEST(ModelSpec, ColourImagesOfAnyShape) {
+  for (const char* kind : {"mlp", "cnn", "resnet", "bn-cnn"}) {
+    SCOPED_TRACE(kind);
+    ModelSpec spec;
+    spec.kind = kind;
+    spec.channels = 3;
+    spec.height = 24;
+    spec.width = 32;
+    spec.classes = 5;
+    EXPECT_EQ(spec.parameter_count(), built_parameters(spec));
+    EXPECT_EQ(spec.build()->forward(randn({2, 3 * 24 * 32})).sizes(), (Shape{2, 5}));
+  }
+  ModelSpec colour;
+  colour.kind = "cnn";
+  colour.channels = 3;
+  colour.height = colour.width = 32;
+  colour.mean = {0.5, 0.4, 0.3};
+  colour.std = {0.2, 0.25, 0.3};
+  colour.classes = 2;
+  colour.class_names = {"cat", "dog"};
+  const ModelSpec back = ModelSpec::from_metadata(colour.to_metadata(), "m");
+  EXPECT_EQ(back.describe(), "cnn 3x32x32-2 (LeNet-5)");
+  EXPECT_EQ(back.mean, colour.mean);
+  EXPECT_EQ(back.std, colour.std);
+  EXPECT_EQ(back.class_names, colour.class_names);
+  EXPECT_EQ(back.class_name(1), "dog");
+  // A file from before colour images: one channel, square from the input count.
+  Metadata old = ModelSpec().to_metadata();
+  old.erase("ember.image");
+  const ModelSpec grey = ModelSpec::from_metadata(old, "m");
+  EXPECT_EQ(grey.channels, 1);
+  EXPECT_EQ(grey.height, 28);
+  EXPECT_EQ(grey.class_name(3), "3");
+  Metadata bad = colour.to_metadata();
+  bad["ember.image"] = "3x32x31";
+  EXPECT_THROW_MSG(ModelSpec::from_metadata(bad, "m"), IOError, "'ember.image' = '3x32x31' is not CxHxW with C * H * W = ember.inputs (3072)");
+  bad = colour.to_metadata();
+  bad["ember.mean"] = "0.5,0.4";
+  EXPECT_THROW_MSG(ModelSpec::from_metadata(bad, "m"), IOError, "needs one value or one per channel (3)");
+  bad = colour.to_metadata();
+  bad["ember.class_names"] = "cat";
+  EXPECT_THROW_MSG(ModelSpec::from_metadata(bad, "m"), IOError, "names 1 classes, not 2");
+  bad = colour.to_metadata();
+  bad["ember.image"] = "4611686018427387904x2x1";
+  bad["ember.inputs"] = "1";
+  EXPECT_THROW_MSG(ModelSpec::from_metadata(bad, "m"), IOError, "is not CxHxW");
 }
 
 TEST(ModelSpec, MetadataThatDescribesNoModelIsNamed) {

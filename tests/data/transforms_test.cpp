@@ -133,7 +133,7 @@ TEST(Transforms, NormalizeIsPerChannel) {
   const Tensor out = T::Normalize({0.25, 0.5}, {0.5, 2.0})(img, rng);
   EXPECT_FLOAT_EQ(out[0][0][0].item<float>(), 0.5f);
   EXPECT_FLOAT_EQ(out[1][0][1].item<float>(), 0.0f);
-  EXPECT_THROW_MSG(T::Normalize({0.1, 0.2, 0.3}, {1, 1, 1})(img, rng), ShapeError, "3 means for an image of 2 channels");
+  EXPECT_THROW_MSG(T::Normalize({0.1, 0.2, 0.3}, {1, 1, 1})(img, rng), ShapeError, "3 means and 3 stds for images of 2 channels");
   EXPECT_THROW_MSG(T::Normalize({0.1}, {0.0}), ValueError, "std must be positive");
 }
 

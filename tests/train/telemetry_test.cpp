@@ -52,7 +52,7 @@ TEST(ActivationStats, TelemetryPictureIsAPngPerLayer) {
   for (int i = 0; i < 5; ++i) model(randn({2, 1, 8, 8}));
   const std::string png = dir.file("telemetry.png");
   cli::plot_activation_histograms(stats, png);
-  const cli::GreyImage image = cli::read_png_grey(png);
+  const data::Image image = data::read_image(png);
   EXPECT_EQ(image.width, 720);
   EXPECT_GT(image.height, 4 * 160);  // 7 layers in two columns: 4 rows of panels
 }
