@@ -94,7 +94,7 @@ int cmd_show(const std::vector<std::string>& argv) {
   const int rows = augment ? static_cast<int>(count) : static_cast<int>((count + columns - 1) / columns);
   Canvas canvas(columns * (cell_w + kGap) + kGap, rows * (cell_h + kLabel + kGap) + kGap, {255, 255, 255});
   namespace T = data::transforms;
-  const T::Compose crop_and_flip({std::make_shared<T::RandomCrop>(h, w, std::max<int64_t>(1, std::llround(std::min(h, w) / 8.0))),
+  const T::Compose crop_and_flip({std::make_shared<T::RandomCrop>(std::vector<int64_t>{h, w}, std::max<int64_t>(1, std::llround(std::min(h, w) / 8.0))),
                                   std::make_shared<T::RandomHorizontalFlip>()});
   const auto seed = static_cast<uint64_t>(args.get_int("seed", 0, INT64_MAX));
   const int cells = augment ? rows * columns : static_cast<int>(count);

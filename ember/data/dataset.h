@@ -32,9 +32,12 @@ class Dataset {
 };
 
 /// get(i) of each index on every thread of ember's pool (each writes its own slot), then stacked:
-/// get_batch for datasets whose get() is slow (decoding, augmenting) and safe to call from several
-/// threads at once. The first error of any item is rethrown.
+/// get_batch for datasets whose get() can be slow (decoding, augmenting) and is safe to call from
+/// several threads at once. The items go to the pool only when the first took at least
+/// kParallelItemMicros; the result is the same either way. The first error of any item is
+/// rethrown.
 Example parallel_get_batch(const Dataset& dataset, const std::vector<int64_t>& indices);
+inline constexpr double kParallelItemMicros = 8.0;
 
 /// Examples are rows of two tensors that share their first dim.
 class TensorDataset : public Dataset {

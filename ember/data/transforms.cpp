@@ -144,28 +144,33 @@ Tensor crop(const Tensor& image, int64_t top, int64_t left, int64_t height, int6
   Tensor out = empty({C, height, width}, kFloat32);
   const float* src = x.data_ptr<float>();
   float* dst = out.data_ptr<float>();
+  // Columns x0 in [lo, hi) of each row read the image; the rest are padding.
+  const int64_t lo = std::clamp<int64_t>(-left, 0, width), hi = std::clamp<int64_t>(W - left, lo, width);
   for (int64_t c = 0; c < C; ++c) {
     const auto f = static_cast<float>(fill_of(fill, c));
     for (int64_t y = 0; y < height; ++y) {
       const int64_t sy = top + y;
       float* row = dst + (c * height + y) * width;
-      for (int64_t x0 = 0; x0 < width; ++x0) {
-        const int64_t sx = left + x0;
-        row[x0] = sy >= 0 && sy < H && sx >= 0 && sx < W ? src[(c * H + sy) * W + sx] : f;
+      if (sy < 0 || sy >= H) {
+        std::fill(row, row + width, f);
+        continue;
       }
+      std::fill(row, row + lo, f);
+      std::copy(src + (c * H + sy) * W + left + lo, src + (c * H + sy) * W + left + hi, row + lo);
+      std::fill(row + hi, row + width, f);
     }
   }
   return out;
 }
 
-Resize::Resize(int64_t height, int64_t width, bool antialias) : height_(height), width_(width), antialias_(antialias) {
-  EMBER_CHECK(height > 0 && width > 0, ValueError, "[Resize] the size must be positive; got ", height, " x ", width);
+Resize::Resize(ExpandingArray<2> size, bool antialias) : height_(size[0]), width_(size[1]), antialias_(antialias) {
+  EMBER_CHECK(height_ > 0 && width_ > 0, ValueError, "[Resize] the size must be positive; got ", height_, " x ", width_);
 }
 
 Tensor Resize::operator()(const Tensor& image, ItemRandom&) const { return resize(image, height_, width_, antialias_); }
 
-CenterCrop::CenterCrop(int64_t height, int64_t width) : height_(height), width_(width) {
-  EMBER_CHECK(height > 0 && width > 0, ValueError, "[CenterCrop] the size must be positive; got ", height, " x ", width);
+CenterCrop::CenterCrop(ExpandingArray<2> size) : height_(size[0]), width_(size[1]) {
+  EMBER_CHECK(height_ > 0 && width_ > 0, ValueError, "[CenterCrop] the size must be positive; got ", height_, " x ", width_);
 }
 
 Tensor CenterCrop::operator()(const Tensor& image, ItemRandom&) const {
@@ -179,9 +184,9 @@ Tensor CenterCrop::operator()(const Tensor& image, ItemRandom&) const {
   return crop(x, top, left, height_, width_);
 }
 
-RandomCrop::RandomCrop(int64_t height, int64_t width, int64_t padding, std::vector<double> fill)
-    : height_(height), width_(width), padding_(padding), fill_(std::move(fill)) {
-  EMBER_CHECK(height > 0 && width > 0, ValueError, "[RandomCrop] the size must be positive; got ", height, " x ", width);
+RandomCrop::RandomCrop(ExpandingArray<2> size, int64_t padding, std::vector<double> fill)
+    : height_(size[0]), width_(size[1]), padding_(padding), fill_(std::move(fill)) {
+  EMBER_CHECK(height_ > 0 && width_ > 0, ValueError, "[RandomCrop] the size must be positive; got ", height_, " x ", width_);
   EMBER_CHECK(padding >= 0, ValueError, "[RandomCrop] padding must be non-negative; got ", padding);
   EMBER_CHECK(!fill_.empty(), ValueError, "[RandomCrop] fill needs a value (or one per channel)");
 }
@@ -205,10 +210,10 @@ Tensor RandomHorizontalFlip::operator()(const Tensor& image, ItemRandom& rng) co
   return rng.bernoulli(p_) ? dihedral(x, 1) : x;
 }
 
-RandomResizedCrop::RandomResizedCrop(int64_t height, int64_t width, std::pair<double, double> scale,
-                                     std::pair<double, double> ratio)
-    : height_(height), width_(width), scale_(scale), ratio_(ratio) {
-  EMBER_CHECK(height > 0 && width > 0, ValueError, "[RandomResizedCrop] the size must be positive; got ", height, " x ", width);
+RandomResizedCrop::RandomResizedCrop(ExpandingArray<2> size, std::pair<double, double> scale, std::pair<double, double> ratio)
+    : height_(size[0]), width_(size[1]), scale_(scale), ratio_(ratio) {
+  EMBER_CHECK(height_ > 0 && width_ > 0, ValueError, "[RandomResizedCrop] the size must be positive; got ", height_, " x ",
+              width_);
   EMBER_CHECK(0 < scale.first && scale.first <= scale.second && scale.second <= 1, ValueError,
               "[RandomResizedCrop] scale must satisfy 0 < min <= max <= 1; got (", scale.first, ", ", scale.second, ")");
   EMBER_CHECK(0 < ratio.first && ratio.first <= ratio.second, ValueError,

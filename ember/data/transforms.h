@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "ember/core/expanding_array.h"
 #include "ember/tensor/tensor.h"
 
 namespace ember::data {
@@ -53,12 +54,14 @@ class Compose : public Transform {
   std::vector<TransformPtr> transforms_;
 };
 
+// Sizes are ExpandingArray<2> as in libtorch's options: one side for a square or {height, width}.
+
 /// To exactly height x width, bilinear (align_corners=False). antialias widens the filter when
 /// shrinking, as PIL and torch's interpolate(antialias=True) do, so a large photo shrunk to 32x32
 /// keeps its detail instead of aliasing; without it this is interpolate(mode="bilinear").
 class Resize : public Transform {
  public:
-  Resize(int64_t height, int64_t width, bool antialias = true);
+  explicit Resize(ExpandingArray<2> size, bool antialias = true);
   Tensor operator()(const Tensor& image, ItemRandom& rng) const override;
 
  private:
@@ -69,14 +72,13 @@ class Resize : public Transform {
 /// The course's ResizeFixed: a size x size square, whatever the image's aspect ratio.
 class ResizeFixed : public Resize {
  public:
-  explicit ResizeFixed(int64_t size) : Resize(size, size) {}
+  explicit ResizeFixed(int64_t size) : Resize(size) {}
 };
 
 /// The centre height x width window (ValueError when the image is smaller).
 class CenterCrop : public Transform {
  public:
-  CenterCrop(int64_t height, int64_t width);
-  explicit CenterCrop(int64_t size) : CenterCrop(size, size) {}
+  explicit CenterCrop(ExpandingArray<2> size);
   Tensor operator()(const Tensor& image, ItemRandom& rng) const override;
 
  private:
@@ -87,8 +89,7 @@ class CenterCrop : public Transform {
 /// with `fill` (one value, or one per channel), as torchvision's RandomCrop(size, padding, fill).
 class RandomCrop : public Transform {
  public:
-  RandomCrop(int64_t height, int64_t width, int64_t padding = 0, std::vector<double> fill = {0.0});
-  explicit RandomCrop(int64_t size, int64_t padding = 0) : RandomCrop(size, size, padding) {}
+  explicit RandomCrop(ExpandingArray<2> size, int64_t padding = 0, std::vector<double> fill = {0.0});
   Tensor operator()(const Tensor& image, ItemRandom& rng) const override;
 
  private:
@@ -111,9 +112,8 @@ class RandomHorizontalFlip : public Transform {
 /// ratio), resized to height x width.
 class RandomResizedCrop : public Transform {
  public:
-  RandomResizedCrop(int64_t height, int64_t width, std::pair<double, double> scale = {0.08, 1.0},
-                    std::pair<double, double> ratio = {3.0 / 4.0, 4.0 / 3.0});
-  explicit RandomResizedCrop(int64_t size) : RandomResizedCrop(size, size) {}
+  explicit RandomResizedCrop(ExpandingArray<2> size, std::pair<double, double> scale = {0.08, 1.0},
+                             std::pair<double, double> ratio = {3.0 / 4.0, 4.0 / 3.0});
   Tensor operator()(const Tensor& image, ItemRandom& rng) const override;
 
  private:

@@ -135,7 +135,7 @@ TEST(ImageFolder, BadFoldersAndFilesAreClearErrors) {
 TEST(TransformDataset, AugmentedBatchesAreTheSameOnOneAndTwoThreadsAndChangeByEpoch) {
   auto images = std::make_shared<data::TensorDataset>(rand({64, 3, 12, 12}), arange(64, kInt64));
   const auto augment = std::make_shared<data::transforms::Compose>(std::vector<data::transforms::TransformPtr>{
-      std::make_shared<data::transforms::RandomCrop>(12, 12, 2), std::make_shared<data::transforms::RandomHorizontalFlip>(),
+      std::make_shared<data::transforms::RandomCrop>(12, 2), std::make_shared<data::transforms::RandomHorizontalFlip>(),
       std::make_shared<data::transforms::RandomDihedral>()});
   data::TransformDataset train(images, augment, /*seed=*/4);
   std::vector<int64_t> all(64);

@@ -66,7 +66,7 @@ TEST(Transforms, CenterCropRoundsItsOffsetsAsTorchvision) {
 
 TEST(Transforms, RandomCropDrawsEveryOffsetOfThePaddedImage) {
   const Tensor img = marked(1, 6, 6, 2, 3);
-  const T::RandomCrop random_crop(6, 6, /*padding=*/2);
+  const T::RandomCrop random_crop(6, /*padding=*/2);
   std::set<std::pair<int64_t, int64_t>> seen;
   for (uint64_t i = 0; i < 400; ++i) {
     data::ItemRandom rng(1, 0, i);
@@ -116,7 +116,7 @@ TEST(Transforms, DihedralIsTheEightSymmetries) {
 TEST(Transforms, RandomResizedCropOfTheWholeImageIsAResize) {
   const Tensor img = rand({3, 12, 16});
   data::ItemRandom rng(0, 0, 0);
-  const T::RandomResizedCrop whole(6, 8, {1.0, 1.0}, {16.0 / 12.0, 16.0 / 12.0});
+  const T::RandomResizedCrop whole({6, 8}, {1.0, 1.0}, {16.0 / 12.0, 16.0 / 12.0});
   EXPECT_TENSOR_NEAR(whole(img, rng), T::resize(img, 6, 8), 1e-6, 1e-6);
   // The default scale and ratio: always the output size, and the crops differ between items.
   const T::RandomResizedCrop rrc(10);
@@ -124,7 +124,7 @@ TEST(Transforms, RandomResizedCropOfTheWholeImageIsAResize) {
   const Tensor x = rrc(img, a), y = rrc(img, b);
   EXPECT_EQ(x.sizes(), (std::vector<int64_t>{3, 10, 10}));
   EXPECT_GT((x - y).abs().max().item<float>(), 0.0f);
-  EXPECT_THROW_MSG(T::RandomResizedCrop(4, 4, {0.5, 0.2}), ValueError, "scale must satisfy");
+  EXPECT_THROW_MSG(T::RandomResizedCrop(4, {0.5, 0.2}), ValueError, "scale must satisfy");
 }
 
 TEST(Transforms, NormalizeIsPerChannel) {
