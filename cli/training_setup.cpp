@@ -41,7 +41,8 @@ void add_training_options(Args& args) {
       .option("seed", "N", "0", "random seed for initialisation, the validation split and shuffling")
       .option("threads", "N", "0", "threads to use (0: every core)")
       .option("prefetch", "N", "auto", "batches assembled ahead on a background thread (auto: 2 when --threads leaves a core idle, else 0)")
-      .option("limit", "N", "0", "use the first N training examples only (0: all), before the validation split");
+      .option("limit", "N", "0",
+              "use N training examples only, a seeded random subset (0: all), before the validation split");
 }
 
 TrainingSetup make_training_setup(const Args& args) {
@@ -65,20 +66,25 @@ TrainingSetup make_training_setup(const Args& args) {
   const bool core_to_spare = get_num_threads() < static_cast<int>(std::thread::hardware_concurrency());
   const int64_t prefetch = args.get("prefetch") == "auto" ? (core_to_spare ? 2 : 0) : args.get_int("prefetch", 0, 64);
 
-  // The training examples (the first `limit`), a seeded split of them, and the statistics of the
+  // The training examples (`limit` of them), a seeded split of them, and the statistics of the
   // training part alone for standardising every split.
   s.data_dir = args.get("data");
   s.augment = args.has("augment");
   ImageLoadOptions load{parse_channels(args.get("channels")), parse_image_size(args.get("image-size")), {}};
   const ImageSet train_full = *load_image_set(s.data_dir, DataSplit::Train, load);
-  const int64_t n = limit > 0 ? std::min(limit, train_full.images.size(0)) : train_full.images.size(0);
+  const int64_t total = train_full.images.size(0);
+  const int64_t n = limit > 0 ? std::min(limit, total) : total;
   // At least one validation example when a split is asked for (a tiny --limit rounds to 0).
   const int64_t n_valid =
       valid_fraction > 0 ? std::max<int64_t>(1, std::llround(valid_fraction * static_cast<double>(n))) : 0;
   if (n - n_valid < 1)
     throw UsageError("--valid-split " + args.get("valid-split") + " of " + std::to_string(n) +
                      " examples leaves no training example");
-  const std::vector<Tensor> parts = data::random_split_indices(n, {n - n_valid, n_valid}, static_cast<uint64_t>(s.seed));
+  std::vector<Tensor> parts = data::random_split_indices(n, {n - n_valid, n_valid}, static_cast<uint64_t>(s.seed));
+  if (n < total) {  // a random subset, not the first n: an image folder's files are sorted by class
+    const Tensor kept = data::random_split_indices(total, {n, total - n}, static_cast<uint64_t>(s.seed) + 1)[0];
+    for (Tensor& part : parts) part = kept.index_select(0, part);
+  }
   s.spec.channels = train_full.images.size(1);
   s.spec.height = train_full.images.size(2);
   s.spec.width = train_full.images.size(3);
@@ -104,7 +110,7 @@ TrainingSetup make_training_setup(const Args& args) {
     s.train_set = std::make_shared<data::TransformDataset>(
         s.train_set,
         std::make_shared<T::Compose>(std::vector<T::TransformPtr>{
-            std::make_shared<T::RandomCrop>(s.spec.height, s.spec.width, pad, black), std::make_shared<T::RandomHorizontalFlip>()}),
+            std::make_shared<T::RandomCrop>(std::vector<int64_t>{s.spec.height, s.spec.width}, pad, black), std::make_shared<T::RandomHorizontalFlip>()}),
         static_cast<uint64_t>(s.seed));
   }
   if (n_valid > 0) s.valid_set = rows(parts[1]);
