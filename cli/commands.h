@@ -12,5 +12,6 @@ int cmd_eval(const std::vector<std::string>& args);
 int cmd_predict(const std::vector<std::string>& args);
 int cmd_show(const std::vector<std::string>& args);
 int cmd_bench(const std::vector<std::string>& args);
+int cmd_export(const std::vector<std::string>& args);
 
 }  // namespace ember::cli

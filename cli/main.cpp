@@ -16,12 +16,14 @@ const char* kHelp =
     "Deep learning from the foundations, in C++.\n"
     "\n"
     "commands:\n"
-    "  train     train a classifier on MNIST-style data (default: the MNIST digits in data/mnist)\n"
+    "  train     train a classifier on MNIST-style IDX files or an image folder (default: the MNIST digits\n"
+    "            in data/mnist)\n"
     "  lr-find   sweep the learning rate (the course's LR finder) and suggest one for train\n"
     "  eval      accuracy and confusion matrix of a trained model on the test split\n"
-    "  predict   classify 28x28 grey PNG images (or dataset images with --data/--index)\n"
+    "  predict   classify PNG or JPEG images (or dataset images with --data/--index)\n"
     "  show      draw a grid of dataset images with their labels (and predictions) to a PNG\n"
     "  bench     time the course's matmul ladder, from the triple loop to the threaded kernel\n"
+    "  export    write IDX data (MNIST, Fashion-MNIST) as an image folder of PNG or JPEG files\n"
     "\n"
     "Run 'ember <command> --help' for the options of a command.\n";
 
@@ -38,7 +40,8 @@ std::string one_line(std::string msg) {
 int main(int argc, char** argv) {
   using namespace ember::cli;
   const std::map<std::string, int (*)(const std::vector<std::string>&)> commands = {
-      {"train", cmd_train}, {"lr-find", cmd_lr_find}, {"eval", cmd_eval}, {"predict", cmd_predict}, {"show", cmd_show}, {"bench", cmd_bench}};
+      {"train", cmd_train}, {"lr-find", cmd_lr_find}, {"eval", cmd_eval}, {"predict", cmd_predict}, {"show", cmd_show}, {"bench", cmd_bench},
+      {"export", cmd_export}};
   if (argc < 2) {
     std::cerr << kHelp;
     return 2;

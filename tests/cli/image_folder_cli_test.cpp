@@ -139,5 +139,36 @@ TEST_F(Cli, AFolderOfClassFoldersIsATrainingSplitWithoutATestSplit) {
   EXPECT_NE(r.output.find("no test split in " + path("flat")), std::string::npos) << r.output;
 }
 
+TEST_F(Cli, ExportWritesIdxDataAsAnImageFolderThatTrainReads) {
+  const std::string digits = std::string(EMBER_SOURCE_DIR) + "/data/mnist";
+  CliResult r = ember_cli("export --data " + digits + " --out " + path("png") + " --class-names a,b,c,d,e,f,g,h,i,j");
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("wrote 10000 png images to " + path("png")), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(path(".png.partial")));
+  // Image 7 in its label's folder (numbered, then named), its pixels the IDX file's.
+  const data::MNIST train(digits, data::MNIST::Split::Train);
+  const int64_t label = train.targets()[7].item<int64_t>();
+  const std::string seventh = path("png/train/" + std::to_string(label) + "_" + std::string(1, static_cast<char>('a' + label)) + "/0007.png");
+  ASSERT_TRUE(fs::is_regular_file(seventh)) << seventh;
+  EXPECT_TRUE(equal(data::read_image_bytes(seventh, 0, {})[0], train.raw_images()[7]));
+  CliResult again = ember_cli("export --data " + digits + " --out " + path("png"));
+  EXPECT_EQ(again.status, 2);
+  EXPECT_NE(again.output.find("already exists"), std::string::npos) << again.output;
+  CliResult names = ember_cli("export --data " + digits + " --out " + path("x") + " --class-names a,b");
+  EXPECT_EQ(names.status, 2);
+  EXPECT_NE(names.output.find("--class-names gives 2 names for 10 classes"), std::string::npos) << names.output;
+  EXPECT_FALSE(fs::exists(path("x")));
+  EXPECT_FALSE(fs::exists(path(".x.partial")));
+
+  CliResult jpg = ember_cli("export --data " + digits + " --out " + path("jpg") + " --format jpg --quality 0");
+  EXPECT_EQ(jpg.status, 2);
+  EXPECT_NE(jpg.output.find("--quality must be between 1 and 100"), std::string::npos) << jpg.output;
+  CliResult trained = ember_cli("train --data " + path("png") + " --epochs 1 --limit 2000 --out " + path("j.safetensors"));
+  ASSERT_EQ(trained.status, 0) << trained.output;
+  EXPECT_NE(trained.output.find("(1800 train, 200 valid, 2000 test; 28x28 images, 10 classes;"), std::string::npos)
+      << trained.output;
+  EXPECT_GT(number_after(trained.output, "test accuracy "), 0.8) << trained.output;
+}
+
 }  // namespace
 }  // namespace ember
