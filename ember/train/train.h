@@ -6,6 +6,7 @@
 #include "ember/train/lr_finder.h"
 #include "ember/train/lsuv.h"
 #include "ember/train/metrics.h"
+#include "ember/train/batch_transform.h"
 #include "ember/train/mixup.h"
 #include "ember/train/recorder.h"
 #include "ember/train/schedules.h"

@@ -1,5 +1,5 @@
-// MixUp, gradient clipping (the function and the callback), randperm, and the errors of
-// cross_entropy's options.
+// MixUp, BatchTransform, gradient clipping (the function and the callback), randperm, and the
+// errors of cross_entropy's options.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -31,6 +31,29 @@ struct Peek : train::Callback {
   void after_pred(train::Learner& l) override { inputs.push_back(l.state().input.clone()); }
   void after_loss(train::Learner& l) override { losses.push_back(l.state().loss.item<double>()); }
 };
+
+TEST(BatchTransform, ChangesEveryBatchOrTrainingBatchesOnly) {
+  const Tensor x = randn({8, 12}), y = randint(0, 2, {8});
+  auto ds = std::make_shared<data::TensorDataset>(x, y);
+  for (bool training_only : {false, true}) {
+    SCOPED_TRACE(training_only);
+    auto model = nn::Sequential(nn::Flatten(), nn::Linear(12, 2)).ptr();
+    auto opt = std::make_shared<optim::SGD>(model->parameters(), optim::SGDOptions(0.0));
+    train::Learner learn(model, std::make_shared<data::DataLoader>(ds, data::DataLoaderOptions(8)),
+                         std::make_shared<data::DataLoader>(ds, data::DataLoaderOptions(8)),
+                         [](const Tensor& o, const Tensor& t) { return cross_entropy_loss(o, t); }, opt);
+    // The course's use: batches of flat rows seen as images (and doubled, to tell them apart).
+    learn.add_callback(std::make_shared<train::BatchTransform>(
+        [](const Tensor& b) { return b.view({-1, 1, 3, 4}) * 2.0; }, training_only));
+    auto peek = std::make_shared<Peek>();
+    learn.add_callback(peek);
+    learn.fit(1);
+    ASSERT_EQ(peek->inputs.size(), 2u);
+    EXPECT_TENSOR_EQ(peek->inputs[0], x.view({-1, 1, 3, 4}) * 2.0);
+    EXPECT_TENSOR_EQ(peek->inputs[1], training_only ? x : x.view({-1, 1, 3, 4}) * 2.0);
+  }
+  EXPECT_THROW_MSG(train::BatchTransform(nullptr), ValueError, "the function is empty");
+}
 
 TEST(MixUp, BlendsTrainingBatchesAndTheirLossesOnly) {
   manual_seed(0);
