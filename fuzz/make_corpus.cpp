@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   const fs::path out(argv[1]), fixtures(argv[2]);
-  for (const char* d : {"safetensors", "idx", "model_file", "cli_args"}) fs::create_directories(out / d);
+  for (const char* d : {"safetensors", "idx", "model_file", "cli_args", "image"}) fs::create_directories(out / d);
 
   save_safetensors((out / "safetensors/two_tensors").string(), {{"w", randn({2, 3})}, {"b", zeros({3})}},
                    {{"note", "seed"}});
@@ -58,6 +58,14 @@ int main(int argc, char** argv) {
   linear.kind = "linear";
   linear.hidden.clear();
   model(out / "model_file/linear", linear);
+
+  // Images: each PNG colour type the decoder keeps, and grey and colour JPEG.
+  for (int64_t c = 1; c <= 4; ++c) {
+    data::Image img(5, 7, c);
+    for (size_t i = 0; i < img.pixels.size(); ++i) img.pixels[i] = static_cast<uint8_t>(i * 37);
+    write(out / ("image/png_" + std::to_string(c) + "ch"), data::encode_png(img));
+    if (c == 1 || c == 3) write(out / ("image/jpeg_" + std::to_string(c) + "ch"), data::encode_jpeg(img, 80));
+  }
 
   using namespace std::string_literals;
   write(out / "cli_args/values", "--epochs\0"s "5\0"s "--lr=0.1\0"s "--hidden\0"s "100,50\0"s "--verbose\0"s "file.png"s);

@@ -29,13 +29,14 @@ inline Digits load_digits(const std::string& data_dir, int64_t train_limit = 0) 
           valid};
 }
 
-/// Trains `model` for `epochs` (one-cycle to max_lr, SGD momentum, batch `batch_size`) and
-/// returns the last epoch's validation accuracy. `extra` callbacks run after the progress table.
-inline double fit(const std::shared_ptr<ember::nn::Module>& model, const Digits& d, int64_t epochs, double max_lr, int64_t batch_size = 128,
+/// Trains `model` on `train` for `epochs` (one-cycle to max_lr, SGD momentum, batch `batch_size`)
+/// and returns the last epoch's accuracy on `valid`. `extra` callbacks run after the progress table.
+inline double fit(const std::shared_ptr<ember::nn::Module>& model, std::shared_ptr<const ember::data::Dataset> train,
+                  std::shared_ptr<const ember::data::Dataset> valid, int64_t epochs, double max_lr, int64_t batch_size = 128,
                   std::vector<std::shared_ptr<ember::train::Callback>> extra = {}) {
   using namespace ember;
-  auto train_loader = std::make_shared<data::DataLoader>(d.train, data::DataLoaderOptions(batch_size).shuffle(true));
-  auto valid_loader = std::make_shared<data::DataLoader>(d.valid, data::DataLoaderOptions(512));
+  auto train_loader = std::make_shared<data::DataLoader>(train, data::DataLoaderOptions(batch_size).shuffle(true));
+  auto valid_loader = std::make_shared<data::DataLoader>(valid, data::DataLoaderOptions(512));
   auto opt = std::make_shared<optim::SGD>(model->parameters(), optim::SGDOptions(max_lr).momentum(0.9));
   train::Learner learn(model, train_loader, valid_loader,
                        [](const Tensor& out, const Tensor& y) { return cross_entropy_loss(out, y); }, opt);
@@ -47,6 +48,11 @@ inline double fit(const std::shared_ptr<ember::nn::Module>& model, const Digits&
   for (auto& cb : extra) learn.add_callback(cb);
   learn.fit(epochs);
   return learn.history().back().metric("accuracy");
+}
+
+inline double fit(const std::shared_ptr<ember::nn::Module>& model, const Digits& d, int64_t epochs, double max_lr,
+                  int64_t batch_size = 128, std::vector<std::shared_ptr<ember::train::Callback>> extra = {}) {
+  return fit(model, d.train, d.valid, epochs, max_lr, batch_size, std::move(extra));
 }
 
 /// The notebooks' CNN: stride-2 convolutions (5x5 first, then 3x3, padded to keep the size
