@@ -93,9 +93,7 @@ int cmd_show(const std::vector<std::string>& argv) {
   const int columns = augment ? 8 : static_cast<int>(std::min<int64_t>(count, 8));
   const int rows = augment ? static_cast<int>(count) : static_cast<int>((count + columns - 1) / columns);
   Canvas canvas(columns * (cell_w + kGap) + kGap, rows * (cell_h + kLabel + kGap) + kGap, {255, 255, 255});
-  namespace T = data::transforms;
-  const T::Compose crop_and_flip({std::make_shared<T::RandomCrop>(std::vector<int64_t>{h, w}, std::max<int64_t>(1, std::llround(std::min(h, w) / 8.0))),
-                                  std::make_shared<T::RandomHorizontalFlip>()});
+  const data::transforms::TransformPtr crop_and_flip = augmentation(h, w);
   const auto seed = static_cast<uint64_t>(args.get_int("seed", 0, INT64_MAX));
   const int cells = augment ? rows * columns : static_cast<int>(count);
   for (int cell = 0; cell < cells; ++cell) {
@@ -104,7 +102,7 @@ int cmd_show(const std::vector<std::string>& argv) {
     Tensor img = images[i];
     if (draw > 0) {
       data::ItemRandom rng(seed, static_cast<uint64_t>(draw - 1), static_cast<uint64_t>(start + i));
-      img = to_bytes(crop_and_flip(img.to(kFloat32) / 255.0, rng));
+      img = to_bytes((*crop_and_flip)(img.to(kFloat32) / 255.0, rng));
     }
     const int x0 = kGap + (cell % columns) * (cell_w + kGap);
     const int y0 = kGap + (cell / columns) * (cell_h + kLabel + kGap);

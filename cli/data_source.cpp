@@ -94,6 +94,14 @@ Tensor standardise(const Tensor& images, const std::vector<double>& mean, const 
   return x;
 }
 
+data::transforms::TransformPtr augmentation(int64_t height, int64_t width, std::vector<double> fill) {
+  namespace T = data::transforms;
+  const int64_t pad = std::max<int64_t>(1, std::llround(static_cast<double>(std::min(height, width)) / 8.0));
+  return std::make_shared<T::Compose>(std::vector<T::TransformPtr>{
+      std::make_shared<T::RandomCrop>(std::vector<int64_t>{height, width}, pad, std::move(fill)),
+      std::make_shared<T::RandomHorizontalFlip>()});
+}
+
 std::vector<int64_t> parse_image_size(const std::string& text) {
   if (text == "auto") return {};
   const size_t x = text.find('x');

@@ -45,6 +45,11 @@ std::optional<ImageSet> load_image_set(const std::string& dir, DataSplit split, 
 /// feeds a model.
 Tensor standardise(const Tensor& images, const std::vector<double>& mean, const std::vector<double>& std);
 
+/// What --augment does to each training image of height x width: a random crop of the image
+/// padded by an eighth of its shorter side with `fill` (per channel), then a horizontal flip half
+/// the time.
+data::transforms::TransformPtr augmentation(int64_t height, int64_t width, std::vector<double> fill = {0.0});
+
 /// Parses --image-size: "auto" (-> {}), "N" (N x N) or "HxW".
 std::vector<int64_t> parse_image_size(const std::string& text);
 /// Parses --channels: "auto" (-> 0), "1" or "3".

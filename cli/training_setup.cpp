@@ -105,13 +105,8 @@ TrainingSetup make_training_setup(const Args& args) {
   if (s.augment) {
     std::vector<double> black;
     for (size_t c = 0; c < s.spec.mean.size(); ++c) black.push_back(-s.spec.mean[c] / s.spec.std[c]);
-    namespace T = data::transforms;
-    const int64_t pad = std::max<int64_t>(1, std::llround(static_cast<double>(std::min(s.spec.height, s.spec.width)) / 8.0));
-    s.train_set = std::make_shared<data::TransformDataset>(
-        s.train_set,
-        std::make_shared<T::Compose>(std::vector<T::TransformPtr>{
-            std::make_shared<T::RandomCrop>(std::vector<int64_t>{s.spec.height, s.spec.width}, pad, black), std::make_shared<T::RandomHorizontalFlip>()}),
-        static_cast<uint64_t>(s.seed));
+    s.train_set = std::make_shared<data::TransformDataset>(s.train_set, augmentation(s.spec.height, s.spec.width, black),
+                                                           static_cast<uint64_t>(s.seed));
   }
   if (n_valid > 0) s.valid_set = rows(parts[1]);
   load.channels = s.spec.channels;

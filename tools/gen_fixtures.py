@@ -323,6 +323,13 @@ CASES = {
                                  [later_randn(3, 4), later_randn(5)]),
     "clip_grad_value": (lambda a, b: clipped(lambda p: torch.nn.utils.clip_grad_value_(p, 0.3), a, b),
                         [later_randn(3, 4), later_randn(5)]),
+    "max_pool2d_ceil_mode": (lambda x: torch.nn.functional.max_pool2d(x, 2, ceil_mode=True), [later_distinct(2, 2, 7, 5)]),
+    # Kernel (3, 2), stride 2, padding 1. 8 rows: 5 windows rounding up (4 down). 5 columns: a
+    # fourth window would start in the right padding, so it is dropped, 3 as rounding down gives.
+    "max_pool2d_ceil_mode_padding": (lambda x: torch.nn.functional.max_pool2d(x, (3, 2), stride=2, padding=1, ceil_mode=True),
+                                     [later_distinct(1, 2, 8, 5)]),
+    "max_pool2d_ceil_mode_dilation": (lambda x: torch.nn.functional.max_pool2d(x, 2, stride=2, dilation=2, ceil_mode=True),
+                                      [later_distinct(1, 1, 7, 8)]),
 }
 
 

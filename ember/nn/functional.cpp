@@ -24,8 +24,8 @@ Tensor adaptive_max_pool2d(const Tensor& x, ExpandingArray<2> output_size) {
   return std::get<0>(ember::adaptive_max_pool2d(x, output_size));
 }
 Tensor max_pool2d(const Tensor& x, ExpandingArray<2> kernel_size, std::optional<ExpandingArray<2>> stride,
-                  ExpandingArray<2> padding, ExpandingArray<2> dilation) {
-  return ember::max_pool2d(x, kernel_size, stride, padding, dilation);
+                  ExpandingArray<2> padding, ExpandingArray<2> dilation, bool ceil_mode) {
+  return ember::max_pool2d(x, kernel_size, stride, padding, dilation, ceil_mode);
 }
 Tensor avg_pool2d(const Tensor& x, ExpandingArray<2> kernel_size, std::optional<ExpandingArray<2>> stride,
                   ExpandingArray<2> padding, bool ceil_mode, bool count_include_pad) {

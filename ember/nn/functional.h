@@ -24,7 +24,7 @@ Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias = {}, Ex
 Tensor adaptive_avg_pool2d(const Tensor& x, ExpandingArray<2> output_size);
 Tensor adaptive_max_pool2d(const Tensor& x, ExpandingArray<2> output_size);
 Tensor max_pool2d(const Tensor& x, ExpandingArray<2> kernel_size, std::optional<ExpandingArray<2>> stride = {},
-                  ExpandingArray<2> padding = 0, ExpandingArray<2> dilation = 1);
+                  ExpandingArray<2> padding = 0, ExpandingArray<2> dilation = 1, bool ceil_mode = false);
 Tensor avg_pool2d(const Tensor& x, ExpandingArray<2> kernel_size, std::optional<ExpandingArray<2>> stride = {},
                   ExpandingArray<2> padding = 0, bool ceil_mode = false, bool count_include_pad = true);
 Tensor relu(const Tensor& x);

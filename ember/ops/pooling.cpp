@@ -72,8 +72,8 @@ Tensor input_gradient(const PoolShape& p, ScalarType dtype, const Tensor& grad, 
 // The pooled values (batched, with history) and their int32 indices.
 std::pair<Tensor, Tensor> max_pool_batched(const Tensor& input, ExpandingArray<2> kernel_size,
                                            std::optional<ExpandingArray<2>> stride, ExpandingArray<2> padding,
-                                           ExpandingArray<2> dilation) {
-  const Pooling p = prepare("max_pool2d", input, kernel_size, stride, padding, dilation);
+                                           ExpandingArray<2> dilation, bool ceil_mode) {
+  const Pooling p = prepare("max_pool2d", input, kernel_size, stride, padding, dilation, ceil_mode);
   const PoolShape& shape = p.shape;
   // int32 indices inside (half the memory traffic of int64; the kernel vectorises them), int64
   // for the caller, as PyTorch returns.
@@ -104,14 +104,14 @@ std::pair<Tensor, Tensor> max_pool_batched(const Tensor& input, ExpandingArray<2
 
 std::tuple<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, ExpandingArray<2> kernel_size,
                                                    std::optional<ExpandingArray<2>> stride, ExpandingArray<2> padding,
-                                                   ExpandingArray<2> dilation) {
-  const auto [out, indices] = max_pool_batched(input, kernel_size, stride, padding, dilation);
+                                                   ExpandingArray<2> dilation, bool ceil_mode) {
+  const auto [out, indices] = max_pool_batched(input, kernel_size, stride, padding, dilation, ceil_mode);
   return {detail::unbatch(input, out), detail::unbatch(input, indices.to(kInt64))};
 }
 
 Tensor max_pool2d(const Tensor& input, ExpandingArray<2> kernel_size, std::optional<ExpandingArray<2>> stride,
-                  ExpandingArray<2> padding, ExpandingArray<2> dilation) {
-  return detail::unbatch(input, max_pool_batched(input, kernel_size, stride, padding, dilation).first);
+                  ExpandingArray<2> padding, ExpandingArray<2> dilation, bool ceil_mode) {
+  return detail::unbatch(input, max_pool_batched(input, kernel_size, stride, padding, dilation, ceil_mode).first);
 }
 
 Tensor avg_pool2d(const Tensor& input, ExpandingArray<2> kernel_size, std::optional<ExpandingArray<2>> stride,

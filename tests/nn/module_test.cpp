@@ -148,6 +148,10 @@ TEST(Module, ConvAndPoolingLayersGiveTheirFunctionsResults) {
   nn::Conv2d conv(nn::Conv2dOptions(3, 4, {3, 2}).stride(2).padding({1, 0}).dilation(1));
   EXPECT_TENSOR_EQ(conv(x), conv2d(x, conv->weight, conv->bias, 2, {1, 0}));
   EXPECT_TENSOR_EQ(nn::MaxPool2d(nn::MaxPool2dOptions(3).stride(2).padding(1))(x), max_pool2d(x, 3, 2, 1));
+  nn::MaxPool2d ceil(nn::MaxPool2dOptions(2).ceil_mode(true));
+  EXPECT_EQ(ceil(x).sizes(), (Shape{2, 3, 5, 4}));  // 9 rows: the last window holds one
+  EXPECT_TENSOR_EQ(ceil(x), max_pool2d(x, 2, {}, 0, 1, /*ceil_mode=*/true));
+  EXPECT_NE(ceil->extra_repr().find("ceil_mode=True"), std::string::npos) << ceil->extra_repr();
   EXPECT_TENSOR_EQ(nn::AvgPool2d(nn::AvgPool2dOptions(2).count_include_pad(false).padding(1))(x),
                    avg_pool2d(x, 2, {}, 1, false, false));
   EXPECT_EQ(nn::Unflatten(1, Shape{3, 72})(x.flatten(1)).sizes(), (Shape{2, 3, 72}));

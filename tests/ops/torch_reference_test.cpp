@@ -262,6 +262,13 @@ const std::map<std::string, OpFn>& op_table() {
            return std::nullopt;
          });
        }},
+      {"max_pool2d_ceil_mode", [](const Inputs& x) { return max_pool2d(x[0], 2, {}, 0, 1, /*ceil_mode=*/true); }},
+      {"max_pool2d_ceil_mode_padding",
+       [](const Inputs& x) {
+         return max_pool2d(x[0], ExpandingArray<2>{3, 2}, /*stride=*/2, /*padding=*/1, /*dilation=*/1, /*ceil_mode=*/true);
+       }},
+      {"max_pool2d_ceil_mode_dilation",
+       [](const Inputs& x) { return max_pool2d(x[0], 2, /*stride=*/2, /*padding=*/0, /*dilation=*/2, /*ceil_mode=*/true); }},
   };
   return table;
 }

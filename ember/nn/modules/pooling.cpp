@@ -7,14 +7,16 @@
 namespace ember::nn {
 
 Tensor MaxPool2dImpl::forward(const Tensor& input) {
-  return functional::max_pool2d(input, options.kernel_size_, options.stride_, options.padding_, options.dilation_);
+  return functional::max_pool2d(input, options.kernel_size_, options.stride_, options.padding_, options.dilation_,
+                                options.ceil_mode_);
 }
 
 // As PyTorch prints them (one number for a square setting).
 std::string MaxPool2dImpl::extra_repr() const {
   return "kernel_size=" + options.kernel_size_.str(true) +
          ", stride=" + options.stride_.value_or(options.kernel_size_).str(true) +
-         ", padding=" + options.padding_.str(true) + ", dilation=" + options.dilation_.str(true) + ", ceil_mode=False";
+         ", padding=" + options.padding_.str(true) + ", dilation=" + options.dilation_.str(true) +
+         ", ceil_mode=" + (options.ceil_mode_ ? "True" : "False");
 }
 
 Tensor AvgPool2dImpl::forward(const Tensor& input) {

@@ -17,9 +17,11 @@ struct MaxPool2dOptions {
   MaxPool2dOptions& stride(ExpandingArray<2> s) { stride_ = s; return *this; }
   MaxPool2dOptions& padding(ExpandingArray<2> p) { padding_ = p; return *this; }
   MaxPool2dOptions& dilation(ExpandingArray<2> d) { dilation_ = d; return *this; }
+  MaxPool2dOptions& ceil_mode(bool c) { ceil_mode_ = c; return *this; }
   ExpandingArray<2> kernel_size_;
   std::optional<ExpandingArray<2>> stride_;  // unset: the kernel size
   ExpandingArray<2> padding_ = 0, dilation_ = 1;
+  bool ceil_mode_ = false;
 };
 
 class MaxPool2dImpl : public Module {
