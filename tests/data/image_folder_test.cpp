@@ -66,7 +66,7 @@ TEST(DataBlock, LabelsSplitsAndVocabulary) {
 
 TEST(DataBlock, RandomSplitterIsDisjointCompleteAndSeeded) {
   std::vector<std::string> files;
-  for (int i = 0; i < 50; ++i) files.push_back("f" + std::to_string(i));
+  for (int i = 0; i < 50; ++i) files.push_back(std::to_string(i) + ".png");
   const auto a = data::random_splitter(files, 0.2, 7), b = data::random_splitter(files, 0.2, 7),
              c = data::random_splitter(files, 0.2, 8);
   EXPECT_EQ(a.valid.size(), 10u);
