@@ -83,22 +83,16 @@ int cmd_export(const std::vector<std::string>& argv) {
       for (const std::string& f : folders) fs::create_directories(staging / name / f);
       const int64_t n = set.images.size(0);
       const size_t digits = std::to_string(n - 1).size();
-      std::vector<std::exception_ptr> errors(static_cast<size_t>(n));
-      parallel_for(0, n, 1, [&](int64_t lo, int64_t hi) {
-        for (int64_t i = lo; i < hi; ++i) {
-          try {
-            const data::Image img = data::tensor_to_image(set.images[i]);
-            std::string number = std::to_string(i);
-            number.insert(0, digits - number.size(), '0');
-            const fs::path file = staging / name / folders[static_cast<size_t>(set.targets[i].item<int64_t>())] / (number + "." + format);
-            std::ofstream(file, std::ios::binary) << (format == "png" ? data::encode_png(img) : data::encode_jpeg(img, quality));
-          } catch (...) {
-            errors[static_cast<size_t>(i)] = std::current_exception();
-          }
-        }
+      parallel_for_each(0, n, [&](int64_t i) {
+        const data::Image img = data::tensor_to_image(set.images[i]);
+        std::string number = std::to_string(i);
+        number.insert(0, digits - number.size(), '0');
+        const fs::path file = staging / name / folders[static_cast<size_t>(set.targets[i].item<int64_t>())] / (number + "." + format);
+        std::ofstream out(file, std::ios::binary);
+        out << (format == "png" ? data::encode_png(img) : data::encode_jpeg(img, quality));
+        out.close();
+        if (!out) throw IOError(file.string() + ": cannot write the image (is the disk full?)");
       });
-      for (const auto& e : errors)
-        if (e) std::rethrow_exception(e);
       written += n;
       std::cout << name << ": " << n << " images in " << classes << " class folders\n";
     }

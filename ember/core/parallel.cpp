@@ -3,6 +3,8 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <exception>
+#include <vector>
 
 namespace ember {
 
@@ -25,6 +27,22 @@ void parallel_for(int64_t begin, int64_t end, int64_t grain,
     const int64_t lo = begin + n * c / chunks, hi = begin + n * (c + 1) / chunks;
     fn(lo, hi);
   }
+}
+
+void parallel_for_each(int64_t begin, int64_t end, const std::function<void(int64_t)>& item) {
+  if (end <= begin) return;
+  std::vector<std::exception_ptr> errors(static_cast<size_t>(end - begin));
+  parallel_for(begin, end, 1, [&](int64_t lo, int64_t hi) {
+    for (int64_t i = lo; i < hi; ++i) {
+      try {
+        item(i);
+      } catch (...) {
+        errors[static_cast<size_t>(i - begin)] = std::current_exception();
+      }
+    }
+  });
+  for (const auto& error : errors)
+    if (error) std::rethrow_exception(error);
 }
 
 }  // namespace ember

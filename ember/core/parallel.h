@@ -20,4 +20,9 @@ inline constexpr int64_t kElementwiseGrain = 32768;
 void parallel_for(int64_t begin, int64_t end, int64_t grain,
                   const std::function<void(int64_t, int64_t)>& fn);
 
+/// Calls item(i) for each i in [begin, end), on every thread for items slow enough to share (a
+/// file to decode, an image to write); item may throw: once all have run, the error of the
+/// lowest index is rethrown.
+void parallel_for_each(int64_t begin, int64_t end, const std::function<void(int64_t)>& item);
+
 }  // namespace ember

@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <cstring>
-#include <exception>
 
 #include "ember/core/parallel.h"
 #include "ember/ops/creation.h"
@@ -35,7 +34,6 @@ Example parallel_get_batch(const Dataset& dataset, const std::vector<int64_t>& i
   const auto item_bytes = static_cast<size_t>(first.data.numel() * first.data.element_size());
   char* out = static_cast<char*>(data.data_ptr());
   std::vector<Tensor> ys(indices.size());
-  std::vector<std::exception_ptr> errors(indices.size());
   // Each item straight into its slot of the batch: no list of items to stack afterwards.
   auto put = [&](int64_t i, const Example& e) {
     EMBER_CHECK(e.data.sizes() == first.data.sizes() && e.data.dtype() == first.data.dtype(), ShapeError, "[get_batch] ",
@@ -47,19 +45,12 @@ Example parallel_get_batch(const Dataset& dataset, const std::vector<int64_t>& i
     ys[static_cast<size_t>(i)] = e.target;
   };
   put(0, first);
-  auto get_items = [&](int64_t lo, int64_t hi) {
-    for (int64_t i = lo; i < hi; ++i) {
-      try {
-        put(i, dataset.get(indices[static_cast<size_t>(i)]));
-      } catch (...) {
-        errors[static_cast<size_t>(i)] = std::current_exception();
-      }
-    }
-  };
-  if (first_us >= kParallelItemMicros) parallel_for(1, n, 1, get_items);
-  else get_items(1, n);
-  for (const auto& error : errors)
-    if (error) std::rethrow_exception(error);
+  auto get_item = [&](int64_t i) { put(i, dataset.get(indices[static_cast<size_t>(i)])); };
+  if (first_us >= kParallelItemMicros) {
+    parallel_for_each(1, n, get_item);
+  } else {
+    for (int64_t i = 1; i < n; ++i) get_item(i);
+  }
   return {data, stack(ys)};
 }
 

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <exception>
 #include <filesystem>
 
 #include "ember/core/parallel.h"
@@ -86,18 +85,7 @@ ImageTensors ImageFolder::load_all() const {
   EMBER_CHECK(size() > 0, ValueError, "[ImageFolder] there are no images to load");
   const auto n = static_cast<size_t>(size());
   std::vector<Tensor> images(n);
-  std::vector<std::exception_ptr> errors(n);
-  parallel_for(0, size(), 1, [&](int64_t lo, int64_t hi) {
-    for (int64_t i = lo; i < hi; ++i) {
-      try {
-        images[static_cast<size_t>(i)] = get_bytes(i);
-      } catch (...) {
-        errors[static_cast<size_t>(i)] = std::current_exception();
-      }
-    }
-  });
-  for (const auto& e : errors)
-    if (e) std::rethrow_exception(e);
+  parallel_for_each(0, size(), [&](int64_t i) { images[static_cast<size_t>(i)] = get_bytes(i); });
   const std::vector<int64_t> shape = images[0].sizes();
   for (size_t i = 1; i < n; ++i)
     EMBER_CHECK(images[i].sizes() == shape, ShapeError, "[ImageFolder] ", items_[i].path, " is (C, H, W) ",
