@@ -67,6 +67,12 @@ std::string Args::get(const std::string& name) const {
   return options_.at(name).default_value;
 }
 
+std::vector<std::pair<std::string, std::string>> Args::values() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const std::string& name : order_) out.emplace_back(name, options_.at(name).is_flag ? (has(name) ? "on" : "off") : get(name));
+  return out;
+}
+
 namespace {
 // The whole of `text` as a T (an integer, or a finite number), or nullopt.
 template <class T>

@@ -34,6 +34,8 @@ class Args {
   double get_double(const std::string& name, double min, double max) const;
   std::vector<int64_t> get_int_list(const std::string& name) const;
   const std::vector<std::string>& positional() const { return positional_; }
+  /// Every declared option's name and value (given or default), in declaration order.
+  std::vector<std::pair<std::string, std::string>> values() const;
   std::string help() const;
 
  private:

@@ -74,22 +74,29 @@ int cmd_train(const std::vector<std::string>& argv) {
       const int64_t done = learner.start_epoch();
       schedule->scheduler().set_step(schedule_name == "onecycle" ? done * s.train_loader->size() : done);
     }
-    std::cout << "resuming " << args.get("resume") << " after epoch " << learner.start_epoch() << "\n";
+    if (s.is_main()) std::cout << "resuming " << args.get("resume") << " after epoch " << learner.start_epoch() << "\n";
   }
 
-  std::cout << s.describe() << ", schedule " << schedule_name << "\n";
-  learner.add_callback(std::make_shared<train::ProgressCallback>(std::cout, std::cerr, isatty(STDERR_FILENO)));
+  // Under mpirun every rank trains; rank 0 alone prints and writes files.
+  const bool main = s.is_main();
+  if (main) std::cout << s.describe() << ", schedule " << schedule_name << "\n";
+  if (main) learner.add_callback(std::make_shared<train::ProgressCallback>(std::cout, std::cerr, isatty(STDERR_FILENO)));
   if (schedule) learner.add_callback(schedule);
-  learner.add_callback(std::make_shared<train::CSVLogger>(csv_path));
-  learner.add_callback(std::make_shared<train::CheckpointCallback>(checkpoint_path, run));
+  if (main) learner.add_callback(std::make_shared<train::CSVLogger>(csv_path));
+  if (main) learner.add_callback(std::make_shared<train::CheckpointCallback>(checkpoint_path, run));
   std::shared_ptr<train::ActivationStats> stats;
-  if (args.has("activation-stats")) {
+  if (args.has("activation-stats") && main) {
     stats = std::make_shared<train::ActivationStats>(*s.model);
     learner.add_callback(stats);
   }
   std::optional<autograd::DetectAnomalyGuard> anomaly;
   if (args.has("detect-anomaly")) anomaly.emplace();
   learner.fit(s.epochs);
+  // The test split, once, after training (the validation split chose nothing, but it is what the
+  // per-epoch table shows); under mpirun each rank evaluates its share.
+  std::optional<train::EvalResult> test;
+  if (s.test_loader) test = learner.evaluate(*s.test_loader);
+  if (!main) return 0;
 
   save(*s.model, out.string(), s.spec.to_metadata());
   plot_history(learner.history(), png_path);
@@ -99,11 +106,8 @@ int cmd_train(const std::vector<std::string>& argv) {
     activations_path = std::filesystem::path(out).replace_extension(".activations.png").string();
     plot_activation_histograms(*stats, activations_path);
   }
-  // The test split, once, after training (the validation split chose nothing, but it is what
-  // the per-epoch table shows).
-  if (s.test_loader) {
-    const train::EvalResult test = learner.evaluate(*s.test_loader);
-    std::cout << "test accuracy " << test.metrics.at(0).second << " (loss " << test.loss << ", " << test.examples
+  if (test) {
+    std::cout << "test accuracy " << test->metrics.at(0).second << " (loss " << test->loss << ", " << test->examples
               << " images) after epoch " << learner.history().back().epoch << "\n";
   } else {
     std::cout << "no test split in " << s.data_dir << " (an image folder's is DIR/test, DIR/valid or DIR/val beside DIR/train)\n";

@@ -7,6 +7,7 @@
 
 #include "args.h"
 #include "commands.h"
+#include "ember/distributed/process_group.h"
 
 namespace {
 
@@ -56,13 +57,19 @@ int main(int argc, char** argv) {
     std::cerr << "ember: error: unknown command '" << command << "' (see 'ember --help')\n";
     return 2;
   }
+  // Under mpirun the other ranks may be waiting for this one in a collective: an error ends the
+  // whole job, naming the rank, instead of leaving them to hang.
+  auto fail = [](const std::string& message, int status) {
+    const auto group = ember::distributed::default_process_group();
+    if (group && group->size() > 1) group->abort("ember: error: " + message, status);
+    std::cerr << "ember: error: " << message << "\n";
+    return status;
+  };
   try {
     return it->second(std::vector<std::string>(argv + 2, argv + argc));
   } catch (const UsageError& e) {
-    std::cerr << "ember: error: " << one_line(e.what()) << "\n";
-    return 2;
+    return fail(one_line(e.what()), 2);
   } catch (const std::exception& e) {
-    std::cerr << "ember: error: " << one_line(e.what()) << "\n";
-    return 1;
+    return fail(one_line(e.what()), 1);
   }
 }

@@ -1,5 +1,6 @@
 #include "training_setup.h"
 
+#include <numeric>
 #include <sstream>
 #include <thread>
 
@@ -61,7 +62,15 @@ TrainingSetup make_training_setup(const Args& args) {
   const int64_t threads = args.get_int("threads", 0, 1024);
   const int64_t limit = args.get_int("limit", 0, INT64_MAX);
   s.optimizer_name = args.get("optimizer");
+  // Under mpirun / srun: one rank of data-parallel training. Ranks on one machine share its cores.
+  if (distributed::launched_by_mpi()) s.group = distributed::init_process_group();
+  const int world = s.world_size(), rank = s.rank();
+  if (s.batch_size % world != 0)
+    throw UsageError("--batch-size " + std::to_string(s.batch_size) + " is the batch of all " + std::to_string(world) +
+                     " processes together and must split evenly between them; use a multiple of " + std::to_string(world));
   if (threads > 0) set_num_threads(static_cast<int>(threads));
+  else if (s.group)
+    set_num_threads(std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / distributed::local_world_size()));
   // A loader thread pays only on a core the compute leaves idle (see DataLoaderOptions::prefetch_).
   const bool core_to_spare = get_num_threads() < static_cast<int>(std::thread::hardware_concurrency());
   const int64_t prefetch = args.get("prefetch") == "auto" ? (core_to_spare ? 2 : 0) : args.get_int("prefetch", 0, 64);
@@ -114,10 +123,28 @@ TrainingSetup make_training_setup(const Args& args) {
   load.classes = train_full.classes;
   if (const std::optional<ImageSet> test = load_image_set(s.data_dir, DataSplit::Test, load))
     s.test_set = std::make_shared<data::TensorDataset>(standardise(test->images, s.spec.mean, s.spec.std), test->targets);
-  s.train_loader = std::make_shared<data::DataLoader>(
-      s.train_set, data::DataLoaderOptions(s.batch_size).shuffle(true).seed(static_cast<uint64_t>(s.seed)).prefetch(static_cast<int>(prefetch)));
-  if (s.valid_set) s.valid_loader = std::make_shared<data::DataLoader>(s.valid_set, data::DataLoaderOptions(1000));
-  if (s.test_set) s.test_loader = std::make_shared<data::DataLoader>(s.test_set, data::DataLoaderOptions(1000));
+  // Each rank takes every world-th example of the epoch's shuffled order, batch-size / world at a
+  // time: together the ranks' batches are the batches one process would draw with this seed.
+  data::DataLoaderOptions train_options(s.batch_size / world);
+  if (s.group)
+    train_options.sampler(std::make_shared<data::DistributedSampler>(s.train_set->size(), world, rank, true,
+                                                                     static_cast<uint64_t>(s.seed)));
+  else
+    train_options.shuffle(true).seed(static_cast<uint64_t>(s.seed));
+  s.train_loader = std::make_shared<data::DataLoader>(s.train_set, train_options.prefetch(static_cast<int>(prefetch)));
+  // Validation and test: a contiguous share each, every example counted once over the ranks.
+  auto evaluation_loader = [&](std::shared_ptr<const data::Dataset> set) -> std::shared_ptr<data::DataLoader> {
+    if (!set) return nullptr;
+    if (s.group) {
+      const int64_t n = set->size(), begin = n * rank / world, end = n * (rank + 1) / world;
+      std::vector<int64_t> share(static_cast<size_t>(end - begin));
+      std::iota(share.begin(), share.end(), begin);
+      set = std::make_shared<data::Subset>(set, std::move(share));
+    }
+    return std::make_shared<data::DataLoader>(set, data::DataLoaderOptions(1000));
+  };
+  s.valid_loader = evaluation_loader(s.valid_set);
+  s.test_loader = evaluation_loader(s.test_set);
 
   manual_seed(static_cast<uint64_t>(s.seed));
   s.model = s.spec.build();
@@ -126,6 +153,17 @@ TrainingSetup make_training_setup(const Args& args) {
       s.model, s.train_loader, s.valid_loader, [](const Tensor& out, const Tensor& y) { return cross_entropy_loss(out, y); },
       s.optimizer);
   s.learner->add_metric(std::make_shared<train::Accuracy>());
+  if (s.group) {
+    // Every rank must run the same command on the same data: the options are compared at the
+    // start (the model's parameters by DistributedDataParallel), not found out as a hang later.
+    std::string options;
+    for (const auto& [name, value] : args.values())
+      if (name != "threads" && name != "prefetch") options += "--" + name + " " + value + " ";
+    options += "(" + std::to_string(s.train_set->size()) + " training examples)";
+    distributed::check_same_everywhere(*s.group, "the options of ember train", options);
+    s.ddp = distributed::DistributedDataParallel(s.model, s.group);
+    distributed::make_data_parallel(*s.learner, s.ddp);
+  }
   return s;
 }
 
@@ -142,7 +180,7 @@ std::string TrainingSetup::describe() const {
       << (spec.class_names.empty() ? "" : ", " + std::to_string(spec.classes) + " classes") << "; mean " << list(spec.mean)
       << ", std " << list(spec.std) << (augment ? "; augmented: crop + flip" : "") << ")\n"
       << "model: " << spec.describe() << ", " << optimizer_name << " lr " << lr << ", batch " << batch_size << ", "
-      << get_num_threads() << " thread(s), seed " << seed;
+      << (group ? std::to_string(group->size()) + " processes x " : "") << get_num_threads() << " thread(s), seed " << seed;
   return out.str();
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "args.h"
+#include "ember/distributed/distributed.h"
 #include "data_source.h"
 #include "model_spec.h"
 
@@ -27,6 +28,15 @@ struct TrainingSetup {
   std::shared_ptr<nn::SequentialImpl> model;
   std::shared_ptr<optim::Optimizer> optimizer;
   std::unique_ptr<train::Learner> learner;  // with the accuracy metric
+  // Under an MPI launcher (mpirun -np N ember train ...): this process's group, and the model's
+  // DistributedDataParallel; the loaders then hold this rank's share of every batch and of the
+  // validation and test splits, and the learner's losses and metrics are totals over all ranks.
+  std::shared_ptr<distributed::ProcessGroup> group;
+  distributed::DistributedDataParallel ddp{nullptr};
+  int rank() const { return group ? group->rank() : 0; }
+  int world_size() const { return group ? group->size() : 1; }
+  /// True on the process that prints and writes files (the only one without MPI).
+  bool is_main() const { return rank() == 0; }
 
   /// "data: DIR (N train, M valid, K test; mean ..., std ...)" and the model line.
   std::string describe() const;

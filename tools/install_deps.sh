@@ -7,7 +7,8 @@ set -euo pipefail
 # third builds.
 # libpng-dev, libjpeg62-turbo-dev: reading and writing PNG and JPEG images (ember::data).
 # libcairo2-dev: the CLI's plots (lines and text drawn by cairo).
-packages=(g++ cmake make pkg-config libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libpng-dev libjpeg62-turbo-dev libcairo2-dev
+# openmpi-bin, libopenmpi-dev: data-parallel training across processes (ember::distributed, mpirun).
+packages=(g++ cmake make pkg-config libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libpng-dev libjpeg62-turbo-dev libcairo2-dev openmpi-bin libopenmpi-dev
           clang libomp-dev libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do

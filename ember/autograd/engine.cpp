@@ -25,7 +25,36 @@ Tensor add_grads(const Tensor& a, const Tensor& b) {
   return out;
 }
 
+namespace {
+void run_graph(const Tensor& root, const Tensor& grad, bool retain_graph);
+// The callbacks queued by the backward pass running on this thread; null outside one.
+thread_local std::vector<std::function<void()>>* queued_callbacks = nullptr;
+}  // namespace
+
+void queue_callback(std::function<void()> callback) {
+  EMBER_CHECK(queued_callbacks != nullptr, AutogradError,
+              "[queue_callback] no backward pass is running; call it from a hook during backward");
+  queued_callbacks->push_back(std::move(callback));
+}
+
 void run_backward(const Tensor& root, const Tensor& grad, bool retain_graph) {
+  std::vector<std::function<void()>> callbacks;
+  std::vector<std::function<void()>>* outer = queued_callbacks;
+  queued_callbacks = &callbacks;
+  struct Restore {
+    std::vector<std::function<void()>>* outer;
+    ~Restore() { queued_callbacks = outer; }
+  } restore{outer};
+  run_graph(root, grad, retain_graph);
+  // A callback may queue another (a follow-up of its own): run until none is left.
+  for (size_t i = 0; i < callbacks.size(); ++i) {
+    std::function<void()> callback = std::move(callbacks[i]);
+    callback();
+  }
+}
+
+namespace {
+void run_graph(const Tensor& root, const Tensor& grad, bool retain_graph) {
   std::shared_ptr<Node> root_node = gradient_edge(root);
   EMBER_ASSERT(root_node);
   NoGradGuard no_grad;  // gradients are computed without recording (no create_graph)
@@ -97,5 +126,6 @@ void run_backward(const Tensor& root, const Tensor& grad, bool retain_graph) {
     }
   }
 }
+}  // namespace
 
 }  // namespace ember::autograd

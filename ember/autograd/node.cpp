@@ -64,11 +64,11 @@ std::vector<Tensor> AccumulateGrad::apply(const Tensor& grad_output) {
                             g_impl->storage->nbytes() == static_cast<size_t>(grad_output.numel() * grad_output.element_size());
     if (sole_owner) {
       meta.grad = std::make_shared<TensorImpl>(g_impl->storage, g_impl->sizes, g_impl->strides, 0, g_impl->dtype);
-      return {};
+    } else {
+      Tensor g = detail::alloc(grad_output.sizes(), leaf_->dtype);
+      detail::copy_into(g, grad_output);
+      meta.grad = g.impl_ptr();
     }
-    Tensor g = detail::alloc(grad_output.sizes(), leaf_->dtype);
-    detail::copy_into(g, grad_output);
-    meta.grad = g.impl_ptr();
   } else {
     // Accumulate in place, so a handle obtained from grad() earlier sees the sum.
     Tensor existing(meta.grad);
@@ -85,6 +85,12 @@ std::vector<Tensor> AccumulateGrad::apply(const Tensor& grad_output) {
                       [](T a, T b) { return a + b; });
     });
     existing.impl()->storage->bump_version();
+  }
+  // The gradient is complete for this backward (the engine summed every use first). A hook may
+  // remove itself: iterate over a copy.
+  if (!meta.post_accumulate_grad_hooks.empty()) {
+    const auto hooks = meta.post_accumulate_grad_hooks;
+    for (const auto& [id, hook] : hooks) hook(leaf_);
   }
   return {};
 }

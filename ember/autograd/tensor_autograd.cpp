@@ -56,6 +56,24 @@ bool Tensor::retains_grad() const {
   return meta && meta->retains_grad;
 }
 
+size_t Tensor::register_post_accumulate_grad_hook(std::function<void(Tensor&)> hook) {
+  EMBER_CHECK(requires_grad() && is_leaf(), AutogradError,
+              "[register_post_accumulate_grad_hook] only leaf tensors that require grad accumulate a gradient");
+  AutogradMeta& meta = checked()->autograd_meta();
+  const size_t id = meta.next_hook_id++;
+  meta.post_accumulate_grad_hooks.emplace_back(id, [hook = std::move(hook)](const std::shared_ptr<TensorImpl>& impl) {
+    Tensor tensor(impl);
+    hook(tensor);
+  });
+  return id;
+}
+
+void Tensor::remove_post_accumulate_grad_hook(size_t id) {
+  if (!checked()->autograd) return;
+  auto& hooks = impl_->autograd->post_accumulate_grad_hooks;
+  std::erase_if(hooks, [id](const auto& entry) { return entry.first == id; });
+}
+
 void Tensor::backward(const Tensor& gradient, bool retain_graph) const {
   EMBER_CHECK(requires_grad(), AutogradError,
               "[backward] this tensor does not require grad and has no grad_fn: none of the "

@@ -9,6 +9,7 @@
 #include "ember/data/image_codec.h"
 #include "ember/data/image_folder.h"
 #include "ember/data/mnist.h"
+#include "ember/data/sampler.h"
 #include "ember/data/split.h"
 #include "ember/data/transform_dataset.h"
 #include "ember/data/transforms.h"

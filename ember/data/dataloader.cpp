@@ -1,8 +1,6 @@
 #include "ember/data/dataloader.h"
 
 #include <algorithm>
-#include <numeric>
-#include <random>
 #ifdef __linux__
 #include <pthread.h>
 #endif
@@ -14,18 +12,20 @@ DataLoader::DataLoader(std::shared_ptr<const Dataset> dataset, DataLoaderOptions
   EMBER_CHECK(dataset_ != nullptr, ValueError, "[DataLoader] dataset is null");
   EMBER_CHECK(options.batch_size_ > 0, ValueError, "[DataLoader] batch_size must be positive; got ", options.batch_size_);
   EMBER_CHECK(options.prefetch_ >= 0, ValueError, "[DataLoader] prefetch must be non-negative; got ", options.prefetch_);
+  EMBER_CHECK(!(options.sampler_ && options.shuffle_), ValueError,
+              "[DataLoader] a sampler decides the order itself; leave shuffle off when giving one");
 }
 
 DataLoader::~DataLoader() { stop_worker(); }
 
 int64_t DataLoader::size() const {
-  const int64_t n = dataset_->size(), b = options_.batch_size_;
+  const int64_t n = options_.sampler_ ? options_.sampler_->size() : dataset_->size(), b = options_.batch_size_;
   return options_.drop_last_ ? n / b : (n + b - 1) / b;
 }
 
 Example DataLoader::make_batch(int64_t b) const {
   const int64_t begin = b * options_.batch_size_;
-  const int64_t end = std::min<int64_t>(begin + options_.batch_size_, dataset_->size());
+  const int64_t end = std::min<int64_t>(begin + options_.batch_size_, static_cast<int64_t>(order_.size()));
   return dataset_->get_batch(std::vector<int64_t>(order_.begin() + begin, order_.begin() + end));
 }
 
@@ -41,13 +41,8 @@ void DataLoader::stop_worker() {
 
 void DataLoader::start_epoch() {
   stop_worker();
-  order_.resize(static_cast<size_t>(dataset_->size()));
-  std::iota(order_.begin(), order_.end(), int64_t{0});
-  if (options_.shuffle_) {
-    // One generator per (seed, epoch): epoch k's order does not depend on how earlier epochs ran.
-    std::mt19937_64 rng(options_.seed_ * 1000003 + static_cast<uint64_t>(epoch_));
-    std::shuffle(order_.begin(), order_.end(), rng);
-  }
+  order_ = options_.sampler_ ? options_.sampler_->indices(epoch_)
+                             : epoch_order(dataset_->size(), options_.shuffle_, options_.seed_, epoch_);
   dataset_->set_epoch(epoch_);
   ++epoch_;
   next_ = 0;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <iosfwd>
 #include <memory>
@@ -193,6 +194,12 @@ class Tensor {
   bool retains_grad() const;
   std::shared_ptr<autograd::Node> grad_fn() const;
   /// Backpropagates from this tensor. `gradient` defaults to 1 for one-element tensors.
+  /// Calls hook(tensor) on a leaf every time backward has added to its grad (PyTorch's
+  /// register_post_accumulate_grad_hook): gradients can be used as soon as they are complete,
+  /// while the rest of backward runs (data-parallel training starts sending them then).
+  /// Returns an id for remove_post_accumulate_grad_hook.
+  size_t register_post_accumulate_grad_hook(std::function<void(Tensor&)> hook);
+  void remove_post_accumulate_grad_hook(size_t id);
   void backward(const Tensor& gradient = {}, bool retain_graph = false) const;
 
  private:

@@ -3,7 +3,11 @@
 // elements. Users hold it through Tensor (tensor.h); ops and autograd read its fields directly.
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <memory>
+#include <utility>
+#include <vector>
 
 #include "ember/core/dtype.h"
 #include "ember/core/shape.h"
@@ -25,6 +29,9 @@ struct AutogradMeta {
   std::shared_ptr<autograd::Node> grad_fn;    // the node that made this tensor; null for leaves
   std::weak_ptr<autograd::Node> accumulator;  // a leaf's AccumulateGrad node, shared by all uses
   bool is_view = false;                       // made by a view op while recording history
+  // Called, with the tensor, each time backward has added to a leaf's grad (ids for removal).
+  std::vector<std::pair<size_t, std::function<void(const std::shared_ptr<TensorImpl>&)>>> post_accumulate_grad_hooks;
+  size_t next_hook_id = 0;
 };
 
 class TensorImpl {

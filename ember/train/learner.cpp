@@ -82,6 +82,26 @@ std::vector<std::pair<std::string, double>> Learner::computed_metrics() const {
   return out;
 }
 
+void Learner::reduce(RunningMean& loss, bool with_metrics) {
+  if (!reducer_) return;
+  std::vector<double> sums{loss.sum(), loss.weight()};
+  std::vector<size_t> sizes;
+  if (with_metrics)
+    for (const auto& m : metrics_) {
+      const std::vector<double> part = m->sums();
+      sizes.push_back(part.size());
+      sums.insert(sums.end(), part.begin(), part.end());
+    }
+  reducer_(sums);
+  loss.set(sums[0], sums[1]);
+  size_t at = 2;
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    metrics_[i]->set_sums(std::vector<double>(sums.begin() + static_cast<std::ptrdiff_t>(at),
+                                              sums.begin() + static_cast<std::ptrdiff_t>(at + sizes[i])));
+    at += sizes[i];
+  }
+}
+
 EvalResult Learner::evaluate(data::DataLoader& loader) {
   NoGradGuard no_grad;
   const bool was_training = model_->is_training();
@@ -97,6 +117,10 @@ EvalResult Learner::evaluate(data::DataLoader& loader) {
     examples += n;
   }
   model_->train(was_training);
+  if (reducer_) {
+    reduce(loss, true);
+    examples = std::llround(loss.weight());  // every process's (the loss is weighted by examples)
+  }
   return {loss.mean(), computed_metrics(), examples};
 }
 
@@ -157,6 +181,7 @@ void Learner::epoch(int64_t epoch) {
     with_events<CancelTrainException>(&Callback::before_train, &Callback::after_cancel_train, &Callback::after_train, [&] {
       m.lr = optimizer_->lr();  // the rate training starts the epoch with (ParamScheduler sets it in before_train)
       pass(*train_, true);
+      reduce(train_loss_, false);
     });
     if (valid_) {
       reset_metrics();
@@ -164,6 +189,7 @@ void Learner::epoch(int64_t epoch) {
       with_events<CancelValidateException>(&Callback::before_validate, &Callback::after_cancel_validate,
                                            &Callback::after_validate, [&] {
                                              pass(*valid_, false);
+                                             reduce(valid_loss_, true);
                                              validated = true;
                                            });
       if (validated) {

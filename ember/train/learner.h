@@ -136,6 +136,13 @@ class Learner {
   /// alone; a classifier wants Accuracy, a regression MeanSquaredError).
   void add_metric(std::shared_ptr<Metric> metric);
   const std::vector<std::shared_ptr<Metric>>& metrics() const { return metrics_; }
+  /// Adds up partial results across processes, for data-parallel training where each process
+  /// sees a shard of the data: called on every process with a vector of sums (losses times
+  /// examples, example counts, each metric's sums()), it must leave the totals over all
+  /// processes in it. The training loss, the validation loss and metrics, and evaluate() then
+  /// describe all the data on every process. None (one process) by default.
+  using Reducer = std::function<void(std::vector<double>& sums)>;
+  void set_reducer(Reducer reducer) { reducer_ = std::move(reducer); }
 
   /// Trains until epoch `epochs` (counting from 1, so a resumed learner continues from
   /// start_epoch()), until a callback sets state().stop, or until it throws CancelFitException.
@@ -165,6 +172,8 @@ class Learner {
   void one_batch(const data::Example& batch);
   void reset_metrics();
   std::vector<std::pair<std::string, double>> computed_metrics() const;
+  /// With a reducer: `loss` and (with_metrics) each metric's sums over all processes.
+  void reduce(RunningMean& loss, bool with_metrics);
 
   std::shared_ptr<nn::Module> model_;
   std::shared_ptr<data::DataLoader> train_, valid_;
@@ -176,6 +185,7 @@ class Learner {
   std::vector<EpochMetrics> history_;
   int64_t start_epoch_ = 0;
   RunningMean train_loss_, valid_loss_;
+  Reducer reducer_;
 };
 
 }  // namespace ember::train

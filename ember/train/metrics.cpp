@@ -18,6 +18,19 @@ double accuracy(const Tensor& logits, const Tensor& target) {
   return logits.size(0) == 0 ? 0 : static_cast<double>(correct_count(logits, target)) / static_cast<double>(logits.size(0));
 }
 
+std::vector<double> Metric::sums() const {
+  throw ValueError("[Metric] '" + name() + "' does not say how its results add up across data shards; override "
+                   "sums() and set_sums() to use it in data-parallel training");
+}
+
+void Metric::set_sums(const std::vector<double>&) { sums(); }
+
+void MeanMetric::set_sums(const std::vector<double>& totals) {
+  EMBER_CHECK(totals.size() == 2, ValueError, "[MeanMetric] set_sums takes (sum, count); got ", totals.size(), " numbers");
+  sum_ = totals[0];
+  count_ = totals[1];
+}
+
 void MeanMetric::update(const Tensor& output, const Tensor& target) {
   NoGradGuard no_grad;
   const BatchSum b = batch_sum(output.detach(), target.detach());

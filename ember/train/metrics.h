@@ -24,7 +24,10 @@ class RunningMean {
   void add(double value, double weight = 1) { sum_ += value * weight; weight_ += weight; }
   double mean() const { return weight_ > 0 ? sum_ / weight_ : 0; }
   double weight() const { return weight_; }
+  double sum() const { return sum_; }
   void reset() { sum_ = weight_ = 0; }
+  /// Replaces the totals (with the totals of several processes' partial means, say).
+  void set(double sum, double weight) { sum_ = sum; weight_ = weight; }
 
  private:
   double sum_ = 0, weight_ = 0;
@@ -41,6 +44,12 @@ class Metric {
   virtual void reset() = 0;
   virtual void update(const Tensor& output, const Tensor& target) = 0;
   virtual double compute() const = 0;
+  /// What the batches so far add up to, as numbers that add across data shards: the Learner
+  /// sums them over the processes of data-parallel training, then set_sums() the totals, so
+  /// compute() sees every process's examples. The default throws ValueError: a metric that is
+  /// not a sum over examples (a median, say) cannot be split this way.
+  virtual std::vector<double> sums() const;
+  virtual void set_sums(const std::vector<double>& totals);
 };
 
 /// A mean over examples: each batch adds a sum and a count (its number of examples, or of
@@ -50,6 +59,8 @@ class MeanMetric : public Metric {
   void reset() override { sum_ = count_ = 0; }
   void update(const Tensor& output, const Tensor& target) override;
   double compute() const override { return count_ > 0 ? sum_ / count_ : 0; }
+  std::vector<double> sums() const override { return {sum_, count_}; }
+  void set_sums(const std::vector<double>& totals) override;
 
  protected:
   struct BatchSum {
