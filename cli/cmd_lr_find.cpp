@@ -25,6 +25,9 @@ int cmd_lr_find(const std::vector<std::string>& argv) {
       .option("out", "FILE", "runs/lr_find.png", "the plot; its .csv (lr,loss) is written beside it");
   if (!args.parse(argv)) return 0;
   if (!args.positional().empty()) throw UsageError("unexpected argument '" + args.positional()[0] + "' (see 'ember lr-find --help')");
+  if (distributed::launched_by_mpi())
+    throw UsageError("lr-find runs as one process: start it without mpirun (the rate it finds is for the global batch "
+                     "size, which 'mpirun -np N ember train' keeps)");
   TrainingSetup s = make_training_setup(args);
   const train::LRFinderOptions options = train::LRFinderOptions()
                                              .min_lr(args.get_double("min-lr", 1e-12, 1e6))

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "ember/autograd/anomaly_mode.h"
+#include "ember/autograd/engine.h"
 #include "ember/autograd/function.h"
 #include "ember/autograd/grad_mode.h"
 #include "ember/autograd/gradcheck.h"

@@ -198,5 +198,43 @@ TEST(Autograd, MixedDtypeGradientsConvertBack) {
   EXPECT_EQ(w.grad().dtype(), kFloat64);
 }
 
+TEST(Autograd, PostAccumulateGradHookSeesTheWholeGradientOncePerBackward) {
+  Tensor w = ones({3}, requires_grad());
+  std::vector<Tensor> seen;
+  const size_t id = w.register_post_accumulate_grad_hook([&](Tensor& t) { seen.push_back(t.grad().clone()); });
+  (w * 2 + w * 3).sum().backward();  // two uses, summed before the leaf accumulates
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_TENSOR_NEAR(seen[0], full({3}, 5.0), 0, 0);
+  (w * 4).sum().backward();  // accumulates: the hook sees the running total
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_TENSOR_NEAR(seen[1], full({3}, 9.0), 0, 0);
+  w.remove_post_accumulate_grad_hook(id);
+  (w * 4).sum().backward();
+  EXPECT_EQ(seen.size(), 2u);
+  Tensor y = w * 2;
+  EXPECT_THROW(y.register_post_accumulate_grad_hook([](Tensor&) {}), AutogradError);  // not a leaf
+}
+
+TEST(Autograd, QueuedCallbacksRunAfterEveryGradientIsIn) {
+  Tensor a = ones({2}, requires_grad()), b = ones({2}, requires_grad());
+  std::vector<std::string> events;
+  bool queued = false;
+  auto hook = [&](Tensor&) {
+    events.push_back("grad");
+    if (!queued) {
+      queued = true;
+      autograd::queue_callback([&] {
+        events.push_back(a.grad().defined() && b.grad().defined() ? "callback after both" : "callback too early");
+        autograd::queue_callback([&] { events.push_back("follow-up"); });  // a callback may queue another
+      });
+    }
+  };
+  a.register_post_accumulate_grad_hook(hook);
+  b.register_post_accumulate_grad_hook(hook);
+  (a * b).sum().backward();
+  EXPECT_EQ(events, (std::vector<std::string>{"grad", "grad", "callback after both", "follow-up"}));
+  EXPECT_THROW(autograd::queue_callback([] {}), AutogradError);  // no backward running
+}
+
 }  // namespace
 }  // namespace ember

@@ -18,8 +18,9 @@ struct CliResult {
   std::string output;  // stdout and stderr together
 };
 
-inline CliResult ember_cli(const std::string& args) {
-  const std::string cmd = std::string(EMBER_CLI) + " " + args + " 2>&1";
+/// A shell command's exit status and output.
+inline CliResult run_shell(const std::string& command) {
+  const std::string cmd = command + " 2>&1";
   FILE* pipe = ::popen(cmd.c_str(), "r");
   CliResult r{-1, ""};
   if (!pipe) return r;
@@ -28,6 +29,20 @@ inline CliResult ember_cli(const std::string& args) {
   const int status = ::pclose(pipe);
   r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return r;
+}
+
+inline CliResult ember_cli(const std::string& args) { return run_shell(std::string(EMBER_CLI) + " " + args); }
+
+/// The mpirun command line that starts `ranks` processes on this machine, as root too (as CI
+/// runs), with the settings of tests/CMakeLists.txt's MPI tests.
+inline std::string mpirun(int ranks) {
+  return "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none "
+         "OMPI_MCA_rmaps_base_oversubscribe=1 " EMBER_MPIRUN " --bind-to none -np " + std::to_string(ranks);
+}
+
+/// `ember args` as `ranks` processes of one MPI job.
+inline CliResult ember_mpirun(int ranks, const std::string& args) {
+  return run_shell(mpirun(ranks) + " " + EMBER_CLI + " " + args);
 }
 
 class Cli : public ::testing::Test {

@@ -49,6 +49,47 @@ TEST(Learner, TrainsAClassifier) {
   EXPECT_EQ(s.learner->state().iteration, 2 * s.train->size());
 }
 
+TEST(Learner, AReducerTurnsPartialSumsIntoTotals) {
+  // Two identical "processes": totals double every sum, so means and accuracies stay as they
+  // are while the example count doubles.
+  BlobRun plain = blobs(3), doubled = blobs(3);
+  int calls = 0;
+  doubled.learner->set_reducer([&](std::vector<double>& sums) {
+    ++calls;
+    EXPECT_EQ(sums.size(), 4u);  // loss sum and weight, accuracy's sum and count
+    for (double& v : sums) v *= 2;
+  });
+  const train::EvalResult a = plain.learner->evaluate(*plain.valid), b = doubled.learner->evaluate(*doubled.valid);
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(b.examples, 2 * a.examples);
+  EXPECT_NEAR(b.loss, a.loss, 1e-12);
+  EXPECT_NEAR(b.metrics.at(0).second, a.metrics.at(0).second, 1e-12);
+  // fit: one reduction after the training pass (the loss alone) and one after validation.
+  std::vector<size_t> sizes;
+  doubled.learner->set_reducer([&](std::vector<double>& sums) { sizes.push_back(sums.size()); });
+  doubled.learner->fit(1);
+  EXPECT_EQ(sizes, (std::vector<size_t>{2, 4}));
+}
+
+TEST(Metric, OneThatIsNotASumRefusesToBeReduced) {
+  struct Median : train::Metric {
+    std::string name() const override { return "median"; }
+    void reset() override {}
+    void update(const Tensor&, const Tensor&) override {}
+    double compute() const override { return 0; }
+  } median;
+  try {
+    median.sums();
+    FAIL() << "no error";
+  } catch (const ValueError& e) {
+    EXPECT_NE(std::string(e.what()).find("'median' does not say how its results add up"), std::string::npos) << e.what();
+  }
+  train::Accuracy accuracy;
+  accuracy.set_sums({3, 4});
+  EXPECT_DOUBLE_EQ(accuracy.compute(), 0.75);
+  EXPECT_THROW(accuracy.set_sums({1}), ValueError);
+}
+
 TEST(Learner, SameSeedSameResult) {
   BlobRun a = blobs(5), b = blobs(5);
   a.learner->fit(2);
