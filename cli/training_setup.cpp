@@ -72,7 +72,9 @@ TrainingSetup make_training_setup(const Args& args) {
   else if (s.group)
     set_num_threads(std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / distributed::local_world_size()));
   // A loader thread pays only on a core the compute leaves idle (see DataLoaderOptions::prefetch_).
-  const bool core_to_spare = get_num_threads() < static_cast<int>(std::thread::hardware_concurrency());
+  // (Ranks of one job on this machine use its cores together.)
+  const int local_ranks = s.group ? distributed::local_world_size() : 1;
+  const bool core_to_spare = get_num_threads() * local_ranks < static_cast<int>(std::thread::hardware_concurrency());
   const int64_t prefetch = args.get("prefetch") == "auto" ? (core_to_spare ? 2 : 0) : args.get_int("prefetch", 0, 64);
 
   // The training examples (`limit` of them), a seeded split of them, and the statistics of the

@@ -104,30 +104,49 @@ void DistributedDataParallelImpl::on_gradient(size_t param) {
 }
 
 void DistributedDataParallelImpl::launch_ready_buckets() {
-  while (next_bucket_ < buckets_.size() && buckets_[next_bucket_].ready == buckets_[next_bucket_].params.size())
-    launch(buckets_[next_bucket_++]);
+  // The last bucket waits for finish_backward: nothing is left to overlap it with, and a blocking
+  // allreduce is faster than a non-blocking one.
+  while (next_bucket_ + 1 < buckets_.size() && buckets_[next_bucket_].ready == buckets_[next_bucket_].params.size())
+    launch(buckets_[next_bucket_++], false);
 }
 
-void DistributedDataParallelImpl::launch(Bucket& bucket) {
+namespace {
+// dst[i] = src[i] * scale over n contiguous values of dtype T.
+template <class T>
+void scaled_copy(T* dst, const T* src, int64_t n, double scale) {
+  const T s = static_cast<T>(scale);
+  for (int64_t i = 0; i < n; ++i) dst[i] = src[i] * s;
+}
+}  // namespace
+
+void DistributedDataParallelImpl::launch(Bucket& bucket, bool blocking) {
+  // Each gradient goes in divided by the number of processes, so the sum is the average.
+  const double scale = 1.0 / group_->size();
   for (size_t k = 0; k < bucket.params.size(); ++k) {
     const Tensor& p = params_[bucket.params[k]];
     Tensor slot = bucket.flat.narrow(0, bucket.offsets[k], p.numel());
     const Tensor grad = p.grad();
-    if (grad.defined()) slot.copy_(grad.reshape({p.numel()}));
-    else slot.zero_();  // no gradient reached it on this process
+    if (!grad.defined()) {
+      slot.zero_();  // no gradient reached it on this process
+      continue;
+    }
+    const Tensor g = grad.contiguous();
+    dispatch_floating(g.dtype(), [&](auto tag) {
+      using T = typename decltype(tag)::type;
+      scaled_copy(slot.data_ptr<T>(), g.data_ptr<T>(), p.numel(), scale);
+    });
   }
-  bucket.work = group_->allreduce_async(bucket.flat, ReduceOp::SUM);
+  if (blocking) group_->allreduce(bucket.flat, ReduceOp::SUM);
+  else bucket.work = group_->allreduce_async(bucket.flat, ReduceOp::SUM);
 }
 
 void DistributedDataParallelImpl::finish_backward() {
   NoGradGuard no_grad;
-  for (; next_bucket_ < buckets_.size(); ++next_bucket_) launch(buckets_[next_bucket_]);
-  const double scale = 1.0 / group_->size();
+  for (; next_bucket_ < buckets_.size(); ++next_bucket_) launch(buckets_[next_bucket_], next_bucket_ + 1 == buckets_.size());
   for (Bucket& bucket : buckets_) {
-    bucket.work->wait();
+    if (bucket.work) bucket.work->wait();
     bucket.work = nullptr;
     bucket.ready = 0;
-    bucket.flat.mul_(scale);
     for (size_t k = 0; k < bucket.params.size(); ++k) {
       Tensor& p = params_[bucket.params[k]];
       const Tensor average = bucket.flat.narrow(0, bucket.offsets[k], p.numel()).view(p.sizes());

@@ -10,11 +10,13 @@
 // that its model has the same parameter names and shapes). The parameters are grouped into
 // buckets of about bucket_cap_mb, in reverse registration order (roughly the order backward
 // finishes them). A hook on each parameter counts the gradients backward has finished; when a
-// bucket's are all there it is copied into one flat buffer and its allreduce is started without
-// blocking, while backward goes on with the layers below. Buckets start strictly in order, so every
-// process issues the same collectives in the same order. When backward ends, the remaining
-// buckets start (a parameter no process gave a gradient to counts as zero), all are waited for,
-// and each gradient becomes the average. The optimiser step then sees averaged gradients.
+// bucket's are all there they are copied, divided by the number of processes, into one flat
+// buffer and its allreduce is started without blocking, while backward goes on with the layers
+// below. Buckets start strictly in order, so every process issues the same collectives in the
+// same order. When backward ends, the remaining buckets are sent (the last one with a blocking
+// allreduce, MPI's faster kind, as nothing is left to overlap it with; a parameter no process
+// gave a gradient to counts as zero), all are waited for, and each gradient becomes its bucket's
+// sum: the average. The optimiser step then sees averaged gradients.
 //
 // Buffers (BatchNorm's running statistics) follow rank 0: with broadcast_buffers (the default)
 // each training forward starts by copying rank 0's buffers everywhere, as PyTorch's does. Each
@@ -69,7 +71,7 @@ class DistributedDataParallelImpl : public nn::Module {
   };
   void on_gradient(size_t param);
   void launch_ready_buckets();
-  void launch(Bucket& bucket);
+  void launch(Bucket& bucket, bool blocking);
   void finish_backward();
 
   std::shared_ptr<nn::Module> module_;

@@ -43,6 +43,12 @@ void check_sendable(const Tensor& t, const char* op) {
               INT32_MAX, "); split the tensor");
 }
 
+void check_allreduce(const Tensor& t, ReduceOp op) {
+  check_sendable(t, "allreduce");
+  EMBER_CHECK(op != ReduceOp::AVG || is_floating_point(t.dtype()), TypeError,
+              "[allreduce] AVG needs a floating-point tensor; this one is ", dtype_name(t.dtype()));
+}
+
 void finish_average(Tensor& t, ReduceOp op, int size) {
   if (op != ReduceOp::AVG) return;
   NoGradGuard no_grad;
@@ -90,12 +96,16 @@ class MPIProcessGroup : public ProcessGroup {
   int rank() const override { return rank_; }
   int size() const override { return size_; }
 
-  void allreduce(Tensor& tensor, ReduceOp op) override { allreduce_async(tensor, op)->wait(); }
+  // Blocking: MPI's tuned algorithms (its non-blocking ones take a slower, general path).
+  void allreduce(Tensor& tensor, ReduceOp op) override {
+    check_allreduce(tensor, op);
+    MPI_Allreduce(MPI_IN_PLACE, tensor.data_ptr(), static_cast<int>(tensor.numel()), mpi_type(tensor.dtype(), "allreduce"),
+                  mpi_op(op), MPI_COMM_WORLD);
+    finish_average(tensor, op, size_);
+  }
 
   std::shared_ptr<Work> allreduce_async(Tensor& tensor, ReduceOp op) override {
-    check_sendable(tensor, "allreduce");
-    EMBER_CHECK(op != ReduceOp::AVG || is_floating_point(tensor.dtype()), TypeError,
-                "[allreduce] AVG needs a floating-point tensor; this one is ", dtype_name(tensor.dtype()));
+    check_allreduce(tensor, op);
     MPI_Request request;
     MPI_Iallreduce(MPI_IN_PLACE, tensor.data_ptr(), static_cast<int>(tensor.numel()), mpi_type(tensor.dtype(), "allreduce"),
                    mpi_op(op), MPI_COMM_WORLD, &request);
