@@ -8,7 +8,8 @@ For each model, three ways to use this machine's two cores: one process on one t
 process on two threads (1x2) and two processes of one thread each (2x1, `mpirun -np 2 ember
 train` and torch_ddp.py --ranks 2). Each cell is the median training-epoch time (no evaluation:
 ember runs with --valid-split 0) over epochs 2..N of one run. The global batch is the same in
-every column (ember's --batch-size; split across the ranks). Standard library only; the PyTorch
+every column (ember's --batch-size; split across the ranks), and ember runs no loader thread
+(--prefetch 0: 1x1 is one thread, not one thread and a loader). Standard library only; the PyTorch
 side runs under /usr/bin/python3 (Debian's python3-torch, with libopenblas-dev installed: without
 it PyTorch multiplies with the reference BLAS, 30x slower).
 """
@@ -34,7 +35,7 @@ def ember_epoch(args, model, ranks, threads):
         out = os.path.join(tmp, "m.safetensors")
         cmd = [os.path.join(args.build, "cli", "ember"), "train", "--data", args.data, "--model", model, "--epochs",
                str(args.epochs), "--batch-size", str(batch), "--lr", str(lr), "--limit", str(limit), "--valid-split", "0",
-               "--threads", str(threads), "--schedule", "none", "--out", out]
+               "--threads", str(threads), "--prefetch", "0", "--schedule", "none", "--out", out]
         if ranks > 1:
             cmd = ["mpirun", "--bind-to", "none", "-np", str(ranks)] + cmd
         subprocess.run(cmd, env={**os.environ, **MPI_ENV}, check=True, capture_output=True, text=True)

@@ -56,6 +56,19 @@ TEST_F(DistributedCli, ACheckpointFromTwoRanksResumesInOneProcess) {
   expect_same_weights(path("resumed.safetensors"), path("straight.safetensors"), 1e-5);
 }
 
+TEST_F(DistributedCli, TwoHostsOverTcpTrainTheModelOneProcessTrains) {
+  // Two network namespaces stand for two machines; the ranks exchange gradients over TCP.
+  const std::string script = std::string(EMBER_SOURCE_DIR) + "/tests/distributed/two_hosts.sh";
+  const auto two = testing::run_shell(testing::mpi_env() + " " + script + " " EMBER_MPIRUN " " EMBER_CLI " " + kRun +
+                                      "--out " + path("two.safetensors"));
+  if (two.status == 77) GTEST_SKIP() << two.output;
+  ASSERT_EQ(two.status, 0) << two.output;
+  EXPECT_NE(two.output.find("2 processes x 1 thread(s)"), std::string::npos) << two.output;
+  const auto one = ember_cli(kRun + "--out " + path("one.safetensors"));
+  ASSERT_EQ(one.status, 0) << one.output;
+  expect_same_weights(path("two.safetensors"), path("one.safetensors"), 1e-5);
+}
+
 TEST_F(DistributedCli, ABatchThatDoesNotSplitIsRefused) {
   const auto r = ember_mpirun(2, kRun + "--batch-size 33 --out " + path("m.safetensors"));
   EXPECT_NE(r.status, 0);

@@ -33,13 +33,18 @@ inline CliResult run_shell(const std::string& command) {
 
 inline CliResult ember_cli(const std::string& args) { return run_shell(std::string(EMBER_CLI) + " " + args); }
 
-/// The mpirun command line that starts `ranks` processes on this machine, as root too (as CI
-/// runs), with the settings of tests/CMakeLists.txt's MPI tests (leak checks off under the
-/// sanitizers: Open MPI leaves allocations at exit that LeakSanitizer cannot name).
-inline std::string mpirun(int ranks) {
+/// The environment of the tests' MPI jobs: mpirun as root too (as CI runs), shared memory copied
+/// through a buffer (single-copy needs ptrace rights containers often withhold), and no leak
+/// check under the sanitizers (Open MPI leaves allocations at exit that LeakSanitizer cannot
+/// name). tests/CMakeLists.txt sets the same for its MPI tests.
+inline std::string mpi_env() {
   return "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none "
-         "OMPI_MCA_rmaps_base_oversubscribe=1 ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0\" " EMBER_MPIRUN
-         " --bind-to none -np " + std::to_string(ranks);
+         "OMPI_MCA_rmaps_base_oversubscribe=1 ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0\"";
+}
+
+/// The mpirun command line that starts `ranks` processes on this machine.
+inline std::string mpirun(int ranks) {
+  return mpi_env() + " " EMBER_MPIRUN " --bind-to none -np " + std::to_string(ranks);
 }
 
 /// `ember args` as `ranks` processes of one MPI job.
