@@ -26,7 +26,6 @@ Tensor add_grads(const Tensor& a, const Tensor& b) {
 }
 
 namespace {
-void run_graph(const Tensor& root, const Tensor& grad, bool retain_graph);
 // The callbacks queued by the backward pass running on this thread; null outside one.
 thread_local std::vector<std::function<void()>>* queued_callbacks = nullptr;
 }  // namespace
@@ -37,23 +36,8 @@ void queue_callback(std::function<void()> callback) {
   queued_callbacks->push_back(std::move(callback));
 }
 
-void run_backward(const Tensor& root, const Tensor& grad, bool retain_graph) {
-  std::vector<std::function<void()>> callbacks;
-  std::vector<std::function<void()>>* outer = queued_callbacks;
-  queued_callbacks = &callbacks;
-  struct Restore {
-    std::vector<std::function<void()>>* outer;
-    ~Restore() { queued_callbacks = outer; }
-  } restore{outer};
-  run_graph(root, grad, retain_graph);
-  // A callback may queue another (a follow-up of its own): run until none is left.
-  for (size_t i = 0; i < callbacks.size(); ++i) {
-    std::function<void()> callback = std::move(callbacks[i]);
-    callback();
-  }
-}
-
 namespace {
+// The graph from root, node by node; the gradients end up in the leaves' grad.
 void run_graph(const Tensor& root, const Tensor& grad, bool retain_graph) {
   std::shared_ptr<Node> root_node = gradient_edge(root);
   EMBER_ASSERT(root_node);
@@ -127,5 +111,21 @@ void run_graph(const Tensor& root, const Tensor& grad, bool retain_graph) {
   }
 }
 }  // namespace
+
+void run_backward(const Tensor& root, const Tensor& grad, bool retain_graph) {
+  std::vector<std::function<void()>> callbacks;
+  std::vector<std::function<void()>>* outer = queued_callbacks;
+  queued_callbacks = &callbacks;
+  struct Restore {
+    std::vector<std::function<void()>>* outer;
+    ~Restore() { queued_callbacks = outer; }
+  } restore{outer};
+  run_graph(root, grad, retain_graph);
+  // A callback may queue another (a follow-up of its own): run until none is left.
+  for (size_t i = 0; i < callbacks.size(); ++i) {
+    std::function<void()> callback = std::move(callbacks[i]);
+    callback();
+  }
+}
 
 }  // namespace ember::autograd

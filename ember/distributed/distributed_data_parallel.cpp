@@ -93,7 +93,21 @@ std::vector<std::vector<size_t>> DistributedDataParallelImpl::bucket_indices() c
 void DistributedDataParallelImpl::on_gradient(size_t param) {
   if (!in_backward_) {
     in_backward_ = true;
-    autograd::queue_callback([this] { finish_backward(); });
+    // A backward that throws drops its queued callbacks unrun: the token's destructor then
+    // forgets this backward's buckets, so the next one starts clean instead of never averaging.
+    struct Token {
+      explicit Token(DistributedDataParallelImpl* owner) : ddp(owner) {}
+      Token(const Token&) = delete;
+      ~Token() {
+        if (!ran) ddp->abandon_backward();
+      }
+      DistributedDataParallelImpl* ddp;
+      bool ran = false;
+    };
+    autograd::queue_callback([token = std::make_shared<Token>(this)] {
+      token->ran = true;
+      token->ddp->finish_backward();
+    });
   }
   Bucket& bucket = buckets_[bucket_of_[param]];
   ++bucket.ready;
@@ -154,6 +168,16 @@ void DistributedDataParallelImpl::finish_backward() {
       if (grad.defined()) grad.copy_(average);
       else p.set_grad(average.clone());
     }
+  }
+  next_bucket_ = 0;
+  in_backward_ = false;
+}
+
+void DistributedDataParallelImpl::abandon_backward() noexcept {
+  for (Bucket& bucket : buckets_) {
+    if (bucket.work) bucket.work->wait();  // MPI still writes into the bucket until then
+    bucket.work = nullptr;
+    bucket.ready = 0;
   }
   next_bucket_ = 0;
   in_backward_ = false;

@@ -73,6 +73,8 @@ class DistributedDataParallelImpl : public nn::Module {
   void launch_ready_buckets();
   void launch(Bucket& bucket, bool blocking);
   void finish_backward();
+  /// After a backward that threw: waits for the buckets under way and forgets them.
+  void abandon_backward() noexcept;
 
   std::shared_ptr<nn::Module> module_;
   std::shared_ptr<ProcessGroup> group_;

@@ -110,6 +110,32 @@ TEST(Distributed, DataParallelStepsEqualOneProcessWithTheGlobalBatch) {
   }
 }
 
+TEST(Distributed, ABackwardThatThrowsLeavesTheNextOneAveraged) {
+  auto pg = group();
+  nn::Sequential model = mlp(8), plain = mlp(8);
+  DistributedDataParallel ddp(model.ptr(), pg, DistributedDataParallelOptions().bucket_cap_mb(0.001));
+  manual_seed(9);
+  const Tensor x = randn({4, 12});
+  // An identity whose backward throws: it runs after the later layers' buckets have started.
+  const Tensor input = x.clone().requires_grad_();
+  const Tensor poisoned = autograd::record(x.clone(), "PoisonBackward", {input},
+                                           [](const Tensor&, const autograd::Needs&) -> std::vector<Tensor> {
+                                             throw ValueError("poisoned on purpose");
+                                           });
+  EXPECT_THROW(ddp(poisoned).sum().backward(), ValueError);
+  model->zero_grad();
+  // Each rank its own data: the gradients must be the average of the ranks' own.
+  const Tensor mine = x.mul(static_cast<double>(pg->rank() + 1));
+  ddp(mine).pow(2).sum().backward();
+  plain->forward(mine).pow(2).sum().backward();
+  const auto got = model->parameters(), own = plain->parameters();
+  for (size_t i = 0; i < got.size(); ++i) {
+    Tensor average = own[i].grad().contiguous().clone();
+    pg->allreduce(average, distributed::ReduceOp::AVG);
+    EXPECT_TENSOR_NEAR(got[i].grad(), average, 1e-5, 1e-6) << i;
+  }
+}
+
 TEST(Distributed, ReplicasStartFromRankZerosWeights) {
   auto pg = group();
   nn::Sequential model = mlp(100 + static_cast<uint64_t>(pg->rank()));  // different initial weights per rank
