@@ -12,8 +12,6 @@ namespace {
 using testing::ember_cli;
 using testing::ember_mpirun;
 
-class DistributedCli : public testing::Cli {};
-
 const std::string kRun = "train --limit 1200 --epochs 2 --batch-size 32 --threads 1 ";
 
 void expect_same_weights(const std::string& a, const std::string& b, double tol) {
@@ -25,6 +23,20 @@ void expect_same_weights(const std::string& a, const std::string& b, double tol)
   }
 }
 
+class DistributedCli : public testing::Cli {
+ protected:
+  /// `two`, a 2-rank `ember <kRun> --out two.safetensors`, against one process with the same
+  /// options: the same weights up to float rounding. Returns the one process's run.
+  testing::CliResult expect_the_one_process_model(const testing::CliResult& two) {
+    EXPECT_EQ(two.status, 0) << two.output;
+    EXPECT_NE(two.output.find("2 processes x 1 thread(s)"), std::string::npos) << two.output;
+    const auto one = ember_cli(kRun + "--out " + path("one.safetensors"));
+    EXPECT_EQ(one.status, 0) << one.output;
+    if (two.status == 0 && one.status == 0) expect_same_weights(path("two.safetensors"), path("one.safetensors"), 1e-5);
+    return one;
+  }
+};
+
 int count(const std::string& text, const std::string& what) {
   int n = 0;
   for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
@@ -33,12 +45,9 @@ int count(const std::string& text, const std::string& what) {
 
 TEST_F(DistributedCli, TwoRanksTrainTheModelOneProcessTrains) {
   const auto two = ember_mpirun(2, kRun + "--out " + path("two.safetensors"));
-  ASSERT_EQ(two.status, 0) << two.output;
-  EXPECT_NE(two.output.find("2 processes x 1 thread(s)"), std::string::npos) << two.output;
+  const auto one = expect_the_one_process_model(two);
+  ASSERT_TRUE(two.status == 0 && one.status == 0);
   EXPECT_EQ(count(two.output, "test accuracy"), 1) << "rank 0 alone prints:\n" << two.output;
-  const auto one = ember_cli(kRun + "--out " + path("one.safetensors"));
-  ASSERT_EQ(one.status, 0) << one.output;
-  expect_same_weights(path("two.safetensors"), path("one.safetensors"), 1e-5);
   // The same test accuracy and example count, summed over the ranks' shares of the test split.
   const auto line = [](const std::string& out) { return out.substr(out.find("test accuracy")); };
   EXPECT_EQ(line(two.output).substr(0, 40), line(one.output).substr(0, 40));
@@ -62,11 +71,7 @@ TEST_F(DistributedCli, TwoHostsOverTcpTrainTheModelOneProcessTrains) {
   const auto two = testing::run_shell(testing::mpi_env() + " " + script + " " EMBER_MPIRUN " " EMBER_CLI " " + kRun +
                                       "--out " + path("two.safetensors"));
   if (two.status == 77) GTEST_SKIP() << two.output;
-  ASSERT_EQ(two.status, 0) << two.output;
-  EXPECT_NE(two.output.find("2 processes x 1 thread(s)"), std::string::npos) << two.output;
-  const auto one = ember_cli(kRun + "--out " + path("one.safetensors"));
-  ASSERT_EQ(one.status, 0) << one.output;
-  expect_same_weights(path("two.safetensors"), path("one.safetensors"), 1e-5);
+  expect_the_one_process_model(two);
 }
 
 TEST_F(DistributedCli, ABatchThatDoesNotSplitIsRefused) {
