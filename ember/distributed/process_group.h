@@ -60,11 +60,11 @@ class ProcessGroup {
 void check_same_everywhere(ProcessGroup& group, const std::string& what, const std::string& value);
 
 /// True when this process was started by an MPI launcher: mpirun / mpiexec (Open MPI, MPICH,
-/// or any PMI/PMIx launcher) or Slurm's srun.
+/// or any PMI/PMIx launcher, Slurm's srun --mpi=pmix or pmi2 among them).
 bool launched_by_mpi();
 
-/// The number of processes of this job on this machine (1 when not launched by MPI), to share
-/// the cores between them.
+/// The number of processes of this job on this machine as Open MPI or MPICH's launchers say (1
+/// when they do not), to share the cores between them.
 int local_world_size();
 
 /// The group of every process of the job (MPI_COMM_WORLD). The first call initialises MPI
