@@ -91,6 +91,7 @@ std::vector<std::vector<size_t>> DistributedDataParallelImpl::bucket_indices() c
 }
 
 void DistributedDataParallelImpl::on_gradient(size_t param) {
+  if (!require_sync_) return;
   if (!in_backward_) {
     in_backward_ = true;
     // A backward that throws drops its queued callbacks unrun: the token's destructor then

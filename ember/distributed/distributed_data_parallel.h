@@ -58,6 +58,22 @@ class DistributedDataParallelImpl : public nn::Module {
   const DistributedDataParallelOptions& options() const { return options_; }
   /// Copies rank 0's buffers to every process.
   void sync_buffers();
+
+  /// While the returned guard lives, backward only accumulates each process's own gradients
+  /// (PyTorch's no_sync, for accumulating several micro-batches); the first backward after it
+  /// averages all that was accumulated. Every process must use it for the same backward passes.
+  class [[nodiscard]] NoSync {
+   public:
+    explicit NoSync(DistributedDataParallelImpl& ddp) : ddp_(&ddp), was_(ddp.require_sync_) { ddp.require_sync_ = false; }
+    NoSync(const NoSync&) = delete;
+    NoSync& operator=(const NoSync&) = delete;
+    ~NoSync() { ddp_->require_sync_ = was_; }
+
+   private:
+    DistributedDataParallelImpl* ddp_;
+    bool was_;
+  };
+  NoSync no_sync() { return NoSync(*this); }
   /// The parameter indices (in parameters() order) of each bucket, in the order they are sent.
   std::vector<std::vector<size_t>> bucket_indices() const;
 
@@ -85,6 +101,7 @@ class DistributedDataParallelImpl : public nn::Module {
   std::vector<Bucket> buckets_;
   size_t next_bucket_ = 0;         // the next bucket to start
   bool in_backward_ = false;       // a hook fired and finish_backward is queued
+  bool require_sync_ = true;       // false under no_sync()
 };
 EMBER_MODULE(DistributedDataParallel);
 

@@ -136,6 +136,31 @@ TEST(Distributed, ABackwardThatThrowsLeavesTheNextOneAveraged) {
   }
 }
 
+TEST(Distributed, NoSyncAccumulatesLocallyAndTheNextBackwardAveragesTheSum) {
+  auto pg = group();
+  nn::Sequential model = mlp(6), plain = mlp(6);
+  DistributedDataParallel ddp(model.ptr(), pg);
+  manual_seed(10 + static_cast<uint64_t>(pg->rank()));  // each rank its own micro-batches
+  const std::vector<Tensor> micro = {randn({3, 12}), randn({3, 12}), randn({3, 12})};
+  {
+    auto no_sync = ddp->no_sync();
+    ddp(micro[0]).pow(2).sum().backward();
+    ddp(micro[1]).pow(2).sum().backward();
+    // Nothing was sent: the gradients are still this rank's own.
+    Tensor own = model->parameters()[0].grad().clone(), first = own.clone();
+    pg->broadcast(first, 0);
+    if (pg->rank() != 0) EXPECT_GT(own.sub(first).abs().max().item<double>(), 0);
+  }
+  ddp(micro[2]).pow(2).sum().backward();
+  for (const Tensor& x : micro) plain->forward(x).pow(2).sum().backward();
+  const auto got = model->parameters(), own = plain->parameters();
+  for (size_t i = 0; i < got.size(); ++i) {
+    Tensor average = own[i].grad().contiguous().clone();
+    pg->allreduce(average, distributed::ReduceOp::AVG);
+    EXPECT_TENSOR_NEAR(got[i].grad(), average, 1e-5, 1e-5) << i;
+  }
+}
+
 TEST(Distributed, ReplicasStartFromRankZerosWeights) {
   auto pg = group();
   nn::Sequential model = mlp(100 + static_cast<uint64_t>(pg->rank()));  // different initial weights per rank
