@@ -45,6 +45,17 @@ void train_both(nn::Sequential reference, nn::Sequential replica, DistributedDat
   }
 }
 
+// Each of `replica`'s gradients is the average over the ranks of `plain`'s (the same model run
+// without DistributedDataParallel on this rank's data).
+void expect_average_of_own_gradients(nn::Sequential replica, nn::Sequential plain) {
+  const auto got = replica->parameters(), own = plain->parameters();
+  for (size_t i = 0; i < got.size(); ++i) {
+    Tensor average = own[i].grad().contiguous().clone();
+    group()->allreduce(average, distributed::ReduceOp::AVG);
+    EXPECT_TENSOR_NEAR(got[i].grad(), average, 1e-5, 1e-5) << "parameter " << i;
+  }
+}
+
 TEST(Distributed, RunsOnTwoRanks) {
   EXPECT_EQ(group()->size(), 2) << "run this test binary with mpirun -np 2";
   EXPECT_TRUE(distributed::launched_by_mpi());
@@ -128,12 +139,7 @@ TEST(Distributed, ABackwardThatThrowsLeavesTheNextOneAveraged) {
   const Tensor mine = x.mul(static_cast<double>(pg->rank() + 1));
   ddp(mine).pow(2).sum().backward();
   plain->forward(mine).pow(2).sum().backward();
-  const auto got = model->parameters(), own = plain->parameters();
-  for (size_t i = 0; i < got.size(); ++i) {
-    Tensor average = own[i].grad().contiguous().clone();
-    pg->allreduce(average, distributed::ReduceOp::AVG);
-    EXPECT_TENSOR_NEAR(got[i].grad(), average, 1e-5, 1e-6) << i;
-  }
+  expect_average_of_own_gradients(model, plain);
 }
 
 TEST(Distributed, NoSyncAccumulatesLocallyAndTheNextBackwardAveragesTheSum) {
@@ -153,12 +159,7 @@ TEST(Distributed, NoSyncAccumulatesLocallyAndTheNextBackwardAveragesTheSum) {
   }
   ddp(micro[2]).pow(2).sum().backward();
   for (const Tensor& x : micro) plain->forward(x).pow(2).sum().backward();
-  const auto got = model->parameters(), own = plain->parameters();
-  for (size_t i = 0; i < got.size(); ++i) {
-    Tensor average = own[i].grad().contiguous().clone();
-    pg->allreduce(average, distributed::ReduceOp::AVG);
-    EXPECT_TENSOR_NEAR(got[i].grad(), average, 1e-5, 1e-5) << i;
-  }
+  expect_average_of_own_gradients(model, plain);
 }
 
 TEST(Distributed, ReplicasStartFromRankZerosWeights) {
