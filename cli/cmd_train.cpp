@@ -37,7 +37,9 @@ int cmd_train(const std::vector<std::string>& argv) {
   Args args("train", "Train a classifier on MNIST-style IDX files or a folder of images (one folder per class) and\n"
                      "write the model, a metrics CSV and a plot of the loss and accuracy curves. With no options it\n"
                      "trains an MLP on the 10,000 MNIST digits that ship in data/mnist (8,000 to train, of which 800\n"
-                     "are held out for validation, and 2,000 to test). The test split is evaluated once, at the end.");
+                     "are held out for validation, and 2,000 to test). The test split is evaluated once, at the end.\n"
+                     "Started by 'mpirun -np N' (or srun), it trains data-parallel over N processes: each computes on\n"
+                     "its share of every batch and rank 0 writes the files (docs/distributed.md).");
   add_training_options(args);
   args.option("schedule", "NAME", "cosine", "learning-rate schedule: none, step, cosine or onecycle")
       .option("out", "FILE", "runs/model.safetensors", "model file; FILE's stem names the .csv, .png and checkpoint beside it")

@@ -32,7 +32,7 @@ void add_training_options(Args& args) {
               "course's BatchNorm CNN)")
       .option("hidden", "N[,N...]", "100", "hidden layer widths of the mlp (the cnn's are LeNet-5's: 120,84)")
       .option("epochs", "N", "10", "epochs to train")
-      .option("batch-size", "N", "64", "examples per batch")
+      .option("batch-size", "N", "64", "examples per batch (under mpirun: of all ranks together)")
       .option("lr", "RATE", "0.05", "learning rate (the peak rate for onecycle)")
       .option("optimizer", "NAME", "sgd", "sgd, adam, adamw or lamb")
       .option("momentum", "M", "0.9", "SGD momentum")
