@@ -68,13 +68,13 @@ TrainingSetup make_training_setup(const Args& args) {
   if (s.batch_size % world != 0)
     throw UsageError("--batch-size " + std::to_string(s.batch_size) + " is the batch of all " + std::to_string(world) +
                      " processes together and must split evenly between them; use a multiple of " + std::to_string(world));
+  const int cores = static_cast<int>(std::thread::hardware_concurrency());
+  const int local_ranks = s.group ? distributed::local_world_size() : 1;  // this job's processes on this machine
   if (threads > 0) set_num_threads(static_cast<int>(threads));
-  else if (s.group)
-    set_num_threads(std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / distributed::local_world_size()));
-  // A loader thread pays only on a core the compute leaves idle (see DataLoaderOptions::prefetch_).
-  // (Ranks of one job on this machine use its cores together.)
-  const int local_ranks = s.group ? distributed::local_world_size() : 1;
-  const bool core_to_spare = get_num_threads() * local_ranks < static_cast<int>(std::thread::hardware_concurrency());
+  else if (s.group) set_num_threads(std::max(1, cores / local_ranks));
+  // A loader thread pays only on a core the compute (of every local rank) leaves idle (see
+  // DataLoaderOptions::prefetch_).
+  const bool core_to_spare = get_num_threads() * local_ranks < cores;
   const int64_t prefetch = args.get("prefetch") == "auto" ? (core_to_spare ? 2 : 0) : args.get_int("prefetch", 0, 64);
 
   // The training examples (`limit` of them), a seeded split of them, and the statistics of the

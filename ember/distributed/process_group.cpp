@@ -14,17 +14,14 @@ namespace ember::distributed {
 
 namespace {
 
-MPI_Datatype mpi_type(ScalarType dtype, const char* op) {
+MPI_Datatype mpi_type(ScalarType dtype) {
   switch (dtype) {
     case kFloat32: return MPI_FLOAT;
     case kFloat64: return MPI_DOUBLE;
     case kInt64: return MPI_INT64_T;
     case kInt32: return MPI_INT32_T;
-    case kUInt8: return MPI_UINT8_T;
-    default: break;
+    default: return MPI_UINT8_T;  // check_sendable let only kUInt8 through
   }
-  throw TypeError(std::string("[") + op + "] tensors of dtype " + dtype_name(dtype) +
-                  " cannot be sent; use kFloat32, kFloat64, kInt64, kInt32 or kUInt8");
 }
 
 MPI_Op mpi_op(ReduceOp op) {
@@ -35,8 +32,13 @@ MPI_Op mpi_op(ReduceOp op) {
   }
 }
 
+// What every collective asks of its tensor, with and without MPI, so that a program fails the
+// same way in one process as under mpirun.
 void check_sendable(const Tensor& t, const char* op) {
   EMBER_CHECK(t.defined(), ValueError, "[", op, "] the tensor is undefined");
+  const ScalarType d = t.dtype();
+  EMBER_CHECK(d == kFloat32 || d == kFloat64 || d == kInt64 || d == kInt32 || d == kUInt8, TypeError, "[", op,
+              "] tensors of dtype ", dtype_name(d), " cannot be sent; use kFloat32, kFloat64, kInt64, kInt32 or kUInt8");
   EMBER_CHECK(t.is_contiguous(), ValueError, "[", op, "] the tensor must be contiguous (collectives work in place on its "
               "memory); call contiguous() first. Its shape is ", shape_str(t.sizes()));
   EMBER_CHECK(t.numel() <= INT32_MAX, ValueError, "[", op, "] ", t.numel(), " elements is more than one MPI message holds (",
@@ -99,7 +101,7 @@ class MPIProcessGroup : public ProcessGroup {
   // Blocking: MPI's tuned algorithms (its non-blocking ones take a slower, general path).
   void allreduce(Tensor& tensor, ReduceOp op) override {
     check_allreduce(tensor, op);
-    MPI_Allreduce(MPI_IN_PLACE, tensor.data_ptr(), static_cast<int>(tensor.numel()), mpi_type(tensor.dtype(), "allreduce"),
+    MPI_Allreduce(MPI_IN_PLACE, tensor.data_ptr(), static_cast<int>(tensor.numel()), mpi_type(tensor.dtype()),
                   mpi_op(op), MPI_COMM_WORLD);
     finish_average(tensor, op, size_);
   }
@@ -107,7 +109,7 @@ class MPIProcessGroup : public ProcessGroup {
   std::shared_ptr<Work> allreduce_async(Tensor& tensor, ReduceOp op) override {
     check_allreduce(tensor, op);
     MPI_Request request;
-    MPI_Iallreduce(MPI_IN_PLACE, tensor.data_ptr(), static_cast<int>(tensor.numel()), mpi_type(tensor.dtype(), "allreduce"),
+    MPI_Iallreduce(MPI_IN_PLACE, tensor.data_ptr(), static_cast<int>(tensor.numel()), mpi_type(tensor.dtype()),
                    mpi_op(op), MPI_COMM_WORLD, &request);
     return std::make_shared<MPIWork>(request, tensor, op, size_);
   }
@@ -115,13 +117,13 @@ class MPIProcessGroup : public ProcessGroup {
   void broadcast(Tensor& tensor, int root) override {
     check_sendable(tensor, "broadcast");
     EMBER_CHECK(root >= 0 && root < size_, ValueError, "[broadcast] root must be a rank in [0, ", size_, "); got ", root);
-    MPI_Bcast(tensor.data_ptr(), static_cast<int>(tensor.numel()), mpi_type(tensor.dtype(), "broadcast"), root,
+    MPI_Bcast(tensor.data_ptr(), static_cast<int>(tensor.numel()), mpi_type(tensor.dtype()), root,
               MPI_COMM_WORLD);
   }
 
   std::vector<Tensor> allgather(const Tensor& tensor) override {
     check_sendable(tensor, "allgather");
-    const MPI_Datatype type = mpi_type(tensor.dtype(), "allgather");
+    const MPI_Datatype type = mpi_type(tensor.dtype());
     check_same_everywhere(*this, "the shape and dtype of allgather's tensor",
                           shape_str(tensor.sizes()) + " " + dtype_name(tensor.dtype()));
     Shape gathered_shape{size_};
@@ -168,7 +170,7 @@ class SingleProcessGroup : public ProcessGroup {
  public:
   int rank() const override { return 0; }
   int size() const override { return 1; }
-  void allreduce(Tensor& tensor, ReduceOp) override { check_sendable(tensor, "allreduce"); }
+  void allreduce(Tensor& tensor, ReduceOp op) override { check_allreduce(tensor, op); }
   std::shared_ptr<Work> allreduce_async(Tensor& tensor, ReduceOp op) override {
     struct Done : Work {
       bool is_completed() override { return true; }
@@ -181,7 +183,10 @@ class SingleProcessGroup : public ProcessGroup {
     check_sendable(tensor, "broadcast");
     EMBER_CHECK(root == 0, ValueError, "[broadcast] root must be a rank in [0, 1); got ", root);
   }
-  std::vector<Tensor> allgather(const Tensor& tensor) override { return {tensor.clone()}; }
+  std::vector<Tensor> allgather(const Tensor& tensor) override {
+    check_sendable(tensor, "allgather");
+    return {tensor.clone()};
+  }
   std::vector<std::string> allgather(const std::string& text) override { return {text}; }
   void barrier() override {}
   [[noreturn]] void abort(const std::string& message, int code) override {

@@ -27,6 +27,12 @@ TEST(ProcessGroup, WithoutALauncherIsAGroupOfOne) {
   EXPECT_THROW(pg->broadcast(t, 1), ValueError);
   Tensor strided = zeros({3, 3}).t();
   EXPECT_THROW(pg->allreduce(strided), ValueError);
+  // The same refusals as under mpirun (tests/distributed/ddp_test.cpp).
+  Tensor flags = zeros({2}, TensorOptions().dtype(kBool));
+  EXPECT_THROW(pg->allreduce(flags), TypeError);
+  EXPECT_THROW(pg->allgather(flags), TypeError);
+  Tensor ints = zeros({2}, TensorOptions().dtype(kInt64));
+  EXPECT_THROW(pg->allreduce(ints, distributed::ReduceOp::AVG), TypeError);
 }
 
 TEST(DistributedDataParallel, InOneProcessLeavesGradientsAsTheyAre) {
