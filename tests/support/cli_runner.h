@@ -33,13 +33,11 @@ inline CliResult run_shell(const std::string& command) {
 
 inline CliResult ember_cli(const std::string& args) { return run_shell(std::string(EMBER_CLI) + " " + args); }
 
-/// The environment of the tests' MPI jobs: mpirun as root too (as CI runs), shared memory copied
-/// through a buffer (single-copy needs ptrace rights containers often withhold), and no leak
-/// check under the sanitizers (Open MPI leaves allocations at exit that LeakSanitizer cannot
-/// name). tests/CMakeLists.txt sets the same for its MPI tests.
+/// The environment of the tests' MPI jobs: tests/CMakeLists.txt's (mpirun as root too, as CI
+/// runs; shared memory copied through a buffer), and no leak check under the sanitizers (Open MPI
+/// leaves allocations at exit that LeakSanitizer cannot name).
 inline std::string mpi_env() {
-  return "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none "
-         "OMPI_MCA_rmaps_base_oversubscribe=1 ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0\"";
+  return EMBER_MPI_ENV " ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0\"";
 }
 
 /// The mpirun command line that starts `ranks` processes on this machine.
