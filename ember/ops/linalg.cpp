@@ -63,6 +63,23 @@ Tensor batched_product(Tensor a, Tensor c) {
   return out;
 }
 
+// True for a matrix (or a batch of them) stored transposed, as w.t() is: its rows are adjacent
+// in memory. The product's backward computes such an operand's gradient transposed too, so that
+// it arrives in the operand's own layout: the gradient of w.t() then reaches w contiguous, and
+// the leaf keeps it without a copy.
+bool column_major(const Tensor& m) { return m.stride(-2) == 1 && m.stride(-1) != 1; }
+
+// The gradients of out = product(a, b) (mm or bmm, whose matrices are the last two dims), each
+// in its operand's layout: d a = g b^T, or (b g^T)^T; d b = a^T g, or (g^T a)^T.
+Grads product_grads(Tensor (*product)(const Tensor&, const Tensor&), const Tensor& a, const Tensor& b, const Tensor& g,
+                    const Needs& needs) {
+  auto t = [](const Tensor& m) { return m.transpose(-2, -1); };
+  Grads grads(2);
+  if (needs[0]) grads[0] = column_major(a) ? t(product(b, t(g))) : product(g, t(b));
+  if (needs[1]) grads[1] = column_major(b) ? t(product(t(g), a)) : product(t(a), g);
+  return grads;
+}
+
 }  // namespace
 
 Tensor mm(const Tensor& a, const Tensor& b) {
@@ -74,8 +91,7 @@ Tensor mm(const Tensor& a, const Tensor& b) {
   const SavedTensor as(a), bs(b);
   return autograd::record(batched_product(as.unpack().unsqueeze(0), bs.unpack().unsqueeze(0)).squeeze(0), "MmBackward",
                           {a, b}, [as, bs](const Tensor& g, const Needs& needs) {
-                            return Grads{needs[0] ? mm(g, bs.unpack().t()) : Tensor(),
-                                         needs[1] ? mm(as.unpack().t(), g) : Tensor()};
+                            return product_grads(&mm, as.unpack(), bs.unpack(), g, needs);
                           });
 }
 
@@ -90,8 +106,7 @@ Tensor bmm(const Tensor& a, const Tensor& b) {
   const SavedTensor as(a), bs(b);
   return autograd::record(batched_product(as.unpack(), bs.unpack()), "BmmBackward", {a, b},
                           [as, bs](const Tensor& g, const Needs& needs) {
-                            return Grads{needs[0] ? bmm(g, bs.unpack().transpose(1, 2)) : Tensor(),
-                                         needs[1] ? bmm(as.unpack().transpose(1, 2), g) : Tensor()};
+                            return product_grads(&bmm, as.unpack(), bs.unpack(), g, needs);
                           });
 }
 

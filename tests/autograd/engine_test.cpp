@@ -87,6 +87,16 @@ TEST(Autograd, StoredGradientsNeverAliasTheCallersTensors) {
   EXPECT_TENSOR_EQ(w.grad(), ones({2, 2}));
 }
 
+// x @ w.t(), the way a hand-written linear layer multiplies: w's gradient is computed as
+// (x^T g)^T, so it reaches w in w's own row-major layout, equal to g^T x.
+TEST(Autograd, ATransposedWeightsGradientArrivesInItsOwnLayout) {
+  Tensor w = randn({3, 5}, requires_grad());
+  const Tensor x = randn({4, 5}), g = randn({4, 3});
+  x.matmul(w.t()).backward(g);
+  EXPECT_TRUE(w.grad().is_contiguous());
+  EXPECT_TENSOR_NEAR(w.grad(), g.t().matmul(x), 1e-5, 1e-6);
+}
+
 TEST(Autograd, RetainGradKeepsNonLeafGradients) {
   Tensor x = tensor({1.0, 2.0}, requires_grad());
   Tensor h = x * 3;

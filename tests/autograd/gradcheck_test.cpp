@@ -13,6 +13,27 @@ TEST(Gradcheck, PassesForACorrectComposition) {
   EXPECT_TRUE(r.message.empty());
 }
 
+// mm and bmm compute a transposed operand's gradient transposed (so that it arrives in the
+// operand's layout): every combination of row- and column-major operands.
+TEST(Gradcheck, ProductsWithTransposedOperands) {
+  for (bool ta : {false, true})
+    for (bool tb : {false, true}) {
+      SCOPED_TRACE(::testing::Message() << "ta " << ta << " tb " << tb);
+      Tensor a = randn(ta ? Shape{4, 3} : Shape{3, 4}, dtype(kFloat64).requires_grad(true));
+      Tensor b = randn(tb ? Shape{2, 4} : Shape{4, 2}, dtype(kFloat64).requires_grad(true));
+      auto mm_of = [&](const std::vector<Tensor>& x) { return (ta ? x[0].t() : x[0]).mm(tb ? x[1].t() : x[1]); };
+      auto r = autograd::gradcheck(mm_of, {a, b});
+      EXPECT_TRUE(r.ok) << r.message;
+      Tensor c = randn(ta ? Shape{2, 4, 3} : Shape{2, 3, 4}, dtype(kFloat64).requires_grad(true));
+      Tensor d = randn(tb ? Shape{2, 5, 4} : Shape{2, 4, 5}, dtype(kFloat64).requires_grad(true));
+      auto bmm_of = [&](const std::vector<Tensor>& x) {
+        return (ta ? x[0].transpose(1, 2) : x[0]).bmm(tb ? x[1].transpose(1, 2) : x[1]);
+      };
+      r = autograd::gradcheck(bmm_of, {c, d});
+      EXPECT_TRUE(r.ok) << r.message;
+    }
+}
+
 TEST(Gradcheck, CatchesAWrongBackwardAndSaysWhere) {
   // A deliberately wrong op: forward x^2, backward claims 3x.
   auto wrong_square = [](const std::vector<Tensor>& x) {
