@@ -3,13 +3,29 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <atomic>
 #include <exception>
 #include <vector>
 
 namespace ember {
 
-int get_num_threads() { return omp_get_max_threads(); }
-void set_num_threads(int n) { omp_set_num_threads(std::max(1, n)); }
+namespace {
+std::atomic<int> g_threads{0};  // 0: never set, OpenMP's default
+thread_local bool t_serial = false;
+}  // namespace
+
+int get_num_threads() {
+  if (t_serial) return 1;
+  const int n = g_threads.load(std::memory_order_relaxed);
+  return n > 0 ? n : omp_get_max_threads();
+}
+
+void set_num_threads(int n) {
+  g_threads.store(std::max(1, n), std::memory_order_relaxed);
+  omp_set_num_threads(std::max(1, n));
+}
+
+void set_this_thread_serial() { t_serial = true; }
 
 void parallel_for(int64_t begin, int64_t end, int64_t grain,
                   const std::function<void(int64_t, int64_t)>& fn) {

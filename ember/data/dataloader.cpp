@@ -5,6 +5,8 @@
 #include <pthread.h>
 #endif
 
+#include "ember/core/parallel.h"
+
 namespace ember::data {
 
 DataLoader::DataLoader(std::shared_ptr<const Dataset> dataset, DataLoaderOptions options)
@@ -54,6 +56,7 @@ void DataLoader::start_epoch() {
 #ifdef __linux__
     pthread_setname_np(pthread_self(), "ember-loader");  // so top, perf and gdb can tell it apart
 #endif
+    set_this_thread_serial();  // its own core at most: the training step owns the others
     for (int64_t b = 0; b < size(); ++b) {
       Example batch;
       try {

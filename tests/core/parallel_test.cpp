@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <thread>
 #include <vector>
 
 #include "support/tensor_expect.h"
@@ -27,6 +28,28 @@ TEST(ParallelForEach, RunsEveryItemOnceAndRethrowsTheFirstError) {
     parallel_for_each(5, 5, [](int64_t) { FAIL() << "an empty range runs nothing"; });
   }
   set_num_threads(threads);
+}
+
+// The thread count is the process's, not the calling thread's: a thread started after
+// set_num_threads sees it (OpenMP's own setting would give a new thread the machine's default),
+// and a thread marked serial runs ember's loops on itself alone.
+TEST(Parallel, TheThreadCountHoldsOnEveryThreadAndSerialThreadsRunAlone) {
+  const int threads = get_num_threads();
+  for (int t : {1, 2, 3}) {
+    set_num_threads(t);
+    int seen = 0, serial = 0, chunks = 0;
+    std::thread([&] {
+      seen = get_num_threads();
+      set_this_thread_serial();
+      serial = get_num_threads();
+      parallel_for(0, 1 << 20, 1, [&](int64_t, int64_t) { ++chunks; });  // one chunk: no team, no race
+    }).join();
+    EXPECT_EQ(seen, t);
+    EXPECT_EQ(serial, 1);
+    EXPECT_EQ(chunks, 1);
+  }
+  set_num_threads(threads);
+  EXPECT_EQ(get_num_threads(), threads);
 }
 
 }  // namespace
