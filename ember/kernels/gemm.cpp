@@ -1,11 +1,17 @@
-// gemm(): picks the kernel (reference, portable blocked, AVX-512 blocked) and handles the cases
-// every kernel shares: empty sizes and K == 0 (C = beta * C).
+// gemm(): handles the cases every kernel shares (empty sizes, K == 0), asks plan_gemm() how to
+// run the rest, and carries the plan out: the threads' bands, C^T's scratch, the kernel's call.
 #include "ember/kernels/gemm.h"
 
+#include <omp.h>
+
 #include <atomic>
+#include <span>
 #include <type_traits>
-#include <utility>
 #include <vector>
+
+#include "ember/core/parallel.h"
+#include "ember/kernels/gemm_kernels.h"
+#include "ember/kernels/gemm_plan.h"
 
 namespace ember::kernels {
 
@@ -14,81 +20,114 @@ std::atomic<GemmKernel> g_kernel{GemmKernel::Auto};
 
 template <class T>
 const std::vector<detail::BlockedConfig<T>>& tile_configs(GemmKernel kernel) {
+  static const std::vector<detail::BlockedConfig<T>> portable{detail::portable_config<T>()};
+  if (kernel == GemmKernel::Blocked) return portable;
   if constexpr (std::is_same_v<T, float>)
     return kernel == GemmKernel::Avx512 ? detail::avx512_configs_f32() : detail::avx2_configs_f32();
   else
     return kernel == GemmKernel::Avx512 ? detail::avx512_configs_f64() : detail::avx2_configs_f64();
 }
 
-// A vectorised blocked kernel (AVX2 or AVX-512): picks the tile shape, and the orientation (C or
-// C^T), that waste the least work on padding.
+// The configs' tile shapes, for the planner; each list is built on first use (the AVX-512 one
+// only on a CPU that has it).
 template <class T>
-void gemm_tiled(GemmKernel kernel, int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, bool trans_a, const T* B,
-                int64_t ldb, bool trans_b, T* C, int64_t ldc, T alpha, T beta) {
-  const auto& configs = tile_configs<T>(kernel);
-  // Work that lands in C (the rest is tile padding) times the tile's speed: N = 100 runs
-  // faster on 16 x 16 tiles (89% useful) than on 12 x 32 (69% useful). The score counts whole
-  // tiles, though edge tiles run smaller kernels (gemm_tile.h): counting those as they run chose
-  // slower tiles for LeNet's 16 x 150 x 800 (62 -> 53 GFLOP/s) and 16 x 800 x 150 (108 -> 102).
-  auto best = [&](int64_t rows, int64_t cols) {
-    auto score = [&](const detail::BlockedConfig<T>& c) {
-      const double padded = static_cast<double>((rows + c.mr - 1) / c.mr * c.mr) * ((cols + c.nr - 1) / c.nr * c.nr);
-      return c.speed * static_cast<double>(rows * cols) / padded;
-    };
-    const auto* cfg = &configs.front();
-    for (const auto& c : configs)
-      if (score(c) > score(*cfg)) cfg = &c;
-    return std::pair{cfg, score(*cfg)};
+std::span<const TileShape> tile_shapes(GemmKernel kernel) {
+  auto shapes = [](GemmKernel k) {
+    std::vector<TileShape> out;
+    for (const auto& c : tile_configs<T>(k)) out.push_back(c.shape);
+    return out;
   };
-  const auto [cfg, fit] = best(M, N);
-  // C = op(A) op(B) is also C^T = op(B)^T op(A)^T: the same product with the operands swapped
-  // and their transpose flags flipped. When C^T fits the tiles clearly better (the training
-  // step's 64 x 100 x 784: 93% of 12 x 32 tiles useful instead of 89% of the slower 16 x 16
-  // ones; 126 -> 108 us) it is computed into a scratch and copied back transposed. Only for
-  // long K, where that copy is cheap beside the product, and operands that fit in L2 (which
-  // operand is packed changes with the orientation, and the score does not weigh packing).
-  constexpr int64_t kTransposeMinK = 256, kTransposeMaxBytes = 1 << 20;
-  const auto [cfg_t, fit_t] = best(N, M);
-  if (fit_t > 1.05 * fit && K >= kTransposeMinK && (M + N) * K * static_cast<int64_t>(sizeof(T)) <= kTransposeMaxBytes) {
-    thread_local std::vector<T> ct;
-    ct.resize(static_cast<size_t>(M * N));
-    detail::gemm_blocked(*cfg_t, N, M, K, B, ldb, !trans_b, A, lda, !trans_a, ct.data(), M, alpha, T(0));
-    detail::transpose_into(N, M, ct.data(), M, C, ldc, beta);
-    return;
+  switch (kernel) {
+    case GemmKernel::Avx512: {
+      static const auto s = shapes(GemmKernel::Avx512);
+      return s;
+    }
+    case GemmKernel::Avx2: {
+      static const auto s = shapes(GemmKernel::Avx2);
+      return s;
+    }
+    default: {
+      static const auto s = shapes(GemmKernel::Blocked);
+      return s;
+    }
   }
-  return detail::gemm_blocked(*cfg, M, N, K, A, lda, trans_a, B, ldb, trans_b, C, ldc, alpha, beta);
+}
+
+// Runs body(m, n, A, B, C) on the plan's bands of C, one per thread, each a whole number of
+// grains; without a Rows or Columns split, once on all of C.
+template <class T, class Body>
+void for_each_band(const GemmPlan& plan, int64_t M, int64_t N, const MatrixRef<T>& A, const MatrixRef<T>& B,
+                   const OutRef<T>& C, const Body& body) {
+  if (plan.split != GemmSplit::Rows && plan.split != GemmSplit::Columns) return body(M, N, A, B, C);
+  const bool rows = plan.split == GemmSplit::Rows;
+  const int64_t extent = rows ? M : N, grain = rows ? plan.row_grain : plan.col_grain;
+  const int64_t pieces = (extent + grain - 1) / grain;
+#pragma omp parallel num_threads(plan.threads)
+  {
+    const int me = omp_get_thread_num(), team = omp_get_num_threads();
+    const int64_t lo = std::min(extent, pieces * me / team * grain),
+                  hi = std::min(extent, pieces * (me + 1) / team * grain);
+    if (lo < hi) {
+      if (rows)
+        body(hi - lo, N, A.at(lo, 0), B, C.at(lo, 0));
+      else
+        body(M, hi - lo, A, B.at(0, lo), C.at(0, lo));
+    }
+  }
 }
 
 template <class T>
-void gemm_dispatch(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, bool trans_a,
-                   const T* B, int64_t ldb, bool trans_b, T* C, int64_t ldc, T alpha, T beta) {
+void run_blocked(const detail::BlockedConfig<T>& cfg, const GemmPlan& plan, int64_t M, int64_t N, int64_t K,
+                 const MatrixRef<T>& A, const MatrixRef<T>& B, const OutRef<T>& C, T alpha, T beta) {
+  if (plan.c_transposed) {  // C^T = op(B)^T op(A)^T into a scratch, copied back transposed
+    thread_local std::vector<T> ct;
+    ct.resize(static_cast<size_t>(M * N));
+    GemmPlan as_computed = plan;
+    as_computed.c_transposed = false;
+    run_blocked(cfg, as_computed, N, M, K, B.transposed(), A.transposed(), OutRef<T>{ct.data(), M}, alpha, T(0));
+    detail::transpose_into(N, M, ct.data(), M, C.data, C.ld, beta);
+    return;
+  }
+  for_each_band(plan, M, N, A, B, C,
+                [&](int64_t m, int64_t n, const MatrixRef<T>& a, const MatrixRef<T>& b, const OutRef<T>& c) {
+                  detail::gemm_blocked(cfg, plan, m, n, K, a, b, c, alpha, beta);
+                });
+}
+
+template <class T>
+void gemm_dispatch(int64_t M, int64_t N, int64_t K, const T* A_data, int64_t lda, bool trans_a, const T* B_data,
+                   int64_t ldb, bool trans_b, T* C_data, int64_t ldc, T alpha, T beta) {
   if (M == 0 || N == 0) return;
   if (K == 0) {
     for (int64_t m = 0; m < M; ++m)
-      for (int64_t n = 0; n < N; ++n) C[m * ldc + n] = beta == T(0) ? T(0) : beta * C[m * ldc + n];
+      for (int64_t n = 0; n < N; ++n) C_data[m * ldc + n] = beta == T(0) ? T(0) : beta * C_data[m * ldc + n];
     return;
   }
   GemmKernel k = g_kernel.load();
-  // Below about 40^3 multiply-adds packing costs more than it saves, and so it does when C is
-  // at most one vector wide (a matrix-vector product, N = 1, would fill 1 of 32 tile columns;
-  // the unpacked path reads A exactly once) or when K is tiny (an outer product: each packed
-  // value would be used once or twice).
-  constexpr int64_t kSmall = 64 * 1024;
-  constexpr int64_t kOneVector = 16, kTinyK = 8;
-  if (k == GemmKernel::Auto && cpu_has_avx512() && (M * N * K <= kSmall || N <= kOneVector || K <= kTinyK || M <= 8))
-    return detail::gemm_small_avx512(M, N, K, A, lda, trans_a, B, ldb, trans_b, C, ldc, alpha, beta);
+  if (k == GemmKernel::Reference)
+    return gemm_reference(M, N, K, A_data, lda, trans_a, B_data, ldb, trans_b, C_data, ldc, alpha, beta);
+  const bool unpacked = k == GemmKernel::Auto && cpu_has_avx512();
   if (k == GemmKernel::Auto) k = GemmKernel::Avx512;
   if (k == GemmKernel::Avx512 && !cpu_has_avx512()) k = GemmKernel::Avx2;
   if (k == GemmKernel::Avx2 && !cpu_has_avx2()) k = GemmKernel::Blocked;
-  switch (k) {
-    case GemmKernel::Reference:
-      return gemm_reference(M, N, K, A, lda, trans_a, B, ldb, trans_b, C, ldc, alpha, beta);
-    case GemmKernel::Avx2:
-    case GemmKernel::Avx512:
-      return gemm_tiled(k, M, N, K, A, lda, trans_a, B, ldb, trans_b, C, ldc, alpha, beta);
-    default:
-      return detail::gemm_blocked(detail::portable_config<T>(), M, N, K, A, lda, trans_a, B, ldb,
-                                  trans_b, C, ldc, alpha, beta);
+  const int threads = omp_in_parallel() ? 1 : get_num_threads();
+  const GemmPlan plan = plan_gemm({M, N, K, trans_a, trans_b, sizeof(T)}, tile_shapes<T>(k), unpacked, threads);
+
+  const MatrixRef<T> A{A_data, lda, trans_a}, B{B_data, ldb, trans_b};
+  const OutRef<T> C{C_data, ldc};
+  switch (plan.path) {
+    case GemmPath::Unpacked:
+      return for_each_band(plan, M, N, A, B, C,
+                           [&](int64_t m, int64_t n, const MatrixRef<T>& a, const MatrixRef<T>& b, const OutRef<T>& c) {
+                             detail::gemm_unpacked_avx512(m, n, K, a, b, c, alpha, beta);
+                           });
+    case GemmPath::Dots:
+      return for_each_band(plan, M, N, A, B, C,
+                           [&](int64_t m, int64_t n, const MatrixRef<T>& a, const MatrixRef<T>& b, const OutRef<T>& c) {
+                             detail::gemm_dots_avx512(m, n, K, a, b, c, alpha, beta);
+                           });
+    case GemmPath::Blocked:
+      return run_blocked(tile_configs<T>(k)[static_cast<size_t>(plan.tile)], plan, M, N, K, A, B, C, alpha, beta);
   }
 }
 }  // namespace
@@ -106,14 +145,13 @@ bool cpu_has_avx2() {
   return has;
 }
 
-void gemm(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, bool trans_a,
-          const float* B, int64_t ldb, bool trans_b, float* C, int64_t ldc, float alpha, float beta) {
+void gemm(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, bool trans_a, const float* B, int64_t ldb,
+          bool trans_b, float* C, int64_t ldc, float alpha, float beta) {
   gemm_dispatch(M, N, K, A, lda, trans_a, B, ldb, trans_b, C, ldc, alpha, beta);
 }
 
-void gemm(int64_t M, int64_t N, int64_t K, const double* A, int64_t lda, bool trans_a,
-          const double* B, int64_t ldb, bool trans_b, double* C, int64_t ldc, double alpha,
-          double beta) {
+void gemm(int64_t M, int64_t N, int64_t K, const double* A, int64_t lda, bool trans_a, const double* B, int64_t ldb,
+          bool trans_b, double* C, int64_t ldc, double alpha, double beta) {
   gemm_dispatch(M, N, K, A, lda, trans_a, B, ldb, trans_b, C, ldc, alpha, beta);
 }
 

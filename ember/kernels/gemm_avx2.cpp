@@ -5,7 +5,7 @@
 // Tile choice: 16 ymm registers. MR x NR = 6 x 16 floats (6 x 8 doubles) keeps 12 accumulators,
 // 2 for the B row and 1 for the broadcast A value: 12 FMAs per k step against 2 loads and 6
 // broadcasts, the shape BLIS uses on Haswell. Blocks: kc = 256 keeps the B sliver (256 x 16 x 4 B
-// = 16 KiB) in a 32 KiB L1; mc = 144 keeps the A block (144 KiB) in a 256 KiB or larger L2.
+// = 16 KiB) in a 32 KiB L1; the A block takes 9/64 of the L2 (144 rows, 144 KiB, on a 1 MiB L2).
 // These are the textbook choices for such a core, not measured on one: this machine has AVX-512,
 // where the AVX2 kernel runs (for the tests and the ladder) but is not what Auto picks.
 #include <immintrin.h>
@@ -14,7 +14,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "ember/kernels/gemm.h"
+#include "ember/kernels/gemm_kernels.h"
 #include "ember/kernels/gemm_tile.h"
 
 namespace ember::kernels::detail {
@@ -62,11 +62,11 @@ template <> struct Vec<double> {
 }  // namespace
 
 const std::vector<BlockedConfig<float>>& avx2_configs_f32() {
-  static const std::vector<BlockedConfig<float>> configs = {tile_config<Vec<float>, 6, 2>(144, 256, 1.0)};
+  static const std::vector<BlockedConfig<float>> configs = {tile_config<Vec<float>, 6, 2>(256, 9.0 / 64, 1.0)};
   return configs;
 }
 const std::vector<BlockedConfig<double>>& avx2_configs_f64() {
-  static const std::vector<BlockedConfig<double>> configs = {tile_config<Vec<double>, 6, 2>(144, 256, 1.0)};
+  static const std::vector<BlockedConfig<double>> configs = {tile_config<Vec<double>, 6, 2>(256, 9.0 / 32, 1.0)};
   return configs;
 }
 

@@ -9,20 +9,20 @@
 // whose N wastes too much of a 32-wide tile.
 // Blocks for 12 x 32: kc = 1024, so that K up to 1024 is one block and C is written once (each
 // K block is another pass that reads and writes all of C). The B sliver (1024 x 32 x 4 B =
-// 128 KiB) then lives in L2, not L1, beside the A block (mc = 144: 576 KiB of a 1 MiB L2), and the
-// kernel reads 176 bytes from L2 per 24 FMAs; the measurements say that costs less than the extra
-// passes over C. Measured against kc = 256, interleaved, 1 thread: 1024^3 99.6 -> 106.0 GFLOP/s,
-// 2048^3 100.9 -> 107.9, 512^3 104.8 -> 107.7; 2 threads: 1024^3 173 -> 193, 2048^3 200 -> 215;
-// the training shapes unchanged. nc = 3072 keeps the B block in L3. The 16 x 16 tile serves
-// narrow products and keeps kc = 256 (1024 measured no better there).
+// 128 KiB) then lives in L2, not L1, beside the A block (9/16 of the L2: 144 rows on 1 MiB), and
+// the kernel reads 176 bytes from L2 per 24 FMAs; the measurements say that costs less than the
+// extra passes over C (bench/results/2026-12-04_gemm_plan.txt). The 16 x 16 tile serves narrow
+// products and keeps kc = 256 (1024 measured no better there).
 #include <immintrin.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
+#include <utility>
 #include <type_traits>
 #include <vector>
 
-#include "ember/kernels/gemm.h"
+#include "ember/kernels/gemm_kernels.h"
 #include "ember/kernels/gemm_tile.h"
 
 namespace ember::kernels::detail {
@@ -114,20 +114,20 @@ void small_tile(int64_t K, const T* a, int64_t a_row, int64_t a_step, const T* b
   typename V::mask mask[NV];
   typename V::type acc[R][NV];
   for (int v = 0; v < NV; ++v) mask[v] = V::first(n - v * V::kLanes);
-#pragma GCC unroll 8
+#pragma GCC unroll 12
   for (int r = 0; r < R; ++r)
     for (int v = 0; v < NV; ++v) acc[r][v] = V::zero();
   for (int64_t k = 0; k < K; ++k, a += a_step, b += ldb) {
     typename V::type bv[NV];
     for (int v = 0; v < NV; ++v) bv[v] = kMaskedLoads ? V::load(mask[v], b + v * V::kLanes) : V::load(b + v * V::kLanes);
-#pragma GCC unroll 8
+#pragma GCC unroll 12
     for (int r = 0; r < R; ++r) {
       const auto ar = V::set1(a[r * a_row]);
       for (int v = 0; v < NV; ++v) acc[r][v] = V::fmadd(ar, bv[v], acc[r][v]);
     }
   }
   const auto va = V::set1(alpha), vb = V::set1(beta);
-#pragma GCC unroll 8
+#pragma GCC unroll 12
   for (int r = 0; r < R; ++r)
     for (int v = 0; v < NV; ++v) {
       T* c = C + r * ldc + v * V::kLanes;
@@ -138,23 +138,29 @@ void small_tile(int64_t K, const T* a, int64_t a_row, int64_t a_step, const T* b
 
 template <class T>
 using SmallTile = void (*)(int64_t, const T*, int64_t, int64_t, const T*, int64_t, T*, int64_t, int64_t, T, T);
+constexpr int kMaxTileRows = 12;  // 12 x 2 vectors: 24 accumulators, 2 B vectors, 1 broadcast
+template <class T, int NV, bool kMasked, int... R>
+constexpr std::array<SmallTile<T>, sizeof...(R)> small_tiles(std::integer_sequence<int, R...>) {
+  return {&small_tile<T, R + 1, NV, kMasked>...};
+}
 template <class T, int NV, bool kMasked>
-constexpr SmallTile<T> kSmallTiles[8] = {&small_tile<T, 1, NV, kMasked>, &small_tile<T, 2, NV, kMasked>,
-                                         &small_tile<T, 3, NV, kMasked>, &small_tile<T, 4, NV, kMasked>,
-                                         &small_tile<T, 5, NV, kMasked>, &small_tile<T, 6, NV, kMasked>,
-                                         &small_tile<T, 7, NV, kMasked>, &small_tile<T, 8, NV, kMasked>};
+constexpr auto kSmallTiles = small_tiles<T, NV, kMasked>(std::make_integer_sequence<int, kMaxTileRows>{});
 
-// All M rows for one strip of NV vectors: tiles of 8 rows, the rest in one tile, so that every row
-// of a tile shares each load of B. One thread, interleaved, against tiles of 8, 4, 2 and 1 rows:
-// LeNet's conv1 forward 6 x 6272 x 25 85 -> 93 GFLOP/s, the course's 5 x 10 x 784 41 -> 64.
-// B's rows are read with masked loads only where a row ends inside the strip's last vector and
-// nothing lies beyond it (masked loads are slower on Zen 5: see dot_tile).
+// All M rows for one strip of NV vectors, in as few tiles as hold at most 12 rows, of equal
+// heights, so that every row of a tile shares each load of B and no tile is left with a row or
+// two (whose few accumulators wait on the FMA latency): 10 x 100 x 64 runs one 10-row tile
+// instead of 8 + 2 rows (bench/results/2026-12-04_gemm_plan.txt). B's rows are read with masked
+// loads only where a row ends inside the strip's last vector and nothing lies beyond it (masked
+// loads are slower on Zen 5: see dot_tile).
 template <class T, int NV>
 void small_strip(int64_t M, int64_t K, const T* a, int64_t a_row, int64_t a_step, const T* b, int64_t ldb, T* C,
                  int64_t ldc, int64_t n, T alpha, T beta, bool masked_loads) {
-  const SmallTile<T>* tiles = masked_loads ? kSmallTiles<T, NV, true> : kSmallTiles<T, NV, false>;
-  for (int64_t i = 0; i < M; i += 8)
-    tiles[std::min<int64_t>(8, M - i) - 1](K, a + i * a_row, a_row, a_step, b, ldb, C + i * ldc, ldc, n, alpha, beta);
+  const auto& tiles = masked_loads ? kSmallTiles<T, NV, true> : kSmallTiles<T, NV, false>;
+  const int64_t count = (M + kMaxTileRows - 1) / kMaxTileRows;
+  for (int64_t t = 0; t < count; ++t) {
+    const int64_t i = M * t / count, rows = M * (t + 1) / count - i;
+    tiles[static_cast<size_t>(rows - 1)](K, a + i * a_row, a_row, a_step, b, ldb, C + i * ldc, ldc, n, alpha, beta);
+  }
 }
 
 // C(i, j) as dot products of contiguous rows of length K (A by rows, B transposed), R rows of A
@@ -227,67 +233,73 @@ void transpose_to_rows(int64_t rows, int64_t cols, const T* src, int64_t ld, T* 
   }
 }
 
+// Strips of C from B's rows. A transposed B is copied into rows first (K x N values: at most the
+// L2 by the planner's choice), each row padded with zeros to whole vectors so that every load of
+// it is a plain one (64 x 10 x 100, the output layer's h @ W2^T: 57 -> 63 GFLOP/s).
 template <class T>
-void small_avx512(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, bool trans_a, const T* B, int64_t ldb,
-                  bool trans_b, T* C, int64_t ldc, T alpha, T beta) {
+void unpacked_avx512(int64_t M, int64_t N, int64_t K, const MatrixRef<T>& A, const MatrixRef<T>& Bop,
+                     const OutRef<T>& Cout, T alpha, T beta) {
   using V = Vec<T>;
-  // B transposed and A by rows: both are read along K. With few columns, or K long beside the
-  // outputs, dot products of rows beat copying B^T into rows for the strips below.
-  constexpr int64_t kDotColumns = 4, kDotsMinK = 256;
-  if (trans_b && !trans_a && (N <= kDotColumns || K >= kDotsMinK))
-    return small_dots(M, N, K, A, lda, B, ldb, C, ldc, alpha, beta);
-  // Otherwise B^T is copied into rows first (K x N values: small by this path's choice), each row
-  // padded with zeros to whole vectors so that every load of it is a plain one. 64 x 10 x 100
-  // (the output layer's h @ W2^T): 57 -> 63 GFLOP/s; on full strips, plain loads ran LeNet's conv1
-  // forward 6 x 6272 x 25 at 100 GFLOP/s instead of 92 (one thread, interleaved).
-  const bool padded = trans_b;
-  if (trans_b) {
+  const T* B = Bop.data;
+  int64_t ldb = Bop.ld;
+  T* C = Cout.data;
+  const int64_t ldc = Cout.ld;
+  const bool padded = Bop.trans;
+  if (Bop.trans) {
     const int64_t ld = (N + V::kLanes - 1) / V::kLanes * V::kLanes;
     thread_local std::vector<T> rows;
     rows.resize(static_cast<size_t>(K * ld));
     transpose_to_rows(N, K, B, ldb, rows.data(), ld);
     B = rows.data(), ldb = ld;
   }
-  const int64_t a_row = trans_a ? 1 : lda, a_step = trans_a ? lda : 1;
+  const int64_t a_row = A.trans ? 1 : A.ld, a_step = A.trans ? A.ld : 1;
   for (int64_t j0 = 0; j0 < N; j0 += 2 * V::kLanes) {
     const int64_t n = std::min(N - j0, 2 * V::kLanes);
     const bool masked_loads = !padded && n % V::kLanes != 0;
-    if (n > V::kLanes) small_strip<T, 2>(M, K, A, a_row, a_step, B + j0, ldb, C + j0, ldc, n, alpha, beta, masked_loads);
-    else small_strip<T, 1>(M, K, A, a_row, a_step, B + j0, ldb, C + j0, ldc, n, alpha, beta, masked_loads);
+    if (n > V::kLanes)
+      small_strip<T, 2>(M, K, A.data, a_row, a_step, B + j0, ldb, C + j0, ldc, n, alpha, beta, masked_loads);
+    else
+      small_strip<T, 1>(M, K, A.data, a_row, a_step, B + j0, ldb, C + j0, ldc, n, alpha, beta, masked_loads);
   }
 }
 
 }  // namespace
 
-void gemm_small_avx512(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, bool trans_a, const float* B,
-                       int64_t ldb, bool trans_b, float* C, int64_t ldc, float alpha, float beta) {
-  small_avx512(M, N, K, A, lda, trans_a, B, ldb, trans_b, C, ldc, alpha, beta);
+void gemm_unpacked_avx512(int64_t M, int64_t N, int64_t K, const MatrixRef<float>& A, const MatrixRef<float>& B,
+                          const OutRef<float>& C, float alpha, float beta) {
+  unpacked_avx512(M, N, K, A, B, C, alpha, beta);
 }
-void gemm_small_avx512(int64_t M, int64_t N, int64_t K, const double* A, int64_t lda, bool trans_a, const double* B,
-                       int64_t ldb, bool trans_b, double* C, int64_t ldc, double alpha, double beta) {
-  small_avx512(M, N, K, A, lda, trans_a, B, ldb, trans_b, C, ldc, alpha, beta);
+void gemm_unpacked_avx512(int64_t M, int64_t N, int64_t K, const MatrixRef<double>& A, const MatrixRef<double>& B,
+                          const OutRef<double>& C, double alpha, double beta) {
+  unpacked_avx512(M, N, K, A, B, C, alpha, beta);
+}
+void gemm_dots_avx512(int64_t M, int64_t N, int64_t K, const MatrixRef<float>& A, const MatrixRef<float>& B,
+                      const OutRef<float>& C, float alpha, float beta) {
+  small_dots(M, N, K, A.data, A.ld, B.data, B.ld, C.data, C.ld, alpha, beta);
+}
+void gemm_dots_avx512(int64_t M, int64_t N, int64_t K, const MatrixRef<double>& A, const MatrixRef<double>& B,
+                      const OutRef<double>& C, double alpha, double beta) {
+  small_dots(M, N, K, A.data, A.ld, B.data, B.ld, C.data, C.ld, alpha, beta);
 }
 
 // mr and nr are at most 16 and a multiple of 16 here (the float configs below).
-void pack_a_f32(const float* A, int64_t lda, bool trans_a, int64_t i0, int64_t m, int64_t p0, int64_t kc, int64_t mr,
-                float* out) {
+void pack_a_f32(const MatrixRef<float>& A, int64_t i0, int64_t m, int64_t p0, int64_t kc, int64_t mr, float* out) {
   using V = Vec<float>;
-  if (trans_a) {  // rows of the sliver are contiguous in A: one masked vector copy per k
+  if (A.trans) {  // rows of the sliver are contiguous in A: one masked vector copy per k
     const auto in_mask = V::first(m), out_mask = V::first(mr);
-    for (int64_t k = 0; k < kc; ++k) V::store(out + k * mr, out_mask, V::load(in_mask, A + (p0 + k) * lda + i0));
+    for (int64_t k = 0; k < kc; ++k) V::store(out + k * mr, out_mask, V::load(in_mask, A.at(i0, p0 + k).data));
     return;
   }
   for (int64_t k0 = 0; k0 < kc; k0 += 16)
-    transpose_block(A + i0 * lda + p0 + k0, lda, m, std::min<int64_t>(16, kc - k0), out + k0 * mr, mr, mr);
+    transpose_block(A.at(i0, p0 + k0).data, A.ld, m, std::min<int64_t>(16, kc - k0), out + k0 * mr, mr, mr);
 }
 
-void pack_b_f32(const float* B, int64_t ldb, bool trans_b, int64_t p0, int64_t kc, int64_t j0, int64_t n, int64_t nr,
-                float* out) {
+void pack_b_f32(const MatrixRef<float>& B, int64_t p0, int64_t kc, int64_t j0, int64_t n, int64_t nr, float* out) {
   using V = Vec<float>;
-  if (!trans_b) {  // rows of the sliver are contiguous in B: vector copies per k, masked past n
+  if (!B.trans) {  // rows of the sliver are contiguous in B: vector copies per k, masked past n
     for (int64_t k = 0; k < kc; ++k)
       for (int64_t jj = 0; jj < nr; jj += 16) {
-        const float* src = B + (p0 + k) * ldb + j0 + jj;
+        const float* src = B.at(p0 + k, j0 + jj).data;
         const auto row = n - jj >= 16 ? V::load(src) : V::load(V::first(std::clamp<int64_t>(n - jj, 0, 16)), src);
         V::store(out + k * nr + jj, row);  // zeros past n
       }
@@ -295,7 +307,7 @@ void pack_b_f32(const float* B, int64_t ldb, bool trans_b, int64_t p0, int64_t k
   }
   for (int64_t k0 = 0; k0 < kc; k0 += 16)
     for (int64_t jj = 0; jj < nr; jj += 16)
-      transpose_block(B + (j0 + jj) * ldb + p0 + k0, ldb, std::clamp<int64_t>(n - jj, 0, 16),
+      transpose_block(B.at(p0 + k0, j0 + jj).data, B.ld, std::clamp<int64_t>(n - jj, 0, 16),
                       std::min<int64_t>(16, kc - k0), out + k0 * nr + jj, nr, 16);
 }
 
@@ -305,15 +317,15 @@ void pack_b_f32(const float* B, int64_t ldb, bool trans_b, int64_t p0, int64_t k
 // 16 x 16: at 64 x 100 x 784 both spend ~80% in the kernel at the core's peak, the rest packing.)
 const std::vector<BlockedConfig<float>>& avx512_configs_f32() {
   static const std::vector<BlockedConfig<float>> configs = {
-      tile_config<Vec<float>, 12, 2>(144, 1024, 1.0, &pack_a_f32, &pack_b_f32),
-      tile_config<Vec<float>, 16, 1>(128, 256, 0.9, &pack_a_f32, &pack_b_f32),
+      tile_config<Vec<float>, 12, 2>(1024, 9.0 / 16, 1.0, &pack_a_f32, &pack_b_f32),
+      tile_config<Vec<float>, 16, 1>(256, 1.0 / 8, 0.9, &pack_a_f32, &pack_b_f32),
   };
   return configs;
 }
 const std::vector<BlockedConfig<double>>& avx512_configs_f64() {
   static const std::vector<BlockedConfig<double>> configs = {
-      tile_config<Vec<double>, 12, 2>(144, 256, 1.0),
-      tile_config<Vec<double>, 16, 1>(128, 256, 0.9),
+      tile_config<Vec<double>, 12, 2>(256, 9.0 / 32, 1.0),
+      tile_config<Vec<double>, 16, 1>(256, 1.0 / 4, 0.9),
   };
   return configs;
 }

@@ -10,7 +10,7 @@
 
 #include <cstdint>
 
-#include "ember/kernels/gemm.h"
+#include "ember/kernels/gemm_kernels.h"
 
 namespace ember::kernels::detail {
 
@@ -110,12 +110,13 @@ void micro_in_place(int64_t kc, const T* a, int64_t a_row, int64_t a_step, const
   micro_tile<V, MR, NV, 0, NR>(kc, a, a_row, a_step, b, NR, C, ldc, alpha, beta, MR, n);
 }
 
-// An MR x (NV vectors) tile's kernels with its cache blocks (nc = 3072, for L3, throughout).
+// An MR x (NV vectors) tile's kernels, with its K block, its A block's share of the L2 and its
+// speed relative to the fastest tile (TileShape).
 template <class V, int64_t MR, int64_t NV, class T = typename V::scalar>
-BlockedConfig<T> tile_config(int64_t mc, int64_t kc, double speed, PackA<T> pack_a = nullptr,
+BlockedConfig<T> tile_config(int64_t kc, double a_block_l2_share, double speed, PackA<T> pack_a = nullptr,
                              PackB<T> pack_b = nullptr) {
-  return {MR, NV * V::kLanes, mc, kc, 3072, &micro_packed<V, MR, NV>, pack_a, pack_b, &micro_in_place<V, MR, NV>,
-          speed, &micro_b_in_place<V, MR, NV>};
+  return {{MR, NV * V::kLanes, speed, kc, a_block_l2_share, true}, &micro_packed<V, MR, NV>, pack_a, pack_b,
+          &micro_in_place<V, MR, NV>, &micro_b_in_place<V, MR, NV>};
 }
 
 }  // namespace ember::kernels::detail

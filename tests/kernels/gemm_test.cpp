@@ -173,14 +173,18 @@ TEST(Gemm, EmptyAndZeroK) {
 }
 
 // Threads split rows (M of 300: an mc block each; M of 200 > N of 40: a share of row panels
-// each) or column panels (M of 64 < N); either way every element is summed in the same order,
-// so the results are bit-identical.
+// each) or column panels (M of 64 < N), on the blocked and the unpacked paths; either way every
+// element is summed in the same order, so the results are bit-identical.
 TEST(Gemm, SameResultOnOneAndTwoThreads) {
   for (const auto& [a, b] : {std::pair{randn({300, 257}), randn({257, 290})},
                              std::pair{randn({200, 300}), randn({300, 40})},
                              std::pair{randn({300, 201}).t(), randn({300, 40})},
                              std::pair{randn({64, 784}), randn({100, 784}).t()},
-                             std::pair{randn({784, 100}).t(), randn({784, 97})}}) {
+                             std::pair{randn({784, 100}).t(), randn({784, 97})},
+                             // unpacked: rows split; columns split, B^T copied per band; dot products
+                             std::pair{randn({256, 200}), randn({200, 256})},
+                             std::pair{randn({64, 100}), randn({784, 100}).t()},
+                             std::pair{randn({16, 800}), randn({150, 800}).t()}}) {
     const int threads = get_num_threads();
     set_num_threads(1);
     Tensor one = a.mm(b);
