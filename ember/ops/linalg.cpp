@@ -39,20 +39,24 @@ void check_same_dtype(const Tensor& a, const Tensor& b, const char* op) {
   EMBER_CHECK(a.dtype() != kBool, TypeError, "[", op, "] bool tensors cannot be multiplied");
 }
 
-// out[b] = a[b] @ c[b] for 3-D a (B, M, K), c (B, K, N), into a fresh (B, M, N) tensor.
-Tensor batched_product(Tensor a, Tensor c) {
-  const int64_t B = a.size(0), M = a.size(1), K = a.size(2), N = c.size(2);
-  Tensor out = detail::alloc({B, M, N}, a.dtype());
-  auto oa = as_operand(a, a.stride(1), a.stride(2), M, K);
-  if (!oa.data) { a = a.detach().contiguous(); oa = as_operand(a, a.stride(1), a.stride(2), M, K); }
-  auto oc = as_operand(c, c.stride(1), c.stride(2), K, N);
-  if (!oc.data) { c = c.detach().contiguous(); oc = as_operand(c, c.stride(1), c.stride(2), K, N); }
+// a @ c for 2-D a (M, K) and c (K, N), or out[b] = a[b] @ c[b] for 3-D a (B, M, K) and c (B, K, N),
+// into a fresh tensor. The operands are read through their strides, with no view made: a 4 x 4
+// product costs little more than its arithmetic.
+Tensor product(Tensor a, Tensor c) {
+  const bool batched = a.dim() == 3;
+  const int64_t B = batched ? a.size(0) : 1, M = a.size(-2), K = a.size(-1), N = c.size(-1);
+  Tensor out = detail::alloc(batched ? Shape{B, M, N} : Shape{M, N}, a.dtype());
+  auto oa = as_operand(a, a.stride(-2), a.stride(-1), M, K);
+  if (!oa.data) { a = a.detach().contiguous(); oa = as_operand(a, a.stride(-2), a.stride(-1), M, K); }
+  auto oc = as_operand(c, c.stride(-2), c.stride(-1), K, N);
+  if (!oc.data) { c = c.detach().contiguous(); oc = as_operand(c, c.stride(-2), c.stride(-1), K, N); }
+  const int64_t batch_a = batched ? a.stride(0) : 0, batch_c = batched ? c.stride(0) : 0;
   dispatch(a.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
     const int64_t esize = sizeof(T);
     for (int64_t b = 0; b < B; ++b) {
-      const T* pa = reinterpret_cast<const T*>(oa.data + b * a.stride(0) * esize);
-      const T* pc = reinterpret_cast<const T*>(oc.data + b * c.stride(0) * esize);
+      const T* pa = reinterpret_cast<const T*>(oa.data + b * batch_a * esize);
+      const T* pc = reinterpret_cast<const T*>(oc.data + b * batch_c * esize);
       T* po = static_cast<T*>(out.data_ptr()) + b * M * N;
       if constexpr (std::is_floating_point_v<T>)
         kernels::gemm(M, N, K, pa, oa.ld, oa.trans, pc, oc.ld, oc.trans, po, N);
@@ -88,11 +92,12 @@ Tensor mm(const Tensor& a, const Tensor& b) {
   EMBER_CHECK(a.size(1) == b.size(0), ShapeError, "[mm] inner dimensions differ: ", shape_str(a.sizes()),
               " @ ", shape_str(b.sizes()));
   check_same_dtype(a, b, "mm");
+  Tensor out = product(a, b);
+  if (!autograd::should_record({a, b})) return out;
   const SavedTensor as(a), bs(b);
-  return autograd::record(batched_product(as.unpack().unsqueeze(0), bs.unpack().unsqueeze(0)).squeeze(0), "MmBackward",
-                          {a, b}, [as, bs](const Tensor& g, const Needs& needs) {
-                            return product_grads(&mm, as.unpack(), bs.unpack(), g, needs);
-                          });
+  return autograd::record(out, "MmBackward", {a, b}, [as, bs](const Tensor& g, const Needs& needs) {
+    return product_grads(&mm, as.unpack(), bs.unpack(), g, needs);
+  });
 }
 
 Tensor bmm(const Tensor& a, const Tensor& b) {
@@ -103,11 +108,12 @@ Tensor bmm(const Tensor& a, const Tensor& b) {
   EMBER_CHECK(a.size(2) == b.size(1), ShapeError, "[bmm] inner dimensions differ: ", shape_str(a.sizes()),
               " @ ", shape_str(b.sizes()));
   check_same_dtype(a, b, "bmm");
+  Tensor out = product(a, b);
+  if (!autograd::should_record({a, b})) return out;
   const SavedTensor as(a), bs(b);
-  return autograd::record(batched_product(as.unpack(), bs.unpack()), "BmmBackward", {a, b},
-                          [as, bs](const Tensor& g, const Needs& needs) {
-                            return product_grads(&bmm, as.unpack(), bs.unpack(), g, needs);
-                          });
+  return autograd::record(out, "BmmBackward", {a, b}, [as, bs](const Tensor& g, const Needs& needs) {
+    return product_grads(&bmm, as.unpack(), bs.unpack(), g, needs);
+  });
 }
 
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
