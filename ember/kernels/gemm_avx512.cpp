@@ -11,8 +11,8 @@
 // K block is another pass that reads and writes all of C). The B sliver (1024 x 32 x 4 B =
 // 128 KiB) then lives in L2, not L1, beside the A block (9/16 of the L2: 144 rows on 1 MiB), and
 // the kernel reads 176 bytes from L2 per 24 FMAs; the measurements say that costs less than the
-// extra passes over C (bench/results/2026-12-04_gemm_plan.txt). The 16 x 16 tile serves narrow
-// products and keeps kc = 256 (1024 measured no better there).
+// extra passes over C. The 16 x 16 tile serves narrow products and keeps kc = 256. Both choices'
+// measurements: bench/results/2026-12-04_gemm_plan.txt.
 #include <immintrin.h>
 
 #include <algorithm>
@@ -175,7 +175,7 @@ void dot_tile(int64_t K, const T* A, int64_t lda, const T* B, int64_t ldb, T* C,
   for (int i = 0; i < R; ++i)
     for (int j = 0; j < RB; ++j) acc[i][j] = V::zero();
   // Plain loads for whole vectors and masked ones only for K's tail: masked loads throughout made
-  // this loop 1.7x slower on Zen 5 (6 x 25 x 6272: 46.6 -> 28.0 us).
+  // this loop 1.7x slower on Zen 5 (bench/results/2026-12-04_gemm_plan.txt).
   auto step = [&](int64_t k, auto load) {
     typename V::type a[R], b[RB];
     for (int i = 0; i < R; ++i) a[i] = load(A + i * lda + k);
@@ -205,8 +205,7 @@ template <class T, int R>
 constexpr DotTile<T> kDotTiles[4] = {&dot_tile<T, R, 1>, &dot_tile<T, R, 2>, &dot_tile<T, R, 3>, &dot_tile<T, R, 4>};
 
 // C as dot products, in 4 x 4 tiles; a tile on the edge takes as many rows and columns as remain
-// (4 x 1 for the last of 25 columns keeps 4 independent sums; one row or column at a time there
-// ran 6 x 25 x 6272 11% slower).
+// (4 x 1 for the last of 25 columns keeps 4 independent sums, which one column at a time would not).
 template <class T>
 void small_dots(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, const T* B, int64_t ldb, T* C, int64_t ldc,
                 T alpha, T beta) {
@@ -235,7 +234,7 @@ void transpose_to_rows(int64_t rows, int64_t cols, const T* src, int64_t ld, T* 
 
 // Strips of C from B's rows. A transposed B is copied into rows first (K x N values: at most the
 // L2 by the planner's choice), each row padded with zeros to whole vectors so that every load of
-// it is a plain one (64 x 10 x 100, the output layer's h @ W2^T: 57 -> 63 GFLOP/s).
+// it is a plain one (bench/results/2026-12-04_gemm_plan.txt).
 template <class T>
 void unpacked_avx512(int64_t M, int64_t N, int64_t K, const MatrixRef<T>& A, const MatrixRef<T>& Bop,
                      const OutRef<T>& Cout, T alpha, T beta) {
@@ -313,8 +312,8 @@ void pack_b_f32(const MatrixRef<float>& B, int64_t p0, int64_t kc, int64_t j0, i
 
 // Two tile shapes: 12 x 32 (24 accumulators; the fastest per FMA) and 16 x 16 (16 accumulators)
 // for products whose N is far from a multiple of 32, such as the training step's N = 100, where
-// 12 x 32 would compute 28% padding. (A 4 x 112 tile, 28 accumulators, ran N = 100 no faster than
-// 16 x 16: at 64 x 100 x 784 both spend ~80% in the kernel at the core's peak, the rest packing.)
+// 12 x 32 would compute 28% padding (a 4 x 112 tile measured no faster:
+// bench/results/2026-12-04_gemm_plan.txt).
 const std::vector<BlockedConfig<float>>& avx512_configs_f32() {
   static const std::vector<BlockedConfig<float>> configs = {
       tile_config<Vec<float>, 12, 2>(1024, 9.0 / 16, 1.0, &pack_a_f32, &pack_b_f32),

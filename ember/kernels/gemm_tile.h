@@ -18,9 +18,9 @@ namespace ember::kernels::detail {
 // a packed sliver of MR_A rows (a_row = 1, a_step = MR_A, known at compile time) or, with MR_A = 0,
 // read in place (by rows: a_row = lda, a_step = 1; transposed: a_row = 1, a_step = lda). B's row
 // for step k starts at b + k * b_step: a packed sliver (b_step = B_STEP = NR, known at compile
-// time) or, with B_STEP = 0, a row of B read in place (b_step = ldb). (Telling the compiler that
-// a_row = 1 for transposed A made GCC spill a B vector inside the k loop: 784 x 50 x 50000 ran 6%
-// slower.)
+// time) or, with B_STEP = 0, a row of B read in place (b_step = ldb). (a_row stays a run-time
+// value for transposed A: as a constant it made GCC spill a B vector, measured in
+// bench/results/2026-12-04_gemm_plan.txt.)
 template <class V, int64_t R, int64_t NV, int64_t MR_A, int64_t B_STEP, class T = typename V::scalar>
 void micro_tile(int64_t kc, const T* a, int64_t a_row, int64_t a_step, const T* b, int64_t b_step, T* C, int64_t ldc,
                 T alpha, T beta, int64_t m, int64_t n) {
@@ -38,8 +38,8 @@ void micro_tile(int64_t kc, const T* a, int64_t a_row, int64_t a_step, const T* 
     for (int64_t v = 0; v < NV; ++v) acc[i][v] = V::zero();
   for (int64_t k = 0; k < kc; ++k, a += a_step, b += b_step) {
     // A read in place and transposed (the fc layer's weight gradient x^T @ g) takes each step's
-    // values from a new row of A, lda apart: fetching them 32 steps ahead ran 784 x 50 x 50000
-    // 5% faster (69.7 -> 73.9 GFLOP/s; 16 and 64 steps gained less).
+    // values from a new row of A, lda apart: they are fetched 32 steps ahead (measured in
+    // bench/results/2026-12-04_gemm_plan.txt).
     if constexpr (MR_A == 0) _mm_prefetch(reinterpret_cast<const char*>(a + 32 * a_step), _MM_HINT_T0);
     typename V::type bv[NV];
     for (int64_t v = 0; v < NV; ++v) bv[v] = V::load(b + v * L);
@@ -72,7 +72,7 @@ void micro_tile(int64_t kc, const T* a, int64_t a_row, int64_t a_step, const T* 
 // A tile on the edge of C with at most 8 (or 4) valid rows, or one vector of valid columns, runs a
 // smaller kernel over the same slivers instead of multiplying their zero padding: 100 x 784 x 64
 // (100 = 8 x 12 + 4 rows, 784 = 24 x 32 + 16 columns) then computes 1% padding instead of 9.5%
-// (91.4 -> 99.5 GFLOP/s on one thread).
+// (bench/results/2026-12-04_gemm_plan.txt).
 template <class V, int64_t MR, int64_t NV, int64_t B_STEP, int64_t R, class T = typename V::scalar>
 void tile_rows(int64_t kc, const T* a, const T* b, int64_t b_step, T* C, int64_t ldc, T alpha, T beta, int64_t m,
                int64_t n) {
