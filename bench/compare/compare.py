@@ -6,7 +6,9 @@
 Peers: OpenBLAS (GEMM only, build/bench/openblas_bench, with OPENBLAS_CORETYPE and
 OPENBLAS_L2_SIZE unset so it picks its own kernel), PyTorch (/usr/bin/python3 with Debian's
 python3-torch: torch_bench.py and torch_train.py) and, when libtorch-dev is installed, the libtorch
-C++ frontend (build/bench/libtorch_bench) on the fc, MLP-step and CNN-step workloads. Ratios are
+C++ frontend (build/bench/libtorch_bench) on the fc, MLP-step and CNN-step workloads, the
+hand-written tensor-API MLP loop (tensor_api_mlp.cpp, one source built against ember and libtorch,
+and torch_tensor_api_mlp.py) and the small ops' overhead (op_overhead.cpp). Ratios are
 ember/peer: for GFLOP/s higher is better, for time and memory lower is better. The MLP epoch on
 Fashion-MNIST is the median of epochs 2-4 over --reps training runs per side, the CNN (LeNet-5)
 epoch the median of epoch 2 over --reps runs (training plus the test-set evaluation on both), and
@@ -73,12 +75,12 @@ def warm_epoch_median(reps, one_run):
     return statistics.median(t for _ in range(reps) for t in one_run()[1:])
 
 
-def epoch_seconds_ember(build, data, model, threads, reps):
-    """`ember train`, from its CSV's seconds column (training plus the test-set evaluation)."""
+def epoch_seconds_ember(build, data, model, threads, reps, extra=()):
+    """`ember train`, from its CSV's seconds column (training plus the validation split)."""
     def one_run():
         subprocess.run([os.path.join(build, "cli", "ember"), "train", "--data", data, "--model", model, "--epochs",
                         str(EPOCHS[model]), "--schedule", "none", "--threads", str(threads),
-                        "--out", "/tmp/ember_compare_epoch.safetensors"], env=env_for(threads), check=True,
+                        "--out", "/tmp/ember_compare_epoch.safetensors", *extra], env=env_for(threads), check=True,
                        stdout=subprocess.DEVNULL)
         return [float(r.split(",")[-1]) for r in open("/tmp/ember_compare_epoch.csv").read().splitlines()[1:]]
     return warm_epoch_median(reps, one_run)
@@ -92,6 +94,31 @@ def epoch_seconds_torch(data, model, threads, reps):
                              capture_output=True, text=True, check=True)
         return [float(l.split("epoch_seconds ")[1].split()[0]) for l in out.stdout.splitlines() if l.startswith("seed")]
     return warm_epoch_median(reps, one_run)
+
+
+def epoch_seconds_tensor_api(cmd, data, threads, reps):
+    """The hand-written tensor-API MLP loop (tensor_api_mlp.cpp against ember or libtorch, or its
+    PyTorch twin), from the "epoch E seconds S" lines it prints."""
+    def one_run():
+        out = subprocess.run(cmd + [data, str(EPOCHS["mlp"]), str(threads)], env=env_for(threads), capture_output=True,
+                             text=True, check=True)
+        return [float(l.split()[3]) for l in out.stdout.splitlines() if l.startswith("epoch")]
+    return warm_epoch_median(reps, one_run)
+
+
+def op_overhead_table(build, threads, reps):
+    """The small ops of op_overhead.cpp, ember against libtorch (ns per op)."""
+    ember = google_benchmark(os.path.join(build, "bench", "op_overhead_ember"), "BM_Op", threads, reps)
+    libtorch_bin = os.path.join(build, "bench", "op_overhead_libtorch")
+    libtorch = google_benchmark(libtorch_bin, "BM_Op", threads, reps) if os.path.exists(libtorch_bin) else {}
+    print(f"\n{'per-op overhead, 4 x 4 tensors':34} {'ember':>9} {'libtorch':>9}  {'e/libtorch':>10}   (ns, median)")
+    ratios = []
+    for name, b in ember.items():
+        e_ns = seconds(b) * 1e9
+        l_ns = seconds(libtorch[name]) * 1e9 if name in libtorch else float("nan")
+        ratios.append(e_ns / l_ns)
+        print(f"{name.replace('BM_Op', ''):34} {e_ns:9.0f} {l_ns:9.0f}  {e_ns / l_ns:10.2f}")
+    print(f"{'geometric mean of the ratios':34} {'':9} {'':9}  {statistics.geometric_mean(ratios):10.2f}")
 
 
 def main():
@@ -139,12 +166,27 @@ def main():
                   f"  {e_s / t_s:8.2f} {e_s / l_s:10.2f}")
         if not os.path.isdir(args.fashion):
             continue
+        op_overhead_table(args.build, t, args.reps)
+        if "mlp" in args.models:
+            bench_dir = os.path.join(args.build, "bench")
+            e_api = epoch_seconds_tensor_api([os.path.join(bench_dir, "tensor_api_mlp_ember")], args.fashion, t, args.reps)
+            l_bin = os.path.join(bench_dir, "tensor_api_mlp_libtorch")
+            l_api = epoch_seconds_tensor_api([l_bin], args.fashion, t, args.reps) if os.path.exists(l_bin) else float("nan")
+            t_api = epoch_seconds_tensor_api(["/usr/bin/python3", os.path.join(HERE, "torch_tensor_api_mlp.py")],
+                                             args.fashion, t, args.reps)
+            print(f"\n{'workload':34} {'ember':>9} {'torch':>9} {'libtorch':>9}  {'e/torch':>8} {'e/libtorch':>10}   (median time)")
+            print(f"{'tensor-API MLP epoch (s)':34} {e_api:9.3f} {t_api:9.3f} {l_api:9.3f}  {e_api / t_api:8.2f} "
+                  f"{e_api / l_api:10.2f}")
         for model in args.models:
             e_epoch = epoch_seconds_ember(args.build, args.fashion, model, t, args.reps)
             t_epoch = epoch_seconds_torch(args.fashion, model, t, args.reps)
             epochs[model, t] = (e_epoch, t_epoch)
             label = f"{model.upper()} epoch, Fashion-MNIST 60k (s)"
-            print(f"{label:34} {e_epoch:9.2f} {t_epoch:9.2f} {'-':>9}  {e_epoch / t_epoch:8.2f}")
+            print(f"{label:34} {e_epoch:9.3f} {t_epoch:9.3f} {'-':>9}  {e_epoch / t_epoch:8.2f}")
+            if model == "mlp":  # the same work as the tensor-API loop: all 60k examples trained on, none held out
+                e_all = epoch_seconds_ember(args.build, args.fashion, model, t, args.reps, ["--valid-split", "0"])
+                print(f"{'  ember train --valid-split 0 (s)':34} {e_all:9.3f}")
+                print(f"{'  tensor-API epoch / that':34} {e_api / e_all:9.2f}")
         if "mlp" in args.models:
             e_rss = max_rss_mb([os.path.join(args.build, "cli", "ember"), "train", "--data", args.fashion, "--epochs", "1",
                                 "--threads", str(t), "--out", "/tmp/ember_compare_rss.safetensors"], t)

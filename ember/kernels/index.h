@@ -57,16 +57,15 @@ void scatter_add(const std::vector<int64_t>& index_sizes, int64_t dim, T* dst,
 template <class T>
 void index_select_rows(const T* src, int64_t outer, int64_t size, int64_t inner, const int64_t* index, int64_t n, T* out) {
   // Rows picked at random from a large table (a shuffled batch) each start with cache misses;
-  // fetching the next row while this one is copied overlaps them (a batch of 64 MNIST images
-  // from 60,000: 50 -> 40 us), and a second core fetching its own half overlaps twice as many
-  // (33 -> 17 us on two threads).
-  constexpr int64_t kLine = 64 / sizeof(T) > 0 ? 64 / sizeof(T) : 1;
+  // fetching the row 4 ahead while this one is copied overlaps them, and a second core fetching
+  // its own half overlaps twice as many (bench/results/2026-12-04_gemm_plan.txt: index_select).
+  constexpr int64_t kLine = 64 / sizeof(T) > 0 ? 64 / sizeof(T) : 1, kAhead = 4;
   parallel_for(0, outer * n, std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(inner, 1)), [&](int64_t lo, int64_t hi) {
     for (int64_t r = lo; r < hi; ++r) {  // output row r = (o, j)
       const int64_t o = r / n, j = r % n;
-      if (r + 1 < hi)
+      if (r + kAhead < hi)
         for (int64_t i = 0; i < inner; i += kLine)
-          __builtin_prefetch(src + ((r + 1) / n * size + index[(r + 1) % n]) * inner + i);
+          __builtin_prefetch(src + ((r + kAhead) / n * size + index[(r + kAhead) % n]) * inner + i);
       const T* from = src + (o * size + index[j]) * inner;
       T* to = out + r * inner;
       for (int64_t i = 0; i < inner; ++i) to[i] = from[i];
