@@ -134,8 +134,11 @@ def main():
     libtorch_bench = os.path.join(args.build, "bench", "libtorch_bench")
 
     epochs = {}  # (model, threads) -> (ember seconds, torch seconds)
+    core_to_core = os.path.join(args.build, "bench", "core_to_core")
     for t in args.threads:
         print(f"\n=== {t} thread(s) ===")
+        if t > 1 and os.path.exists(core_to_core):  # the host's placement of the cores, which 2-thread figures follow
+            print(subprocess.run([core_to_core], capture_output=True, text=True, check=True).stdout.strip())
         ember = google_benchmark(ember_bench, "BM_Gemm/auto|BM_Fc|BM_MlpStep/cache:1|BM_CnnStep", t, args.reps)
         blas = google_benchmark(openblas_bench, "BM_OpenBlas", t, args.reps) if os.path.exists(openblas_bench) else {}
         torch = torch_bench(t)
