@@ -138,15 +138,17 @@ void small_tile(int64_t K, const T* a, int64_t a_row, int64_t a_step, const T* b
 
 template <class T>
 using SmallTile = void (*)(int64_t, const T*, int64_t, int64_t, const T*, int64_t, T*, int64_t, int64_t, T, T);
-constexpr int kMaxTileRows = 12;  // 12 x 2 vectors: 24 accumulators, 2 B vectors, 1 broadcast
+// The most rows of a tile NV vectors wide: 12 x 2 vectors keep 24 accumulators, 2 B vectors and
+// 1 broadcast in the 32 registers; so do 6 x 4.
+constexpr int max_tile_rows(int nv) { return nv == 4 ? 6 : 12; }
 template <class T, int NV, bool kMasked, int... R>
 constexpr std::array<SmallTile<T>, sizeof...(R)> small_tiles(std::integer_sequence<int, R...>) {
   return {&small_tile<T, R + 1, NV, kMasked>...};
 }
 template <class T, int NV, bool kMasked>
-constexpr auto kSmallTiles = small_tiles<T, NV, kMasked>(std::make_integer_sequence<int, kMaxTileRows>{});
+constexpr auto kSmallTiles = small_tiles<T, NV, kMasked>(std::make_integer_sequence<int, max_tile_rows(NV)>{});
 
-// All M rows for one strip of NV vectors, in as few tiles as hold at most 12 rows, of equal
+// All M rows for one strip of NV vectors, in as few tiles as hold at most 12 (or 6) rows, of equal
 // heights, so that every row of a tile shares each load of B and no tile is left with a row or
 // two (whose few accumulators wait on the FMA latency): 10 x 100 x 64 runs one 10-row tile
 // instead of 8 + 2 rows (bench/results/2026-12-04_gemm_plan.txt). B's rows are read with masked
@@ -156,7 +158,7 @@ template <class T, int NV>
 void small_strip(int64_t M, int64_t K, const T* a, int64_t a_row, int64_t a_step, const T* b, int64_t ldb, T* C,
                  int64_t ldc, int64_t n, T alpha, T beta, bool masked_loads) {
   const auto& tiles = masked_loads ? kSmallTiles<T, NV, true> : kSmallTiles<T, NV, false>;
-  const int64_t count = (M + kMaxTileRows - 1) / kMaxTileRows;
+  const int64_t count = (M + max_tile_rows(NV) - 1) / max_tile_rows(NV);
   for (int64_t t = 0; t < count; ++t) {
     const int64_t i = M * t / count, rows = M * (t + 1) / count - i;
     tiles[static_cast<size_t>(rows - 1)](K, a + i * a_row, a_row, a_step, b, ldb, C + i * ldc, ldc, n, alpha, beta);
@@ -252,7 +254,13 @@ void unpacked_avx512(int64_t M, int64_t N, int64_t K, const MatrixRef<T>& A, con
     B = rows.data(), ldb = ld;
   }
   const int64_t a_row = A.trans ? 1 : A.ld, a_step = A.trans ? A.ld : 1;
-  for (int64_t j0 = 0; j0 < N; j0 += 2 * V::kLanes) {
+  int64_t j0 = 0;
+  // At most 6 rows (a convolution's few output channels): strips 4 vectors wide, so that each
+  // value of A is broadcast once for 4 vectors of B instead of 2.
+  if (M <= max_tile_rows(4))
+    for (; j0 + 4 * V::kLanes <= N; j0 += 4 * V::kLanes)
+      small_strip<T, 4>(M, K, A.data, a_row, a_step, B + j0, ldb, C + j0, ldc, 4 * V::kLanes, alpha, beta, false);
+  for (; j0 < N; j0 += 2 * V::kLanes) {
     const int64_t n = std::min(N - j0, 2 * V::kLanes);
     const bool masked_loads = !padded && n % V::kLanes != 0;
     if (n > V::kLanes)

@@ -78,6 +78,11 @@ std::vector<Case> edge_cases() {
     for (int64_t N : {1, 4, 5, 17, 40})
       for (bool ta : {false, true})
         for (bool tb : {false, true}) cases.push_back({M, N, 23, ta, tb, 2});
+  // At most 6 rows and N past 64: strips 4 vectors wide, then the rest in strips of 2 and 1.
+  for (int64_t N : {64, 150, 6272})
+    for (bool ta : {false, true})
+      for (bool tb : {false, true}) cases.push_back({6, N, 25, ta, tb, 3});
+  cases.push_back({1, 129, 30, false, false, 0});
   // At most 8 rows with B transposed and K long: dot products in 4 x 4 tiles and their edges of
   // 1-3 rows by 1-3 columns, with K ending mid-vector (a convolution's weight gradient: 6 x 25
   // over 784 pixels).
