@@ -51,8 +51,8 @@ struct TileShape {
   bool reads_in_place;  // it has the kernels that read A or B where they lie
 };
 
-/// The measured constants behind every decision (one machine kind: Zen 5, 2 cores; see the
-/// results file named in the header for the measurement behind each).
+/// The measured constants behind every decision (on the 2-core Zen 4 and Zen 5 class machines
+/// ember is developed on; the results file named in the header gives the measurement behind each).
 struct GemmTuning {
   // Unpacked (the AVX-512 small path): B's rows read where they lie, A's values broadcast.
   int64_t small_macs = 64 * 1024;    // at most this many multiply-adds: unpacked, whatever the shape
@@ -96,7 +96,7 @@ enum class GemmPath {
 enum class GemmSplit { None, Rows, Columns, SharedB };
 
 struct GemmPlan {
-  GemmPath path;
+  GemmPath path = GemmPath::Blocked;
   int threads = 1;
   GemmSplit split = GemmSplit::None;
   int64_t row_grain = 1, col_grain = 1;  // Rows and Columns bands start on multiples of these
