@@ -4,13 +4,7 @@
 // with EMBER_PEER_LIBTORCH defined); compare.py prints them side by side.
 #include <benchmark/benchmark.h>
 
-#ifdef EMBER_PEER_LIBTORCH
-#include <torch/torch.h>
-namespace T = torch;
-#else
-#include <ember/ember.h>
-namespace T = ember;
-#endif
+#include "peer_namespace.h"
 
 namespace {
 

@@ -18,13 +18,7 @@
 #include <string>
 #include <vector>
 
-#ifdef EMBER_PEER_LIBTORCH
-#include <torch/torch.h>
-namespace T = torch;
-#else
-#include <ember/ember.h>
-namespace T = ember;
-#endif
+#include "peer_namespace.h"
 
 namespace {
 
