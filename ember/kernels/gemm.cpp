@@ -126,6 +126,14 @@ void gemm_dispatch(int64_t M, int64_t N, int64_t K, const T* A_data, int64_t lda
                            [&](int64_t m, int64_t n, const MatrixRef<T>& a, const MatrixRef<T>& b, const OutRef<T>& c) {
                              detail::gemm_dots_avx512(m, n, K, a, b, c, alpha, beta);
                            });
+    case GemmPath::GroupedDots:
+      if constexpr (std::is_same_v<T, float>)
+        return for_each_band(
+            plan, M, N, A, B, C,
+            [&](int64_t m, int64_t n, const MatrixRef<T>& a, const MatrixRef<T>& b, const OutRef<T>& c) {
+              detail::gemm_grouped_dots_avx512(m, n, K, a, b, c, alpha, beta);
+            });
+      [[fallthrough]];  // (planned for floats only)
     case GemmPath::Blocked:
       return run_blocked(tile_configs<T>(k)[static_cast<size_t>(plan.tile)], plan, M, N, K, A, B, C, alpha, beta);
   }

@@ -219,6 +219,98 @@ void small_dots(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, const 
                                                                C + i * ldc + j, ldc, alpha, beta);
 }
 
+// Narrow outputs (N <= 16) with A by rows and B transposed, such as the output layer's
+// h @ W2^T (64 x 10 x 100): the strips would broadcast one value of A per FMA, filling 10 of 16
+// lanes. Here each step takes 4 consecutive values of K instead: a row of A's 4 values broadcast
+// to every 128-bit lane, against B packed so that lane group c of vector v holds those 4 steps of
+// column 4v + c. An FMA then advances 4 columns by 4 steps, and each output's 4 partial sums are
+// added at the end (bench/results/2026-12-04_gemm_plan.txt: grouped dots). R rows x V vectors.
+template <int R, int V>
+void quad_tile(int64_t K, const float* a, int64_t lda, const float* bq, float* C, int64_t ldc, int64_t N, float alpha,
+               float beta) {
+  __m512 acc[R][V];
+#pragma GCC unroll 12
+  for (int r = 0; r < R; ++r)
+#pragma GCC unroll 4
+    for (int v = 0; v < V; ++v) acc[r][v] = _mm512_setzero_ps();
+  auto step = [&](int64_t q, __mmask16 mask, bool whole) {
+    __m512 bv[V];
+#pragma GCC unroll 4
+    for (int v = 0; v < V; ++v) bv[v] = _mm512_loadu_ps(bq + 16 * (V * q + v));
+#pragma GCC unroll 12
+    for (int r = 0; r < R; ++r) {
+      const float* p = a + r * lda + 4 * q;
+      const __m512 ar = _mm512_broadcast_f32x4(whole ? _mm_loadu_ps(p) : _mm512_castps512_ps128(_mm512_maskz_loadu_ps(mask, p)));
+#pragma GCC unroll 4
+      for (int v = 0; v < V; ++v) acc[r][v] = _mm512_fmadd_ps(ar, bv[v], acc[r][v]);
+    }
+  };
+  const int64_t whole = K / 4;
+  for (int64_t q = 0; q < whole; ++q) step(q, 0xF, true);
+  if (K % 4) step(whole, static_cast<__mmask16>((1u << (K % 4)) - 1), false);
+  // Each row's V accumulators (padded to 4 with zeros) reduced at once: lane group c of vector v
+  // holds column 4v + c's 4 partial sums; two rounds of unpack/shuffle-and-add leave, in lane
+  // group c, columns c, 4 + c, 8 + c and 12 + c, which one permutation puts in order.
+  const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+  const auto mask = static_cast<__mmask16>((1u << N) - 1);
+#pragma GCC unroll 12
+  for (int r = 0; r < R; ++r) {
+    __m512 x[4];
+#pragma GCC unroll 4
+    for (int v = 0; v < 4; ++v) x[v] = v < V ? acc[r][v] : _mm512_setzero_ps();
+    const __m512 t0 = _mm512_add_ps(_mm512_unpacklo_ps(x[0], x[1]), _mm512_unpackhi_ps(x[0], x[1]));
+    const __m512 t1 = _mm512_add_ps(_mm512_unpacklo_ps(x[2], x[3]), _mm512_unpackhi_ps(x[2], x[3]));
+    const __m512 u = _mm512_add_ps(_mm512_shuffle_ps(t0, t1, _MM_SHUFFLE(1, 0, 1, 0)),
+                                   _mm512_shuffle_ps(t0, t1, _MM_SHUFFLE(3, 2, 3, 2)));
+    __m512 out = _mm512_permutexvar_ps(order, u);
+    float* c = C + r * ldc;
+    if (alpha != 1) out = _mm512_mul_ps(out, _mm512_set1_ps(alpha));
+    if (beta != 0) out = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, c), _mm512_set1_ps(beta), out);
+    _mm512_mask_storeu_ps(c, mask, out);
+  }
+}
+
+using QuadTile = void (*)(int64_t, const float*, int64_t, const float*, float*, int64_t, int64_t, float, float);
+// Rows per tile for V vectors: 24 accumulators at most (6 x 4, 8 x 3, 12 x 2, 12 x 1).
+constexpr int quad_rows(int v) { return v == 4 ? 6 : v == 3 ? 8 : 12; }
+template <int V, int... R>
+constexpr std::array<QuadTile, sizeof...(R)> quad_tiles(std::integer_sequence<int, R...>) {
+  return {&quad_tile<R + 1, V>...};
+}
+template <int V>
+constexpr auto kQuadTiles = quad_tiles<V>(std::make_integer_sequence<int, quad_rows(V)>{});
+
+template <int V>
+void quad_rows_of(int64_t M, int64_t K, const float* A, int64_t lda, const float* bq, float* C, int64_t ldc, int64_t N,
+                  float alpha, float beta) {
+  const int64_t count = (M + quad_rows(V) - 1) / quad_rows(V);
+  for (int64_t t = 0; t < count; ++t) {
+    const int64_t i = M * t / count, rows = M * (t + 1) / count - i;
+    kQuadTiles<V>[static_cast<size_t>(rows - 1)](K, A + i * lda, lda, bq, C + i * ldc, ldc, N, alpha, beta);
+  }
+}
+
+void grouped_dots(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B, int64_t ldb, float* C,
+                  int64_t ldc, float alpha, float beta) {
+  const int64_t V = (N + 3) / 4, Q = (K + 3) / 4;
+  thread_local std::vector<float> packed;
+  packed.assign(static_cast<size_t>(Q * V * 16), 0.0f);
+  for (int64_t j = 0; j < N; ++j) {  // B's row j: 4 steps at a time into lane group j % 4 of vector j / 4
+    const float* src = B + j * ldb;
+    float* dst = packed.data() + 16 * (j / 4) + 4 * (j % 4);
+    for (int64_t q = 0; q < K / 4; ++q) _mm_storeu_ps(dst + 16 * V * q, _mm_loadu_ps(src + 4 * q));
+    if (K % 4)
+      _mm512_mask_storeu_ps(dst + 16 * V * (K / 4), 0xF,
+                            _mm512_maskz_loadu_ps(static_cast<__mmask16>((1u << (K % 4)) - 1), src + K / 4 * 4));
+  }
+  switch (V) {
+    case 1: return quad_rows_of<1>(M, K, A, lda, packed.data(), C, ldc, N, alpha, beta);
+    case 2: return quad_rows_of<2>(M, K, A, lda, packed.data(), C, ldc, N, alpha, beta);
+    case 3: return quad_rows_of<3>(M, K, A, lda, packed.data(), C, ldc, N, alpha, beta);
+    default: return quad_rows_of<4>(M, K, A, lda, packed.data(), C, ldc, N, alpha, beta);
+  }
+}
+
 // dst (cols x rows, rows dst_ld >= rows apart) = src^T, src being rows x cols with leading
 // dimension ld; each row of dst is zero past `rows`. Floats go through 16 x 16 register transposes.
 template <class T>
@@ -283,6 +375,10 @@ void gemm_unpacked_avx512(int64_t M, int64_t N, int64_t K, const MatrixRef<doubl
 void gemm_dots_avx512(int64_t M, int64_t N, int64_t K, const MatrixRef<float>& A, const MatrixRef<float>& B,
                       const OutRef<float>& C, float alpha, float beta) {
   small_dots(M, N, K, A.data, A.ld, B.data, B.ld, C.data, C.ld, alpha, beta);
+}
+void gemm_grouped_dots_avx512(int64_t M, int64_t N, int64_t K, const MatrixRef<float>& A, const MatrixRef<float>& B,
+                              const OutRef<float>& C, float alpha, float beta) {
+  grouped_dots(M, N, K, A.data, A.ld, B.data, B.ld, C.data, C.ld, alpha, beta);
 }
 void gemm_dots_avx512(int64_t M, int64_t N, int64_t K, const MatrixRef<double>& A, const MatrixRef<double>& B,
                       const OutRef<double>& C, double alpha, double beta) {

@@ -85,5 +85,8 @@ void gemm_dots_avx512(int64_t M, int64_t N, int64_t K, const MatrixRef<float>& A
                       const OutRef<float>& C, float alpha, float beta);
 void gemm_dots_avx512(int64_t M, int64_t N, int64_t K, const MatrixRef<double>& A, const MatrixRef<double>& B,
                       const OutRef<double>& C, double alpha, double beta);
+/// Dot products over groups of 4 steps of K, for N <= 16 (A by rows, B transposed; floats only).
+void gemm_grouped_dots_avx512(int64_t M, int64_t N, int64_t K, const MatrixRef<float>& A, const MatrixRef<float>& B,
+                              const OutRef<float>& C, float alpha, float beta);
 
 }  // namespace ember::kernels::detail

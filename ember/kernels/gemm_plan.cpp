@@ -121,12 +121,17 @@ GemmPlan plan_gemm(const GemmShape& s, std::span<const TileShape> tiles, bool un
   }
   // Dot products when both operands run along K (B transposed, A by rows) and C is narrow or K
   // long; otherwise strips of C from B's rows (B^T first copied to rows when transposed).
-  const bool dots = s.trans_b && !s.trans_a && (N <= tuning.dot_columns || K >= tuning.dots_min_k);
-  plan.path = dots ? GemmPath::Dots : GemmPath::Unpacked;
+  // A narrow C (N <= 16) with short K takes 4 steps of K per broadcast instead (floats).
+  const bool along_k = s.trans_b && !s.trans_a;
+  const bool grouped = along_k && e == 4 && N <= tuning.grouped_max_n && K < tuning.dots_min_k;
+  const bool dots = along_k && !grouped && (N <= tuning.dot_columns || K >= tuning.dots_min_k);
+  plan.path = grouped ? GemmPath::GroupedDots : dots ? GemmPath::Dots : GemmPath::Unpacked;
   plan.threads = threads;
   plan.fit = dots ? tuning.dots_speed * static_cast<double>(K) / static_cast<double>(round_up(K, 64 / e))
                   : tuning.unpacked_speed * strip_fit(N, e);
-  if (dots)
+  if (grouped)
+    split_bands(plan, M, N, 1, N);
+  else if (dots)
     split_bands(plan, M, N, 4, 4);
   else
     split_bands(plan, M, N, 8, 2 * (64 / e));

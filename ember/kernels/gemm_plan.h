@@ -64,6 +64,7 @@ struct GemmTuning {
   // Dot products (B transposed, A by rows): R rows of A by RB rows of B, summed along K.
   int64_t dot_columns = 4;   // N at most this: dots rather than copying B^T to rows
   int64_t dots_min_k = 256;  // K at least this: dots rather than copying B^T to rows
+  int64_t grouped_max_n = 16;  // N at most this and K shorter than dots_min_k: grouped dots (floats)
   double dots_speed = 0.9;
   // Computing C^T (operands swapped) when its tiles fit clearly better.
   double transpose_gain = 1.05;     // C^T's fit must beat C's by this factor
@@ -88,6 +89,7 @@ struct GemmShape {
 enum class GemmPath {
   Unpacked,  // strips of C from B's rows in place (B^T copied to rows first when transposed)
   Dots,      // dot products of A's and B's rows (A by rows, B transposed)
+  GroupedDots,  // the same over groups of 4 steps of K, for N <= 16 (floats)
   Blocked,   // packed blocks on a tile shape
 };
 

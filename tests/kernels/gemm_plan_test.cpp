@@ -23,14 +23,24 @@ TEST(GemmPlan, SmallProductsAndThinShapesRunUnpacked) {
   EXPECT_EQ(plan(2000, 1, 2000).path, GemmPath::Unpacked);      // a matrix-vector product
   EXPECT_EQ(plan(2000, 2000, 4).path, GemmPath::Unpacked);      // an outer product
   EXPECT_EQ(plan(6, 6272, 25).path, GemmPath::Unpacked);        // a few rows
-  EXPECT_EQ(plan(64, 10, 100, false, true).path, GemmPath::Unpacked);  // B^T copied to rows (K short)
+  EXPECT_EQ(plan(64, 40, 100, false, true).path, GemmPath::Unpacked);  // B^T copied to rows (K short)
 }
 
 TEST(GemmPlan, RowsOfBothOperandsAlongKRunAsDotProducts) {
   EXPECT_EQ(plan(6, 25, 6272, false, true).path, GemmPath::Dots);   // a convolution's weight gradient
   EXPECT_EQ(plan(16, 150, 800, false, true).path, GemmPath::Dots);  // the tiles would fit only 84%
-  EXPECT_EQ(plan(40, 3, 50, false, true).path, GemmPath::Dots);     // at most 4 columns
+  EXPECT_EQ(plan(40, 3, 300, false, true).path, GemmPath::Dots);    // at most 4 columns, K long
   EXPECT_NE(plan(6, 25, 6272, true, true).path, GemmPath::Dots);    // A transposed: not along K
+}
+
+// A narrow C (N <= 16) with K short of dots_min_k: 4 steps of K per broadcast, floats only.
+TEST(GemmPlan, NarrowOutputsWithShortKRunAsGroupedDots) {
+  EXPECT_EQ(plan(64, 10, 100, false, true).path, GemmPath::GroupedDots);  // the output layer's h @ W2^T
+  EXPECT_EQ(plan(40, 3, 50, false, true).path, GemmPath::GroupedDots);
+  EXPECT_NE(plan(64, 17, 100, false, true).path, GemmPath::GroupedDots);  // wider than one vector
+  EXPECT_EQ(plan(64, 10, 300, false, true).path, GemmPath::Dots);         // K long
+  EXPECT_EQ(plan(64, 10, 100, true, true).path, GemmPath::Unpacked);      // A transposed: not along K
+  EXPECT_EQ(plan_gemm({64, 10, 100, false, true, 8}, kTiles, true, 1, kL2).path, GemmPath::Unpacked);  // doubles
 }
 
 TEST(GemmPlan, BStaysInPlaceWhileItFitsInL2AndItsStripsFitC) {

@@ -78,6 +78,11 @@ std::vector<Case> edge_cases() {
     for (int64_t N : {1, 4, 5, 17, 40})
       for (bool ta : {false, true})
         for (bool tb : {false, true}) cases.push_back({M, N, 23, ta, tb, 2});
+  // Grouped dot products (B transposed, A by rows, N <= 16, K < 256): 1 to 4 vectors of 4 columns,
+  // K ending inside a group of 4 steps, tiles of up to 12, 8 or 6 rows.
+  for (int64_t N : {1, 4, 8, 10, 13, 16})
+    for (int64_t K : {1, 2, 4, 7, 100, 255})
+      for (int64_t M : {1, 9, 64}) cases.push_back({M, N, K, false, true, 1});
   // At most 6 rows and N past 64: strips 4 vectors wide, then the rest in strips of 2 and 1.
   for (int64_t N : {64, 150, 6272})
     for (bool ta : {false, true})
@@ -146,6 +151,7 @@ TEST_P(GemmKernels, AlphaAndBetaScaleAndAccumulate) {
   // Shapes the AVX-512 kernel computes as C^T and copies back (C's padding must stay untouched).
   check_kernel<float>(GetParam(), {64, 100, 784, false, true, 3}, 0.5f, 2.0f);
   check_kernel<double>(GetParam(), {40, 100, 300, true, false, 1}, -1.5, 1.0);
+  check_kernel<float>(GetParam(), {20, 10, 37, false, true, 2}, 0.5f, 2.0f);  // grouped dot products
 }
 
 TEST_P(GemmKernels, BetaZeroNeverReadsC) {
