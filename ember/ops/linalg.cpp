@@ -3,6 +3,7 @@
 // so its gradient needs no code of its own.
 #include "ember/ops/linalg.h"
 
+#include "ember/autograd/anomaly_mode.h"
 #include "ember/autograd/function.h"
 #include "ember/kernels/gemm.h"
 #include "ember/ops/op_helpers.h"
@@ -75,13 +76,19 @@ bool column_major(const Tensor& m) { return m.stride(-2) == 1 && m.stride(-1) !=
 
 // The gradients of out = product(a, b) (mm or bmm, whose matrices are the last two dims), each
 // in its operand's layout: d a = g b^T, or (b g^T)^T; d b = a^T g, or (g^T a)^T.
-Grads product_grads(Tensor (*product)(const Tensor&, const Tensor&), const Tensor& a, const Tensor& b, const Tensor& g,
-                    const Needs& needs) {
+Grads product_grads(Tensor (*multiply)(const Tensor&, const Tensor&), const Tensor& a, const Tensor& b,
+                    const Tensor& g, const Needs& needs) {
   auto t = [](const Tensor& m) { return m.transpose(-2, -1); };
   Grads grads(2);
-  if (needs[0]) grads[0] = column_major(a) ? t(product(b, t(g))) : product(g, t(b));
-  if (needs[1]) grads[1] = column_major(b) ? t(product(t(g), a)) : product(t(a), g);
+  if (needs[0]) grads[0] = column_major(a) ? t(multiply(b, t(g))) : multiply(g, t(b));
+  if (needs[1]) grads[1] = column_major(b) ? t(multiply(t(g), a)) : multiply(t(a), g);
   return grads;
+}
+
+// Whether record() has anything to do for a product of a and b: a graph to build, or (anomaly
+// mode) an output to check. When not, mm and bmm skip it and the SavedTensors it would need.
+bool worth_recording(const Tensor& a, const Tensor& b) {
+  return autograd::should_record({a, b}) || autograd::AnomalyMode::is_enabled();
 }
 
 }  // namespace
@@ -93,7 +100,7 @@ Tensor mm(const Tensor& a, const Tensor& b) {
               " @ ", shape_str(b.sizes()));
   check_same_dtype(a, b, "mm");
   Tensor out = product(a, b);
-  if (!autograd::should_record({a, b})) return out;
+  if (!worth_recording(a, b)) return out;
   const SavedTensor as(a), bs(b);
   return autograd::record(out, "MmBackward", {a, b}, [as, bs](const Tensor& g, const Needs& needs) {
     return product_grads(&mm, as.unpack(), bs.unpack(), g, needs);
@@ -109,7 +116,7 @@ Tensor bmm(const Tensor& a, const Tensor& b) {
               " @ ", shape_str(b.sizes()));
   check_same_dtype(a, b, "bmm");
   Tensor out = product(a, b);
-  if (!autograd::should_record({a, b})) return out;
+  if (!worth_recording(a, b)) return out;
   const SavedTensor as(a), bs(b);
   return autograd::record(out, "BmmBackward", {a, b}, [as, bs](const Tensor& g, const Needs& needs) {
     return product_grads(&bmm, as.unpack(), bs.unpack(), g, needs);

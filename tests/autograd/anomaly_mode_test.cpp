@@ -23,6 +23,9 @@ TEST(AnomalyMode, NamesTheOpWhoseOutputIsNotFinite) {
   NoGradGuard no_grad;
   EXPECT_THROW_MSG(tensor({-1.0}).log(), AutogradError, "[anomaly] the output of Log holds nan at flat index 0");
   EXPECT_THROW_MSG(tensor({1.0}).div(tensor({0.0})), AutogradError, "the output of Div holds inf");
+  // mm and bmm skip recording when nothing requires grad, but not the check.
+  EXPECT_THROW_MSG(full({1, 1}, 1e30f).mm(full({1, 1}, 1e30f)), AutogradError, "the output of Mm holds inf");
+  EXPECT_THROW_MSG(full({1, 1, 1}, 1e30f).bmm(full({1, 1, 1}, 1e30f)), AutogradError, "the output of Bmm holds inf");
 }
 
 TEST(AnomalyMode, NamesTheNodeAndForwardOpOfANonFiniteGradient) {
