@@ -226,8 +226,8 @@ void small_dots(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, const 
 // column 4v + c. An FMA then advances 4 columns by 4 steps, and each output's 4 partial sums are
 // added at the end (bench/results/2026-12-04_gemm_plan.txt: grouped dots). R rows x V vectors.
 template <int R, int V>
-void quad_tile(int64_t K, const float* a, int64_t lda, const float* bq, float* C, int64_t ldc, int64_t N, float alpha,
-               float beta) {
+void grouped_tile(int64_t K, const float* a, int64_t lda, const float* bq, float* C, int64_t ldc, int64_t N,
+                  float alpha, float beta) {
   __m512 acc[R][V];
 #pragma GCC unroll 12
   for (int r = 0; r < R; ++r)
@@ -240,7 +240,8 @@ void quad_tile(int64_t K, const float* a, int64_t lda, const float* bq, float* C
 #pragma GCC unroll 12
     for (int r = 0; r < R; ++r) {
       const float* p = a + r * lda + 4 * q;
-      const __m512 ar = _mm512_broadcast_f32x4(whole ? _mm_loadu_ps(p) : _mm512_castps512_ps128(_mm512_maskz_loadu_ps(mask, p)));
+      const __m128 four = whole ? _mm_loadu_ps(p) : _mm512_castps512_ps128(_mm512_maskz_loadu_ps(mask, p));
+      const __m512 ar = _mm512_broadcast_f32x4(four);
 #pragma GCC unroll 4
       for (int v = 0; v < V; ++v) acc[r][v] = _mm512_fmadd_ps(ar, bv[v], acc[r][v]);
     }
@@ -270,23 +271,23 @@ void quad_tile(int64_t K, const float* a, int64_t lda, const float* bq, float* C
   }
 }
 
-using QuadTile = void (*)(int64_t, const float*, int64_t, const float*, float*, int64_t, int64_t, float, float);
+using GroupedTile = void (*)(int64_t, const float*, int64_t, const float*, float*, int64_t, int64_t, float, float);
 // Rows per tile for V vectors: 24 accumulators at most (6 x 4, 8 x 3, 12 x 2, 12 x 1).
-constexpr int quad_rows(int v) { return v == 4 ? 6 : v == 3 ? 8 : 12; }
+constexpr int grouped_rows(int v) { return v == 4 ? 6 : v == 3 ? 8 : 12; }
 template <int V, int... R>
-constexpr std::array<QuadTile, sizeof...(R)> quad_tiles(std::integer_sequence<int, R...>) {
-  return {&quad_tile<R + 1, V>...};
+constexpr std::array<GroupedTile, sizeof...(R)> grouped_tiles(std::integer_sequence<int, R...>) {
+  return {&grouped_tile<R + 1, V>...};
 }
 template <int V>
-constexpr auto kQuadTiles = quad_tiles<V>(std::make_integer_sequence<int, quad_rows(V)>{});
+constexpr auto kGroupedTiles = grouped_tiles<V>(std::make_integer_sequence<int, grouped_rows(V)>{});
 
 template <int V>
-void quad_rows_of(int64_t M, int64_t K, const float* A, int64_t lda, const float* bq, float* C, int64_t ldc, int64_t N,
-                  float alpha, float beta) {
-  const int64_t count = (M + quad_rows(V) - 1) / quad_rows(V);
+void grouped_strip(int64_t M, int64_t K, const float* A, int64_t lda, const float* bq, float* C, int64_t ldc,
+                   int64_t N, float alpha, float beta) {
+  const int64_t count = (M + grouped_rows(V) - 1) / grouped_rows(V);
   for (int64_t t = 0; t < count; ++t) {
     const int64_t i = M * t / count, rows = M * (t + 1) / count - i;
-    kQuadTiles<V>[static_cast<size_t>(rows - 1)](K, A + i * lda, lda, bq, C + i * ldc, ldc, N, alpha, beta);
+    kGroupedTiles<V>[static_cast<size_t>(rows - 1)](K, A + i * lda, lda, bq, C + i * ldc, ldc, N, alpha, beta);
   }
 }
 
@@ -304,10 +305,10 @@ void grouped_dots(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, 
                             _mm512_maskz_loadu_ps(static_cast<__mmask16>((1u << (K % 4)) - 1), src + K / 4 * 4));
   }
   switch (V) {
-    case 1: return quad_rows_of<1>(M, K, A, lda, packed.data(), C, ldc, N, alpha, beta);
-    case 2: return quad_rows_of<2>(M, K, A, lda, packed.data(), C, ldc, N, alpha, beta);
-    case 3: return quad_rows_of<3>(M, K, A, lda, packed.data(), C, ldc, N, alpha, beta);
-    default: return quad_rows_of<4>(M, K, A, lda, packed.data(), C, ldc, N, alpha, beta);
+    case 1: return grouped_strip<1>(M, K, A, lda, packed.data(), C, ldc, N, alpha, beta);
+    case 2: return grouped_strip<2>(M, K, A, lda, packed.data(), C, ldc, N, alpha, beta);
+    case 3: return grouped_strip<3>(M, K, A, lda, packed.data(), C, ldc, N, alpha, beta);
+    default: return grouped_strip<4>(M, K, A, lda, packed.data(), C, ldc, N, alpha, beta);
   }
 }
 
