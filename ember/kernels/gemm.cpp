@@ -115,24 +115,21 @@ void gemm_dispatch(int64_t M, int64_t N, int64_t K, const T* A_data, int64_t lda
 
   const MatrixRef<T> A{A_data, lda, trans_a}, B{B_data, ldb, trans_b};
   const OutRef<T> C{C_data, ldc};
+  // The unpacked kernels run on the plan's bands as they are.
+  using Kernel = void (*)(int64_t, int64_t, int64_t, const MatrixRef<T>&, const MatrixRef<T>&, const OutRef<T>&, T, T);
+  auto on_bands = [&](Kernel kernel) {
+    for_each_band(plan, M, N, A, B, C,
+                  [&](int64_t m, int64_t n, const MatrixRef<T>& a, const MatrixRef<T>& b, const OutRef<T>& c) {
+                    kernel(m, n, K, a, b, c, alpha, beta);
+                  });
+  };
   switch (plan.path) {
     case GemmPath::Unpacked:
-      return for_each_band(plan, M, N, A, B, C,
-                           [&](int64_t m, int64_t n, const MatrixRef<T>& a, const MatrixRef<T>& b, const OutRef<T>& c) {
-                             detail::gemm_unpacked_avx512(m, n, K, a, b, c, alpha, beta);
-                           });
+      return on_bands(&detail::gemm_unpacked_avx512);
     case GemmPath::Dots:
-      return for_each_band(plan, M, N, A, B, C,
-                           [&](int64_t m, int64_t n, const MatrixRef<T>& a, const MatrixRef<T>& b, const OutRef<T>& c) {
-                             detail::gemm_dots_avx512(m, n, K, a, b, c, alpha, beta);
-                           });
+      return on_bands(&detail::gemm_dots_avx512);
     case GemmPath::GroupedDots:
-      if constexpr (std::is_same_v<T, float>)
-        return for_each_band(
-            plan, M, N, A, B, C,
-            [&](int64_t m, int64_t n, const MatrixRef<T>& a, const MatrixRef<T>& b, const OutRef<T>& c) {
-              detail::gemm_grouped_dots_avx512(m, n, K, a, b, c, alpha, beta);
-            });
+      if constexpr (std::is_same_v<T, float>) return on_bands(&detail::gemm_grouped_dots_avx512);
       [[fallthrough]];  // (planned for floats only)
     case GemmPath::Blocked:
       return run_blocked(tile_configs<T>(k)[static_cast<size_t>(plan.tile)], plan, M, N, K, A, B, C, alpha, beta);
