@@ -8,8 +8,11 @@ namespace ember::kernels {
 
 const CacheSizes& cache_sizes() {
   static const CacheSizes sizes = [] {
-    const long l2 = sysconf(_SC_LEVEL2_CACHE_SIZE);
-    return CacheSizes{l2 > 0 ? static_cast<int64_t>(l2) : int64_t{1} << 20};
+    auto bytes = [](int name, int64_t fallback) {
+      const long b = sysconf(name);
+      return b > 0 ? static_cast<int64_t>(b) : fallback;
+    };
+    return CacheSizes{bytes(_SC_LEVEL2_CACHE_SIZE, int64_t{1} << 20), bytes(_SC_LEVEL3_CACHE_SIZE, int64_t{32} << 20)};
   }();
   return sizes;
 }

@@ -33,12 +33,13 @@ struct OutRef {
   OutRef at(int64_t r, int64_t c) const { return {data + r * ld + c, ld}; }
 };
 
-/// Bytes of one core's caches that the plan weighs (the blocks, and which operands stay in L2).
+/// Bytes of the caches that the plans weigh: one core's L2 (the GEMM's blocks, and which operands
+/// stay in L2) and the shared L3 (whether a convolution's columns are kept for its backward).
 struct CacheSizes {
-  int64_t l2;
+  int64_t l2, l3;
 };
 /// This machine's, read once from the operating system (sysconf); where it does not say, the
-/// 1 MiB of the Zen 4 and Zen 5 cores ember is tuned on.
+/// 1 MiB L2 and 32 MiB L3 of the Zen 4 and Zen 5 parts ember is tuned on.
 const CacheSizes& cache_sizes();
 
 /// A tile shape a blocked kernel offers: MR x NR outputs, its speed on full tiles relative to the

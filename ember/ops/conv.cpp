@@ -3,21 +3,24 @@
 // K = C_in * kH * kW and L = H_out * W_out per image. The backward is two more products:
 //   grad cols   = weight^T @ grad out, folded back onto the images (col2im): the input's gradient;
 //   grad weight = grad out @ cols^T, summed over the images.
-// Images go in fixed chunks: a chunk's columns sit side by side in one (K, chunk * L) matrix, so
-// each product is one GEMM of chunk * L columns (LeNet's second layer: 800 instead of 100, which
-// the kernel runs 25-35% faster). Chunks are split across threads; each sums its own weight and
-// bias gradients and the chunks are added in order, so the result does not depend on the thread
-// count. The forward keeps the columns for the weight's gradient (9 MB for a LeNet batch of 64):
-// unfolding again in the backward measured 12% slower per LeNet step (4.85 vs 4.34 ms).
+// Images go in fixed chunks, split across threads; each chunk sums its own weight and bias
+// gradients and the chunks are added in order, so the result does not depend on the thread count.
+// Within a chunk, images are unfolded a slice at a time, as many as keep their columns in L2; a
+// slice's columns sit side by side in one (K, count * L) matrix, so each product is one GEMM.
+// The backward's weight gradient needs the columns again: kept from the forward when the whole
+// batch's fit in half the L3, unfolded again from the input otherwise (see ConvShape::keeps_columns).
 // Groups (PyTorch's `groups`): input channels and output channels each split into G groups, and
 // group g's outputs see group g's inputs only. The unfolded rows of one group's channels are
 // adjacent, so group g is the same three products on a band of rows: weight rows
 // [g C_out / G, ...) of length K / G against column rows [g K / G, ...).
 #include "ember/ops/conv.h"
 
+#include <algorithm>
+
 #include "ember/autograd/function.h"
 #include "ember/core/parallel.h"
 #include "ember/kernels/gemm.h"
+#include "ember/kernels/gemm_plan.h"
 #include "ember/kernels/lane_sum.h"
 #include "ember/ops/creation.h"
 #include "ember/ops/op_helpers.h"
@@ -32,8 +35,7 @@ using Grads = std::vector<Tensor>;
 namespace {
 
 // Images per chunk: fixed (not per thread) so that the gradients' summation order is the same on
-// any thread count. 8 keeps a batch of 64 in 8 chunks, enough to balance two cores, and LeNet's
-// chunk columns (25 x 6272 and 150 x 800 floats) in L2.
+// any thread count. 8 keeps a batch of 64 in 8 chunks, enough to balance two cores.
 constexpr int64_t kImagesPerChunk = 8;
 // Below this many multiply-adds in a whole batch, one thread: waking the second costs more.
 constexpr int64_t kParallelMacs = 1 << 18;
@@ -47,6 +49,19 @@ struct ConvShape {
   int64_t L() const { return window.out_height() * window.out_width(); }
   int64_t image_size() const { return window.channels * window.height * window.width; }
   int64_t chunks() const { return (images + kImagesPerChunk - 1) / kImagesPerChunk; }
+  // Images unfolded at once: as many as keep their columns within half of one core's L2 (at
+  // least one), so that im2col writes them and the products read them in cache, not in memory.
+  int64_t images_per_slice(int64_t element_size) const {
+    const int64_t image_cols = std::max<int64_t>(1, K() * L() * element_size);
+    return std::clamp<int64_t>(kernels::cache_sizes().l2 / 2 / image_cols, 1, kImagesPerChunk);
+  }
+  // Whether the forward keeps the batch's columns for the weight's gradient. Kept columns that stay
+  // in the L3 cost less than unfolding again (LeNet, the course's BatchNorm CNN: 4-5 MB, few
+  // channels, where unfolding costs as much as the products); columns that spill to memory cost
+  // more (ResNet-20's first stage: 58 MB, written and read back through memory).
+  bool keeps_columns(int64_t element_size) const {
+    return images * K() * L() * element_size <= kernels::cache_sizes().l3 / 2;
+  }
 };
 
 // Calls fn(first_image, image_count, chunk_index) for every chunk of the batch, chunks spread
@@ -63,31 +78,47 @@ void for_each_chunk(const ConvShape& s, int64_t passes, Fn fn) {
   });
 }
 
-// out = conv(x, weight) + bias (bias may be null). When `kept` is not null it receives every
-// chunk's columns for the backward (chunk c's (K, count * L) matrix where its first image's
-// share starts); otherwise each chunk unfolds into a scratch buffer of its own.
+// Calls fn(first_image, image_count, slice_index) for the chunk's images a slice at a time.
+template <class Fn>
+void for_each_slice(int64_t first, int64_t count, int64_t per_slice, Fn fn) {
+  for (int64_t n = 0; n < count; n += per_slice) fn(first + n, std::min(per_slice, count - n), n / per_slice);
+}
+
+// The columns of images [first, first + count) side by side: (K, count * L).
+template <class T>
+void unfold(const ConvShape& s, const T* x, int64_t first, int64_t count, T* cols) {
+  for (int64_t n = 0; n < count; ++n)
+    kernels::im2col(s.window, x + (first + n) * s.image_size(), cols + n * s.L(), count * s.L());
+}
+
+// out = conv(x, weight) + bias (bias may be null). A slice's product is one (C_out, count * L)
+// matrix: several images' columns in one GEMM (LeNet's second layer: 800 columns instead of 100,
+// which the kernel runs 25-35% faster); a single image's product is written in place. With kept
+// non-null, the columns of images [first, first + count) are left at kept + first * K * L.
 template <class T>
 void conv2d_forward(const ConvShape& s, const T* x, const T* weight, const T* bias, T* out, T* kept) {
   const int64_t K = s.K(), L = s.L(), C_out = s.out_channels, Kg = s.group_K(), Cg = s.group_out();
-  for_each_chunk(s, 1, [&](int64_t first, int64_t count, int64_t) {
-    const int64_t width = count * L;
-    const Tensor scratch = kept ? Tensor() : detail::alloc({K, width}, dtype_of<T>);
-    T* chunk_cols = kept ? kept + first * K * L : static_cast<T*>(scratch.data_ptr());
-    for (int64_t n = 0; n < count; ++n)
-      kernels::im2col(s.window, x + (first + n) * s.image_size(), chunk_cols + n * L, width);
-    Tensor product = detail::alloc({C_out, width}, dtype_of<T>);
-    T* p = static_cast<T*>(product.data_ptr());
-    for (int64_t g = 0; g < s.groups; ++g)
-      kernels::gemm(Cg, width, Kg, weight + g * Cg * Kg, Kg, false, chunk_cols + g * Kg * width, width, false,
-                    p + g * Cg * width, width);
-    // (C_out, count * L) -> images (count, C_out, L), adding the bias on the way.
-    for (int64_t n = 0; n < count; ++n)
-      for (int64_t co = 0; co < C_out; ++co) {
-        const T* src = p + co * width + n * L;
-        T* dst = out + ((first + n) * C_out + co) * L;
-        const T b = bias ? bias[co] : T(0);
-        for (int64_t l = 0; l < L; ++l) dst[l] = src[l] + b;
-      }
+  const int64_t per_slice = s.images_per_slice(sizeof(T));
+  for_each_chunk(s, 1, [&](int64_t chunk_first, int64_t chunk_count, int64_t) {
+    const Tensor cols_buffer = detail::alloc({kept ? 0 : K, per_slice * L}, dtype_of<T>);
+    const Tensor product_buffer = detail::alloc({C_out, per_slice > 1 ? per_slice * L : 0}, dtype_of<T>);
+    for_each_slice(chunk_first, chunk_count, per_slice, [&](int64_t first, int64_t count, int64_t) {
+      const int64_t width = count * L;
+      T* cols = kept ? kept + first * K * L : static_cast<T*>(cols_buffer.data_ptr());
+      unfold(s, x, first, count, cols);
+      T* p = count == 1 ? out + first * C_out * L : static_cast<T*>(product_buffer.data_ptr());
+      for (int64_t g = 0; g < s.groups; ++g)
+        kernels::gemm(Cg, width, Kg, weight + g * Cg * Kg, Kg, false, cols + g * Kg * width, width, false,
+                      p + g * Cg * width, width);
+      // (C_out, count * L) -> images (count, C_out, L), adding the bias on the way (in place for one image).
+      for (int64_t n = 0; n < count; ++n)
+        for (int64_t co = 0; co < C_out; ++co) {
+          const T* src = p + co * width + n * L;
+          T* dst = out + ((first + n) * C_out + co) * L;
+          const T b = bias ? bias[co] : T(0);
+          for (int64_t l = 0; l < L; ++l) dst[l] = src[l] + b;
+        }
+    });
   });
 }
 
@@ -99,42 +130,55 @@ T sum_row(const T* p, int64_t n) {
 }
 
 // The gradients that are wanted (null pointers: not wanted): grad_x (zeroed), grad_weight and
-// grad_bias, from grad_out and the columns the forward kept (null when the weight needs none).
+// grad_bias, from grad_out and, for the weight's gradient, the forward's kept columns or else the
+// input x, unfolded again a slice at a time in cache.
 template <class T>
-void conv2d_backward(const ConvShape& s, const T* weight, const T* cols, const T* grad_out, T* grad_x, T* grad_weight,
-                     T* grad_bias) {
+void conv2d_backward(const ConvShape& s, const T* weight, const T* x, const T* kept, const T* grad_out, T* grad_x,
+                     T* grad_weight, T* grad_bias) {
   const int64_t K = s.K(), L = s.L(), C_out = s.out_channels, Kg = s.group_K(), Cg = s.group_out();
+  const int64_t per_slice = s.images_per_slice(sizeof(T));
   // Per chunk: C_out * Kg weight-gradient values, then C_out bias-gradient values.
   const int64_t partial_size = C_out * (Kg + 1);
   Tensor partials = detail::alloc({s.chunks(), partial_size}, dtype_of<T>);
   T* all_partials = static_cast<T*>(partials.data_ptr());
-  for_each_chunk(s, (grad_x != nullptr) + (grad_weight != nullptr), [&](int64_t first, int64_t count, int64_t chunk) {
-    const int64_t width = count * L;
-    // The chunk's output gradient as one (C_out, count * L) matrix, as the forward's product.
-    Tensor gathered = detail::alloc({C_out, width}, dtype_of<T>);
-    T* g = static_cast<T*>(gathered.data_ptr());
-    for (int64_t n = 0; n < count; ++n)
-      for (int64_t co = 0; co < C_out; ++co) {
-        const T* src = grad_out + ((first + n) * C_out + co) * L;
-        std::copy(src, src + L, g + co * width + n * L);
-      }
+  for_each_chunk(s, (grad_x != nullptr) + (grad_weight != nullptr), [&](int64_t chunk_first, int64_t chunk_count,
+                                                                         int64_t chunk) {
+    const Tensor cols_buffer = detail::alloc({K, per_slice * L}, dtype_of<T>);
+    const Tensor gathered_buffer = detail::alloc({C_out, per_slice > 1 ? per_slice * L : 0}, dtype_of<T>);
+    T* cols = static_cast<T*>(cols_buffer.data_ptr());
     T* partial = all_partials + chunk * partial_size;
-    if (grad_weight)  // per group: (Cg, Kg) = g rows (Cg, count * L) @ cols rows^T (count * L, Kg)
-      for (int64_t grp = 0; grp < s.groups; ++grp)
-        kernels::gemm(Cg, Kg, width, g + grp * Cg * width, width, false, cols + first * K * L + grp * Kg * width,
-                      width, true, partial + grp * Cg * Kg, Kg);
-    if (grad_bias)
-      for (int64_t co = 0; co < C_out; ++co) partial[C_out * Kg + co] = sum_row(g + co * width, width);
-    if (grad_x) {  // grad cols (K, count * L) = weight^T @ g per group, then folded onto each image
-      Tensor scratch = detail::alloc({K, width}, dtype_of<T>);
-      T* grad_cols = static_cast<T*>(scratch.data_ptr());
-      for (int64_t grp = 0; grp < s.groups; ++grp)
-        kernels::gemm(Kg, width, Cg, weight + grp * Cg * Kg, Kg, true, g + grp * Cg * width, width, false,
-                      grad_cols + grp * Kg * width, width);
-      for (int64_t n = 0; n < count; ++n)
-        kernels::col2im(s.window, static_cast<const T*>(grad_cols + n * L), width,
-                        grad_x + (first + n) * s.image_size());
-    }
+    for_each_slice(chunk_first, chunk_count, per_slice, [&](int64_t first, int64_t count, int64_t slice) {
+      const int64_t width = count * L;
+      // The slice's output gradient as one (C_out, count * L) matrix, as the forward's product.
+      const T* g = grad_out + first * C_out * L;
+      if (count > 1) {
+        T* gathered = static_cast<T*>(gathered_buffer.data_ptr());
+        for (int64_t n = 0; n < count; ++n)
+          for (int64_t co = 0; co < C_out; ++co) {
+            const T* src = grad_out + ((first + n) * C_out + co) * L;
+            std::copy(src, src + L, gathered + co * width + n * L);
+          }
+        g = gathered;
+      }
+      const T beta = slice == 0 ? T(0) : T(1);  // the chunk's first slice starts its sums
+      if (grad_weight) {  // per group: (Cg, Kg) += g rows (Cg, count * L) @ cols rows^T (count * L, Kg)
+        const T* slice_cols = kept ? kept + first * K * L : cols;
+        if (!kept) unfold(s, x, first, count, cols);
+        for (int64_t grp = 0; grp < s.groups; ++grp)
+          kernels::gemm(Cg, Kg, width, g + grp * Cg * width, width, false, slice_cols + grp * Kg * width, width, true,
+                        partial + grp * Cg * Kg, Kg, T(1), beta);
+      }
+      if (grad_bias)
+        for (int64_t co = 0; co < C_out; ++co)
+          partial[C_out * Kg + co] = sum_row(g + co * width, width) + (slice == 0 ? T(0) : partial[C_out * Kg + co]);
+      if (grad_x) {  // grad cols (K, count * L) = weight^T @ g per group, then folded onto each image
+        for (int64_t grp = 0; grp < s.groups; ++grp)
+          kernels::gemm(Kg, width, Cg, weight + grp * Cg * Kg, Kg, true, g + grp * Cg * width, width, false,
+                        cols + grp * Kg * width, width);
+        for (int64_t n = 0; n < count; ++n)
+          kernels::col2im(s.window, static_cast<const T*>(cols + n * L), width, grad_x + (first + n) * s.image_size());
+      }
+    });
   });
   // The chunks' sums, added in chunk order: total[i] = sum over chunks of partial[offset + i]
   // (zero for an empty batch).
@@ -181,22 +225,24 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, Exp
   const Tensor bs = bias.defined() ? bias.detach().contiguous() : Tensor();
   Tensor out =
       detail::alloc({shape.images, shape.out_channels, shape.window.out_height(), shape.window.out_width()}, x.dtype());
-  // The backward needs the columns only for the weight's gradient.
-  const Tensor cols =
-      autograd::should_record({weight}) ? detail::alloc({shape.images, shape.K(), shape.L()}, x.dtype()) : Tensor();
+  // The backward needs the columns (or the input) only for the weight's gradient.
+  const bool weight_grad = autograd::should_record({weight});
+  const Tensor kept = weight_grad && shape.keeps_columns(x.element_size())
+                          ? detail::alloc({shape.images * shape.K() * shape.L()}, x.dtype())
+                          : Tensor();
   dispatch_floating(x.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
     conv2d_forward<T>(shape, static_cast<const T*>(xs.data_ptr()), static_cast<const T*>(ws.data_ptr()),
                       bs.defined() ? static_cast<const T*>(bs.data_ptr()) : nullptr, static_cast<T*>(out.data_ptr()),
-                      cols.defined() ? static_cast<T*>(cols.data_ptr()) : nullptr);
+                      kept.defined() ? static_cast<T*>(kept.data_ptr()) : nullptr);
   });
   std::vector<Tensor> inputs{x, weight};
   if (bias.defined()) inputs.push_back(bias);
   out = autograd::record(
       out, "Conv2dBackward", inputs,
-      [saved_weight = SavedTensor(ws), saved_cols = SavedTensor(cols), shape](const Tensor& grad,
-                                                                                                const Needs& needs) {
-        const Tensor &ws = saved_weight.unpack(), &cols = saved_cols.unpack();
+      [saved_weight = SavedTensor(ws), saved_input = weight_grad && !kept.defined() ? SavedTensor(xs) : SavedTensor(),
+       saved_cols = SavedTensor(kept), shape](const Tensor& grad, const Needs& needs) {
+        const Tensor &ws = saved_weight.unpack(), &xs = saved_input.unpack(), &cols = saved_cols.unpack();
         const Tensor g = grad.contiguous();
         Grads grads(needs.size());
         if (needs[0])
@@ -207,7 +253,7 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, Exp
           using T = typename decltype(tag)::type;
           // An undefined tensor (a gradient nobody needs) is a null pointer: not computed.
           auto data = [](const Tensor& t) { return t.defined() ? static_cast<T*>(t.data_ptr()) : nullptr; };
-          conv2d_backward<T>(shape, data(ws), data(cols), data(g), data(grads[0]), data(grads[1]),
+          conv2d_backward<T>(shape, data(ws), data(xs), data(cols), data(g), data(grads[0]), data(grads[1]),
                              grads.size() > 2 ? data(grads[2]) : nullptr);
         });
         return grads;

@@ -10,7 +10,7 @@ namespace ember::kernels {
 namespace {
 
 const std::vector<TileShape> kTiles = {{12, 32, 1.0, 1024, 9.0 / 16, true}, {16, 16, 0.9, 256, 1.0 / 8, true}};
-const CacheSizes kL2{1 << 20};
+const CacheSizes kL2{1 << 20, 32 << 20};
 
 GemmPlan plan(int64_t M, int64_t N, int64_t K, bool ta = false, bool tb = false, int threads = 1,
               CacheSizes caches = kL2, bool unpacked = true) {
@@ -50,7 +50,7 @@ TEST(GemmPlan, BStaysInPlaceWhileItFitsInL2AndItsStripsFitC) {
   EXPECT_EQ(plan(64, 784, 100).path, GemmPath::Unpacked);     // dx = g @ W1
   EXPECT_EQ(plan(100, 784, 64, true).path, GemmPath::Unpacked);  // dW1 = g^T @ x
   // The cache size is the machine's: half the L2 and 512^3 is blocked; twice it and 640^3 is not.
-  EXPECT_EQ(plan(512, 512, 512, false, false, 1, {512 << 10}).path, GemmPath::Blocked);
+  EXPECT_EQ(plan(512, 512, 512, false, false, 1, {512 << 10, 32 << 20}).path, GemmPath::Blocked);
   EXPECT_EQ(plan(640, 640, 640, false, false, 1, {2 << 20}).path, GemmPath::Unpacked);
   // N = 100 fills 78% of the strips' lanes; C^T's 12 x 32 tiles, 93%.
   EXPECT_EQ(plan(64, 100, 784, false, true).path, GemmPath::Blocked);
@@ -121,7 +121,10 @@ TEST(GemmPlan, ThreadsOnlySplitTheWork) {
   EXPECT_EQ(plan(512, 256, 256, false, false, 2).split, GemmSplit::Rows);
 }
 
-TEST(GemmPlan, CacheSizesComeFromTheMachine) { EXPECT_GT(cache_sizes().l2, 0); }
+TEST(GemmPlan, CacheSizesComeFromTheMachine) {
+  EXPECT_GT(cache_sizes().l2, 0);
+  EXPECT_GT(cache_sizes().l3, cache_sizes().l2);
+}
 
 }  // namespace
 }  // namespace ember::kernels

@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "ember/kernels/gemm_plan.h"
 #include "support/tensor_expect.h"
 
 namespace ember {
@@ -143,6 +144,24 @@ TEST(Conv2d, AFrozenWeightStillPassesTheInputItsGradient) {
   Tensor x2 = x0.clone().requires_grad_();
   conv2d(x2, w0, {}, 1, 1).backward(g);
   EXPECT_TENSOR_EQ(x2.grad(), x1.grad());
+}
+
+TEST(Conv2d, KeptColumnsAndColumnsUnfoldedAgainGiveTheSameGradients) {
+  // The forward keeps the batch's columns for the weight's gradient only while they fit in half
+  // the L3; a batch past that unfolds its input again in the backward. The first image alone (kept)
+  // must get what it gets inside a batch too large to keep.
+  const int64_t per_image = 36 * 32 * 32 * 8;  // (C_in kh kw) x L values of float64
+  const int64_t n = kernels::cache_sizes().l3 / 2 / per_image + 2;
+  const Tensor x = randn({n, 4, 32, 32}, kFloat64), w0 = randn({3, 4, 3, 3}, kFloat64), g = randn({n, 3, 32, 32}, kFloat64);
+  auto weight_grad = [&](const Tensor& images, const Tensor& grad) {
+    Tensor w = w0.clone().requires_grad_();
+    conv2d(images, w, {}, 1, 1).backward(grad);
+    return w.grad();
+  };
+  const Tensor whole = weight_grad(x, g);
+  Tensor sum = zeros_like(w0);
+  for (int64_t i = 0; i < n; ++i) sum += weight_grad(x.narrow(0, i, 1), g.narrow(0, i, 1));
+  EXPECT_TENSOR_NEAR(whole, sum, 1e-9, 1e-9);
 }
 
 // PyTorch's rule from its definition: scan each window row by row, keep a value when it is larger
