@@ -13,6 +13,7 @@
 namespace ember::bench {
 
 double measured_peak_gflops();
+double measured_bf16_peak_gflops();
 
 namespace {
 
@@ -83,8 +84,50 @@ void BM_Gemm(benchmark::State& state, kernels::GemmKernel kernel) {
                                                     benchmark::Counter::kIsIterationInvariantRate);
 }
 
+// The bfloat16 GEMM (kernels/gemm_bf16.h), float32 output, against the measured vdpbf16ps peak.
+void BM_GemmBf16(benchmark::State& state) {
+  Operands o = make(state);
+  std::vector<BFloat16> A(o.A.begin(), o.A.end()), B(o.B.begin(), o.B.end());
+  auto product = [&] {
+    kernels::gemm_bf16(o.M, o.N, o.K, A.data(), o.lda, o.ta, B.data(), o.ldb, o.tb, o.C.data(), o.N);
+  };
+  product();
+  std::mt19937 pick(1);
+  for (int s = 0; s < 256; ++s) {  // validate against float64 dot products of the bfloat16 values
+    const int64_t i = static_cast<int64_t>(pick() % o.M), j = static_cast<int64_t>(pick() % o.N);
+    double expected = 0;
+    for (int64_t k = 0; k < o.K; ++k)
+      expected += static_cast<double>(o.ta ? A[k * o.lda + i] : A[i * o.lda + k]) *
+                  static_cast<double>(o.tb ? B[j * o.ldb + k] : B[k * o.ldb + j]);
+    if (std::fabs(expected - o.C[i * o.N + j]) > 1e-4 * (1 + static_cast<double>(o.K))) {
+      state.SkipWithError("result differs from a float64 dot product");
+      return;
+    }
+  }
+  for (auto _ : state) {
+    product();
+    benchmark::ClobberMemory();
+  }
+  const double flops = 2.0 * o.M * o.N * o.K;
+  static const double peak = kernels::cpu_has_avx512_bf16() ? measured_bf16_peak_gflops() : 0;
+  state.counters["GFLOPS"] = benchmark::Counter(flops * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["threads"] = get_num_threads();
+  if (peak > 0)
+    state.counters["pct_peak"] = benchmark::Counter(flops * 1e-9 * 100 / (peak * get_num_threads()),
+                                                    benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// The bfloat16 shapes: squares, the MLP's first layer, a ResNet-sized convolution product.
+void bf16_shapes(benchmark::internal::Benchmark* b) {
+  for (int n : {512, 1024, 2048}) b->Args({n, n, n, 0, 0});
+  b->Args({64, 100, 784, 0, 1});
+  b->Args({1024, 256, 1152, 0, 0});
+  b->ArgNames({"M", "N", "K", "ta", "tb"});
+}
+
 }  // namespace
 
+BENCHMARK(BM_GemmBf16)->Apply(bf16_shapes)->UseRealTime();
 BENCHMARK_CAPTURE(BM_Gemm, auto, kernels::GemmKernel::Auto)->Apply(gemm_shapes)->UseRealTime();
 BENCHMARK_CAPTURE(BM_Gemm, avx512, kernels::GemmKernel::Avx512)->Apply(gemm_shapes)->UseRealTime();
 BENCHMARK_CAPTURE(BM_Gemm, avx2, kernels::GemmKernel::Avx2)->Apply(gemm_shapes)->UseRealTime();

@@ -19,6 +19,7 @@
 #include "ember/core/scalar.h"
 #include "ember/core/shape.h"
 #include "ember/kernels/gemm.h"
+#include "ember/kernels/gemm_bf16.h"
 #include "ember/ops/activation.h"
 #include "ember/ops/conv.h"
 #include "ember/ops/creation.h"

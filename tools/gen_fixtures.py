@@ -357,10 +357,12 @@ def write_safetensors(path, tensors):
     8-byte little-endian header length, JSON header, raw little-endian data."""
     import json
     import struct
+    codes = {torch.float32: "F32", torch.float64: "F64", torch.int64: "I64", torch.bfloat16: "BF16", torch.float16: "F16"}
     header, blobs, offset = {}, [], 0
     for name, t in tensors.items():
-        data = t.detach().contiguous().numpy().tobytes()
-        header[name] = {"dtype": {torch.float32: "F32", torch.float64: "F64", torch.int64: "I64"}[t.dtype],
+        t = t.detach().contiguous()
+        data = (t.view(torch.int16) if t.element_size() == 2 else t).numpy().tobytes()  # numpy has no bfloat16
+        header[name] = {"dtype": codes[t.dtype],
                         "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
         blobs.append(data)
         offset += len(data)

@@ -121,6 +121,19 @@ def op_overhead_table(build, threads, reps):
     print(f"{'geometric mean of the ratios':34} {'':9} {'':9}  {statistics.geometric_mean(ratios):10.2f}")
 
 
+def bf16_table(ember, torch):
+    """ember's bfloat16 GEMM (BM_GemmBf16) against torch.mm on bfloat16 tensors, same shapes."""
+    print(f"\n{'bf16 GEMM (M x N x K, ta, tb)':34} {'ember':>9} {'torch':>9}  {'e/torch':>8}   (GFLOP/s)")
+    for name, b in ember.items():
+        if not name.startswith("BM_GemmBf16/"):
+            continue
+        dims = dict(kv.split(":") for kv in name.replace("BM_GemmBf16/", "").replace("/real_time", "").split("/"))
+        tname = f"gemm_bf16/{dims['M']}x{dims['N']}x{dims['K']}/ta{dims['ta']}tb{dims['tb']}"
+        t_g = torch[tname]["gflops"] if tname in torch else float("nan")
+        label = f"{dims['M']}x{dims['N']}x{dims['K']} {dims['ta']}{dims['tb']}"
+        print(f"{label:34} {b['GFLOPS']:9.1f} {t_g:9.1f}  {b['GFLOPS'] / t_g:8.2f}   ({b.get('pct_peak', 0):.0f}% of bf16 peak)")
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--build", default=os.path.join(ROOT, "build"))
@@ -128,6 +141,7 @@ def main():
     p.add_argument("--fashion", default="/usr/share/datasets/fashion-mnist")
     p.add_argument("--reps", type=int, default=5, help="repetitions per benchmark (the median is shown)")
     p.add_argument("--models", nargs="+", choices=["mlp", "cnn"], default=["mlp", "cnn"], help="epochs to time")
+    p.add_argument("--only", choices=["bf16"], help="print only this table (bf16: the bfloat16 GEMM against PyTorch's)")
     args = p.parse_args()
     ember_bench = os.path.join(args.build, "bench", "ember_bench")
     openblas_bench = os.path.join(args.build, "bench", "openblas_bench")
@@ -139,7 +153,10 @@ def main():
         print(f"\n=== {t} thread(s) ===")
         if t > 1 and os.path.exists(core_to_core):  # the host's placement of the cores, which 2-thread figures follow
             print(subprocess.run([core_to_core], capture_output=True, text=True, check=True).stdout.strip())
-        ember = google_benchmark(ember_bench, "BM_Gemm/auto|BM_Fc|BM_MlpStep/cache:1|BM_CnnStep", t, args.reps)
+        if args.only == "bf16":
+            bf16_table(google_benchmark(ember_bench, "BM_GemmBf16", t, args.reps), torch_bench(t))
+            continue
+        ember = google_benchmark(ember_bench, "BM_Gemm/auto|BM_GemmBf16|BM_Fc|BM_MlpStep/cache:1|BM_CnnStep", t, args.reps)
         blas = google_benchmark(openblas_bench, "BM_OpenBlas", t, args.reps) if os.path.exists(openblas_bench) else {}
         torch = torch_bench(t)
         libtorch = google_benchmark(libtorch_bench, "BM_Libtorch", t, args.reps) if os.path.exists(libtorch_bench) else {}
@@ -156,6 +173,7 @@ def main():
             t_g = torch[tname]["gflops"] if tname in torch else float("nan")
             label = f"{dims['M']}x{dims['N']}x{dims['K']} {dims['ta']}{dims['tb']}"
             print(f"{label:34} {e_g:9.1f} {o_g:9.1f} {t_g:9.1f}  {e_g / o_g:10.2f} {e_g / t_g:8.2f}   ({b.get('pct_peak', 0):.0f}% of peak)")
+        bf16_table(ember, torch)
         print(f"\n{'workload':34} {'ember':>9} {'torch':>9} {'libtorch':>9}  {'e/torch':>8} {'e/libtorch':>10}   (median time)")
         for ename, tname, lname, unit, scale in (
                 ("BM_FcForward/real_time", "fc/forward", "BM_LibtorchFcForward/real_time", "ms", 1e3),

@@ -16,6 +16,8 @@ GEMM_SHAPES = [(n, n, n, 0, 0) for n in (64, 128, 256, 512, 1024, 2048)] + [
     (64, 10, 100, 0, 1), (10, 100, 64, 1, 0), (5, 10, 784, 0, 0),
     (50000, 50, 784, 0, 0), (784, 50, 50000, 1, 0),
     (6, 6272, 25, 0, 0), (6, 25, 6272, 0, 1), (16, 800, 150, 0, 0), (150, 800, 16, 1, 0), (16, 150, 800, 0, 1)]
+# bench/gemm_bench.cpp's bf16_shapes: squares, the MLP's first layer, a ResNet-sized conv product.
+BF16_SHAPES = [(n, n, n, 0, 0) for n in (512, 1024, 2048)] + [(64, 100, 784, 0, 1), (1024, 256, 1152, 0, 0)]
 
 
 def median_seconds(fn, min_time=0.3, repeats=5):
@@ -49,6 +51,12 @@ def main():
             b = torch.rand(n, k).t() if tb else torch.rand(k, n)
             s = median_seconds(lambda: torch.mm(a, b))
             emit(f"gemm/{m}x{n}x{k}/ta{ta}tb{tb}", s, gflops=2 * m * n * k / s / 1e9)
+        # bfloat16 products (oneDNN's AVX512_BF16 kernels), float32 accumulation inside.
+        for m, n, k, ta, tb in BF16_SHAPES:
+            a = (torch.rand(k, m).t() if ta else torch.rand(m, k)).bfloat16()
+            b = (torch.rand(n, k).t() if tb else torch.rand(k, n)).bfloat16()
+            s = median_seconds(lambda: torch.mm(a, b))
+            emit(f"gemm_bf16/{m}x{n}x{k}/ta{ta}tb{tb}", s, gflops=2 * m * n * k / s / 1e9)
 
     # The course's fully connected forward and backward on 50,000 x 784 inputs.
     x, y = torch.randn(50000, 784), torch.randn(50000)

@@ -25,12 +25,12 @@ DetectAnomalyGuard::~DetectAnomalyGuard() { AnomalyMode::set_enabled(previous_en
 void check_finite(const Tensor& t, const std::string& what) {
   if (!AnomalyMode::is_enabled() || !AnomalyMode::should_check_nan() || !t.defined() || !t.is_floating_point()) return;
   const Tensor c = t.detach().contiguous();
-  dispatch_floating(c.dtype(), [&](auto tag) {
+  dispatch_with_16bit(c.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
     const T* p = static_cast<const T*>(c.data_ptr());
     for (int64_t i = 0, n = c.numel(); i < n; ++i)
-      if (!std::isfinite(p[i]))
-        throw AutogradError(detail::str("[anomaly] ", what, " holds ", std::isnan(p[i]) ? "nan" : p[i] > 0 ? "inf" : "-inf",
+      if (!std::isfinite(static_cast<double>(p[i])))
+        throw AutogradError(detail::str("[anomaly] ", what, " holds ", std::isnan(static_cast<double>(p[i])) ? "nan" : static_cast<double>(p[i]) > 0 ? "inf" : "-inf",
                                         " at flat index ", i, " of shape ",
                                         shape_str(c.sizes()), " (found by DetectAnomalyGuard)"));
   });

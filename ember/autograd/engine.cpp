@@ -15,12 +15,12 @@ namespace ember::autograd {
 Tensor add_grads(const Tensor& a, const Tensor& b) {
   EMBER_ASSERT(a.sizes() == b.sizes() && a.dtype() == b.dtype());
   Tensor out = detail::alloc(a.sizes(), a.dtype());
-  dispatch_floating(a.dtype(), [&](auto tag) {
+  dispatch_with_16bit(a.dtype(), [&](auto tag) {  // 16-bit floats: added in float32, rounded once
     using T = typename decltype(tag)::type;
     kernels::binary(a.sizes(), static_cast<T*>(out.data_ptr()), out.strides().data(),
                     static_cast<const T*>(a.data_ptr()), a.strides().data(),
                     static_cast<const T*>(b.data_ptr()), b.strides().data(),
-                    [](T x, T y) { return x + y; });
+                    [](T x, T y) { return static_cast<T>(x + y); });
   });
   return out;
 }

@@ -72,7 +72,7 @@ std::vector<Tensor> AccumulateGrad::apply(const Tensor& grad_output) {
   } else {
     // Accumulate in place, so a handle obtained from grad() earlier sees the sum.
     Tensor existing(meta.grad);
-    dispatch_floating(existing.dtype(), [&](auto tag) {
+    dispatch_with_16bit(existing.dtype(), [&](auto tag) {  // 16-bit floats: added in float32
       using T = typename decltype(tag)::type;
       const Tensor g = grad_output.dtype() == existing.dtype() ? grad_output : [&] {
         Tensor c = detail::alloc(grad_output.sizes(), existing.dtype());
@@ -82,7 +82,7 @@ std::vector<Tensor> AccumulateGrad::apply(const Tensor& grad_output) {
       kernels::binary(existing.sizes(), static_cast<T*>(existing.data_ptr()), existing.strides().data(),
                       static_cast<const T*>(existing.data_ptr()), existing.strides().data(),
                       static_cast<const T*>(g.data_ptr()), g.strides().data(),
-                      [](T a, T b) { return a + b; });
+                      [](T a, T b) { return static_cast<T>(a + b); });
     });
     existing.impl()->storage->bump_version();
   }

@@ -85,8 +85,9 @@ void Tensor::backward(const Tensor& gradient, bool retain_graph) const {
                 "for one-element outputs; this one has shape ", shape_str(sizes()),
                 ". Pass backward(gradient) or reduce it first (e.g. sum())");
     grad = detail::alloc(sizes(), dtype());
-    dispatch_floating(dtype(), [&](auto tag) {
-      *static_cast<typename decltype(tag)::type*>(grad.data_ptr()) = 1;
+    dispatch_with_16bit(dtype(), [&](auto tag) {
+      using T = typename decltype(tag)::type;
+      *static_cast<T*>(grad.data_ptr()) = static_cast<T>(1.0f);
     });
   } else {
     EMBER_CHECK(grad.sizes() == sizes(), ShapeError, "[backward] gradient has shape ",

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ember/core/float_to_int.h"
+#include "ember/core/reduced_float.h"
 #include "ember/kernels/strided_loop.h"
 
 namespace ember::kernels {
@@ -79,15 +80,29 @@ void ternary(const std::vector<int64_t>& sizes, Out* out, const int64_t* out_str
 }
 
 /// out = in converted to Out, elementwise; the dtype conversion behind to() and copy_(). Floats
-/// become integers by float_to_int (defined for NaN and out-of-range values).
+/// become integers by float_to_int (defined for NaN and out-of-range values). The 16-bit floats
+/// convert through float32, as PyTorch's (float64 -> bfloat16 rounds twice there too).
 template <class Out, class In>
 void cast(const std::vector<int64_t>& sizes, Out* out, const int64_t* out_strides, const In* in,
           const int64_t* in_strides) {
-  unary(sizes, out, out_strides, in, in_strides, [](In v) {
-    if constexpr (std::is_same_v<Out, bool>) return v != In(0);
-    else if constexpr (std::is_floating_point_v<In> && std::is_integral_v<Out>) return float_to_int<Out>(v);
-    else return static_cast<Out>(v);
-  });
+  constexpr bool in_16bit = std::is_same_v<In, BFloat16> || std::is_same_v<In, Half>;
+  constexpr bool out_16bit = std::is_same_v<Out, BFloat16> || std::is_same_v<Out, Half>;
+  if constexpr (in_16bit && !std::is_same_v<In, Out>) {
+    unary(sizes, out, out_strides, in, in_strides, [](In v) {
+      const float f = v;
+      if constexpr (std::is_same_v<Out, bool>) return f != 0.0f;
+      else if constexpr (std::is_integral_v<Out>) return float_to_int<Out>(f);
+      else return static_cast<Out>(f);
+    });
+  } else if constexpr (out_16bit && !std::is_same_v<In, Out>) {
+    unary(sizes, out, out_strides, in, in_strides, [](In v) { return Out(static_cast<float>(v)); });
+  } else {
+    unary(sizes, out, out_strides, in, in_strides, [](In v) {
+      if constexpr (std::is_same_v<Out, bool>) return v != In(0);
+      else if constexpr (std::is_floating_point_v<In> && std::is_integral_v<Out>) return float_to_int<Out>(v);
+      else return static_cast<Out>(v);
+    });
+  }
 }
 
 }  // namespace ember::kernels

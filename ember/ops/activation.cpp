@@ -20,18 +20,12 @@ constexpr double kGeluBeta = M_SQRT2 * M_2_SQRTPI * 0.5, kGeluKappa = 0.044715;
 template <class F, class DF>
 Tensor pointwise(const Tensor& a, const char* name, F f, DF df) {
   const Tensor x = a.is_floating_point() ? a : a.to(kDefaultFloat);
-  Tensor out = dispatch_floating(x.dtype(), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    return detail::map<T, T>(x, [f](T v) { return static_cast<T>(f(v)); });
-  });
+  Tensor out = detail::float_map(x, f);
   const SavedTensor saved_x(x);
   return autograd::record(out, name, {x}, [saved_x, df](const Tensor& g, const Needs&) {
     const Tensor& xs = saved_x.unpack();
     const Tensor grad = g.dtype() == xs.dtype() ? g : g.to(xs.dtype());
-    return std::vector<Tensor>{dispatch_floating(xs.dtype(), [&](auto tag) {
-      using T = typename decltype(tag)::type;
-      return detail::map2<T, T>(grad, xs, [df](T gv, T v) { return static_cast<T>(gv * df(v)); });
-    })};
+    return std::vector<Tensor>{detail::float_map2(grad, xs, [df](auto gv, auto v) { return gv * df(v); })};
   });
 }
 

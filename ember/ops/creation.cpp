@@ -21,10 +21,10 @@ Tensor finish(Tensor t, const TensorOptions& options) {
 template <class Next>
 Tensor generate(const Shape& sizes, ScalarType dtype, Next next) {
   Tensor out = detail::alloc(sizes, dtype);
-  dispatch(dtype, [&](auto tag) {
+  dispatch_with_16bit(dtype, [&](auto tag) {  // 16-bit floats: each value rounded from float32
     using T = typename decltype(tag)::type;
     T* p = static_cast<T*>(out.data_ptr());
-    for (int64_t i = 0, n = out.numel(); i < n; ++i) p[i] = static_cast<T>(next(i));
+    for (int64_t i = 0, n = out.numel(); i < n; ++i) p[i] = static_cast<T>(static_cast<float>(next(i)));
   });
   return out;
 }
@@ -61,6 +61,7 @@ TensorData::TensorData(std::initializer_list<TensorData> list) : dtype_(kBool) {
 
 Tensor tensor(const TensorData& data, const TensorOptions& options) {
   const ScalarType t = options.dtype_or(data.dtype());
+  if (is_reduced_float(t)) return finish(detail::round_to(tensor(data, options.dtype(kFloat32)), t), options);
   Tensor out = detail::alloc(data.shape(), t);
   dispatch(t, [&](auto tag) {
     using T = typename decltype(tag)::type;

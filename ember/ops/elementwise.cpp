@@ -33,6 +33,7 @@ std::pair<Tensor, Tensor> broadcast_pair(const Tensor& a, const Tensor& b, Scala
 // out = f(a, b) with a, b of one shape and dtype; out has that dtype.
 template <class F>
 Tensor arith(const Tensor& a, const Tensor& b, F f) {
+  if (is_reduced_float(a.dtype())) return detail::round_to(arith(detail::widen(a), detail::widen(b), f), a.dtype());
   return dispatch(a.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
     return detail::map2<T, T>(a, b, [f](T x, T y) { return static_cast<T>(f(x, y)); });
@@ -44,10 +45,11 @@ Tensor to_floating(const Tensor& a) {
   return is_floating_point(a.dtype()) ? a : a.to(kDefaultFloat);
 }
 
-// out = f(x) for a floating-point x.
+// out = f(x) elementwise, in x's dtype, whatever it is.
 template <class F>
-Tensor float_map(const Tensor& x, F f) {
-  return dispatch_floating(x.dtype(), [&](auto tag) {
+Tensor map_same(const Tensor& x, F f) {
+  if (is_reduced_float(x.dtype())) return detail::round_to(map_same(detail::widen(x), f), x.dtype());
+  return dispatch(x.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
     return detail::map<T, T>(x, [f](T v) { return static_cast<T>(f(v)); });
   });
@@ -57,7 +59,7 @@ Tensor float_map(const Tensor& x, F f) {
 template <class F, class B>
 Tensor unary_float_op(const Tensor& a, const char* name, F f, B backward) {
   const Tensor x = to_floating(a);
-  Tensor out = float_map(x, f);
+  Tensor out = detail::float_map(x, f);
   const SavedTensor xs(x), os(out);
   return record(out, name, {x}, [xs, os, backward](const Tensor& g, const Needs&) {
     return Grads{backward(g, xs.unpack(), os.unpack())};
@@ -68,6 +70,7 @@ template <class F>
 Tensor compare(const Tensor& a, const Tensor& b, const char* op, F f) {
   const auto xy = broadcast_pair(a.detach(), b.detach(), detail::result_type(a, b), op);
   const Tensor &x = xy.first, &y = xy.second;  // names, not structured bindings: the lambda uses them
+  if (is_reduced_float(x.dtype())) return compare(detail::widen(x), detail::widen(y), op, f);
   return dispatch(x.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
     return detail::map2<bool, T>(x, y, [f](T p, T q) { return static_cast<bool>(f(p, q)); });
@@ -121,10 +124,7 @@ Tensor div(const Tensor& a, const Tensor& b) {
 
 Tensor neg(const Tensor& a) {
   EMBER_CHECK(a.dtype() != kBool, TypeError, "[neg] negation of a bool tensor is not supported; use logical_not()");
-  Tensor out = dispatch(a.dtype(), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    return detail::map<T, T>(a, [](T v) { return kernels::wrapping_neg(v); });
-  });
+  Tensor out = map_same(a, [](auto v) { return kernels::wrapping_neg(v); });
   return record(out, "NegBackward", {a}, [](const Tensor& g, const Needs&) { return Grads{neg(g)}; });
 }
 
@@ -176,39 +176,31 @@ Tensor sigmoid(const Tensor& a) {
 }
 
 Tensor sign(const Tensor& a) {
-  return dispatch(a.dtype(), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    return detail::map<T, T>(a, [](T v) { return static_cast<T>((T(0) < v) - (v < T(0))); });
+  return map_same(a, [](auto v) {
+    using T = decltype(v);
+    return static_cast<T>((T(0) < v) - (v < T(0)));
   });
 }
 
 Tensor abs(const Tensor& a) {
-  Tensor out = dispatch(a.dtype(), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    return detail::map<T, T>(a, [](T v) {
-      if constexpr (std::is_unsigned_v<T> || std::is_same_v<T, bool>) return v;
-      else return v < 0 ? kernels::wrapping_neg(v) : v;  // abs(INT64_MIN) wraps to itself, as PyTorch
-    });
+  Tensor out = map_same(a, [](auto v) {
+    using T = decltype(v);
+    if constexpr (std::is_unsigned_v<T> || std::is_same_v<T, bool>) return v;
+    else return v < 0 ? kernels::wrapping_neg(v) : v;  // abs(INT64_MIN) wraps to itself, as PyTorch
   });
   const SavedTensor xs(a);
   return record(out, "AbsBackward", {a}, [xs](const Tensor& g, const Needs&) { return Grads{g * sign(xs.unpack())}; });
 }
 
 Tensor relu(const Tensor& a) {
-  Tensor out = dispatch(a.dtype(), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    return detail::map<T, T>(a, [](T v) { return v > T(0) ? v : T(0); });
-  });
+  Tensor out = map_same(a, [](auto v) { return v > decltype(v)(0) ? v : decltype(v)(0); });
   const SavedTensor saved_out(out);
   // d/dx: the gradient where the output is positive, else 0, in one pass (as g * (out > 0) it
   // took three: compare, cast, multiply).
   return record(out, "ReluBackward", {a}, [saved_out](const Tensor& g, const Needs&) {
     const Tensor& os = saved_out.unpack();
     const Tensor grad = g.dtype() == os.dtype() ? g : g.to(os.dtype());
-    return Grads{dispatch(os.dtype(), [&](auto tag) {
-      using T = typename decltype(tag)::type;
-      return detail::map2<T, T>(grad, os, [](T gv, T o) { return o > T(0) ? gv : T(0); });
-    })};
+    return Grads{arith(grad, os, [](auto gv, auto o) { return o > decltype(o)(0) ? gv : decltype(o)(0); })};
   });
 }
 
@@ -217,7 +209,7 @@ Tensor pow(const Tensor& a, const Scalar& exponent) {
   const double p = exponent.to_double();
   Tensor out;
   if (is_floating_point(x.dtype())) {
-    out = float_map(x, [p](auto v) { return std::pow(v, static_cast<decltype(v)>(p)); });
+    out = detail::float_map(x, [p](auto v) { return std::pow(v, static_cast<decltype(v)>(p)); });
   } else {
     EMBER_CHECK(exponent.to_int64() >= 0, ValueError, "[pow] integers cannot be raised to the negative power ",
                 exponent.to_int64());
@@ -243,10 +235,7 @@ Tensor pow(const Tensor& a, const Tensor& exponent) {
   const auto xy = broadcast_pair(a, exponent, t, "pow");
   const Tensor &x = xy.first, &y = xy.second;  // names, not structured bindings: the lambda uses them
   Tensor out = is_floating_point(t)
-                   ? dispatch_floating(t, [&](auto tag) {
-                       using T = typename decltype(tag)::type;
-                       return detail::map2<T, T>(x, y, [](T b, T e) { return std::pow(b, e); });
-                     })
+                   ? arith(x, y, [](auto b, auto e) { return std::pow(b, e); })
                    : arith(x, y, [](auto b, auto e) {
                        decltype(b) r = 1;
                        for (int64_t i = 0; i < static_cast<int64_t>(e); ++i) r = kernels::wrapping_mul(r, b);
@@ -276,15 +265,13 @@ Tensor clamp(const Tensor& a, std::optional<Scalar> min, std::optional<Scalar> m
   if (max) t = promote_types(t, detail::result_type(a, detail::scalar_tensor(*max)));
   const Tensor x = a.to(t);
   const double lo = min ? min->to_double() : -INFINITY, hi = max ? max->to_double() : INFINITY;
-  Tensor out = dispatch(t, [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    return detail::map<T, T>(x, [lo, hi](T v) {
-      // Comparisons in double so an integer tensor clamps correctly against fractional bounds.
-      const double d = static_cast<double>(v);
-      if (d < lo) return static_cast<T>(lo);
-      if (d > hi) return static_cast<T>(hi);
-      return v;
-    });
+  Tensor out = map_same(x, [lo, hi](auto v) {
+    using T = decltype(v);
+    // Comparisons in double so an integer tensor clamps correctly against fractional bounds.
+    const double d = static_cast<double>(v);
+    if (d < lo) return static_cast<T>(lo);
+    if (d > hi) return static_cast<T>(hi);
+    return v;
   });
   const SavedTensor saved_x(x);
   return record(out, "ClampBackward", {x}, [saved_x, lo, hi](const Tensor& g, const Needs&) {
@@ -323,8 +310,9 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
   const Shape shape = broadcast_shapes(broadcast_shapes(cond.sizes(), a.sizes(), "where"), b.sizes(), "where");
   const ScalarType t = detail::result_type(a, b);
   const Tensor c = cond.expand(shape), x = a.to(t).expand(shape), y = b.to(t).expand(shape);
+  // Choosing copies values: the 16-bit floats go through as their bits, without widening.
   Tensor out = detail::alloc(shape, t);
-  dispatch(t, [&](auto tag) {
+  dispatch_with_16bit(t, [&](auto tag) {
     using T = typename decltype(tag)::type;
     kernels::ternary(shape, static_cast<T*>(out.data_ptr()), out.strides().data(),
                      static_cast<const bool*>(c.data_ptr()), c.strides().data(),
@@ -356,6 +344,7 @@ Tensor eq(const Tensor& a, const Tensor& b) { return compare(a, b, "eq", [](auto
 Tensor ne(const Tensor& a, const Tensor& b) { return compare(a, b, "ne", [](auto p, auto q) { return p != q; }); }
 
 Tensor logical_not(const Tensor& a) {
+  if (is_reduced_float(a.dtype())) return logical_not(detail::widen(a));
   return dispatch(a.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
     return detail::map<bool, T>(a, [](T v) { return v == T(0); });

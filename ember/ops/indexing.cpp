@@ -33,7 +33,7 @@ Tensor gather(const Tensor& t, int64_t dim, const Tensor& index) {
   const int64_t d = t.dim() == 0 ? 0 : wrap_dim(dim, t.dim(), "gather");
   const Tensor idx = checked_index(t, d, index, "gather");
   Tensor out = detail::alloc(idx.sizes(), t.dtype());
-  dispatch(t.dtype(), [&](auto tag) {
+  dispatch_with_16bit(t.dtype(), [&](auto tag) {  // a copy: 16-bit floats as they are
     using T = typename decltype(tag)::type;
     kernels::gather(idx.sizes(), d, static_cast<const T*>(t.data_ptr()), t.strides().data(),
                     idx.data_ptr<int64_t>(), static_cast<T*>(out.data_ptr()));
@@ -50,13 +50,14 @@ Tensor scatter_add(const Tensor& t, int64_t dim, const Tensor& index, const Tens
   const Tensor idx = checked_index(t, d, index, "scatter_add");
   EMBER_CHECK(src.sizes() == idx.sizes(), ShapeError, "[scatter_add] src ", shape_str(src.sizes()),
               " must have the index's shape ", shape_str(idx.sizes()));
-  Tensor out = t.clone().detach();
-  const Tensor s = src.to(t.dtype()).contiguous();
-  dispatch(t.dtype(), [&](auto tag) {
+  Tensor out = detail::widen(t.clone().detach());  // sums: 16-bit floats in float32
+  const Tensor s = detail::widen(src.to(t.dtype()).contiguous());
+  dispatch(out.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
     kernels::scatter_add(idx.sizes(), d, static_cast<T*>(out.data_ptr()), out.strides().data(),
                          idx.data_ptr<int64_t>(), static_cast<const T*>(s.data_ptr()));
   });
+  out = detail::round_to(out, t.dtype());
   const SavedTensor saved_idx(idx);
   return autograd::record(out, "ScatterAddBackward", {t, src}, [d, saved_idx](const Tensor& g, const Needs& needs) {
     return Grads{g, needs[1] ? gather(g, d, saved_idx.unpack()) : Tensor()};
@@ -81,7 +82,7 @@ Tensor index_select(const Tensor& t, int64_t dim, const Tensor& index) {
   Shape out_shape = t.sizes();
   out_shape[d] = n;
   Tensor out = detail::alloc(out_shape, t.dtype());
-  dispatch(t.dtype(), [&](auto tag) {
+  dispatch_with_16bit(t.dtype(), [&](auto tag) {  // a copy: 16-bit floats as they are
     using T = typename decltype(tag)::type;
     kernels::index_select_rows(static_cast<const T*>(src.data_ptr()), outer, size, inner, p, n, static_cast<T*>(out.data_ptr()));
   });
@@ -90,14 +91,14 @@ Tensor index_select(const Tensor& t, int64_t dim, const Tensor& index) {
   return autograd::record(out, "IndexSelectBackward", {t},
                           [in, saved_idx, outer, n, inner, size](const Tensor& g, const Needs&) {
                             const int64_t* rows = saved_idx.unpack().data_ptr<int64_t>();
-                            Tensor grad = zeros(in, g.dtype());
-                            const Tensor gc = g.contiguous();
-                            dispatch_floating(g.dtype(), [&](auto tag) {
+                            const Tensor gc = detail::widen(g.contiguous());  // sums: in float32
+                            Tensor grad = zeros(in, gc.dtype());
+                            dispatch_floating(gc.dtype(), [&](auto tag) {
                               using T = typename decltype(tag)::type;
                               kernels::index_add_rows(static_cast<const T*>(gc.data_ptr()), outer, n, inner, rows, size,
                                                       static_cast<T*>(grad.data_ptr()));
                             });
-                            return Grads{grad};
+                            return Grads{detail::round_to(grad, g.dtype())};
                           });
 }
 

@@ -6,6 +6,7 @@
 #include "ember/autograd/anomaly_mode.h"
 #include "ember/autograd/function.h"
 #include "ember/kernels/gemm.h"
+#include "ember/kernels/gemm_bf16.h"
 #include "ember/ops/op_helpers.h"
 
 namespace ember {
@@ -40,32 +41,50 @@ void check_same_dtype(const Tensor& a, const Tensor& b, const char* op) {
   EMBER_CHECK(a.dtype() != kBool, TypeError, "[", op, "] bool tensors cannot be multiplied");
 }
 
+// The dtype a product of dtype t is summed into: float32 for bfloat16 (the kernel's float32
+// lanes; the caller rounds once at the end), t otherwise.
+ScalarType sum_dtype(ScalarType t) { return t == kBFloat16 ? kFloat32 : t; }
+
+// out (M x N, row-major) = op(a) @ op(b) (+ out when accumulate), for operands of dtype t read
+// from a.data + a_offset elements (b likewise); out has dtype sum_dtype(t).
+void multiply(ScalarType t, int64_t M, int64_t N, int64_t K, const MatrixOperand& a, int64_t a_offset,
+              const MatrixOperand& b, int64_t b_offset, void* out, bool accumulate) {
+  if (t == kBFloat16) {
+    kernels::gemm_bf16(M, N, K, reinterpret_cast<const BFloat16*>(a.data) + a_offset, a.ld, a.trans,
+                       reinterpret_cast<const BFloat16*>(b.data) + b_offset, b.ld, b.trans, static_cast<float*>(out), N,
+                       1.0f, accumulate ? 1.0f : 0.0f);
+    return;
+  }
+  dispatch(t, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const T* pa = reinterpret_cast<const T*>(a.data) + a_offset;
+    const T* pb = reinterpret_cast<const T*>(b.data) + b_offset;
+    T* po = static_cast<T*>(out);
+    if constexpr (std::is_floating_point_v<T>)
+      kernels::gemm(M, N, K, pa, a.ld, a.trans, pb, b.ld, b.trans, po, N, T(1), accumulate ? T(1) : T(0));
+    else
+      kernels::gemm_reference<T>(M, N, K, pa, a.ld, a.trans, pb, b.ld, b.trans, po, N, T(1), accumulate ? T(1) : T(0));
+  });
+}
+
 // a @ c for 2-D a (M, K) and c (K, N), or out[b] = a[b] @ c[b] for 3-D a (B, M, K) and c (B, K, N),
 // into a fresh tensor. The operands are read through their strides, with no view made: a 4 x 4
-// product costs little more than its arithmetic.
+// product costs little more than its arithmetic. float16 has no kernel of its own: it is
+// multiplied in float32 (bfloat16 has one: kernels/gemm_bf16.h).
 Tensor product(Tensor a, Tensor c) {
+  if (a.dtype() == kHalf) return detail::round_to(product(detail::widen(a), detail::widen(c)), kHalf);
   const bool batched = a.dim() == 3;
   const int64_t B = batched ? a.size(0) : 1, M = a.size(-2), K = a.size(-1), N = c.size(-1);
-  Tensor out = detail::alloc(batched ? Shape{B, M, N} : Shape{M, N}, a.dtype());
+  Tensor out = detail::alloc(batched ? Shape{B, M, N} : Shape{M, N}, sum_dtype(a.dtype()));
   auto oa = as_operand(a, a.stride(-2), a.stride(-1), M, K);
   if (!oa.data) { a = a.detach().contiguous(); oa = as_operand(a, a.stride(-2), a.stride(-1), M, K); }
   auto oc = as_operand(c, c.stride(-2), c.stride(-1), K, N);
   if (!oc.data) { c = c.detach().contiguous(); oc = as_operand(c, c.stride(-2), c.stride(-1), K, N); }
   const int64_t batch_a = batched ? a.stride(0) : 0, batch_c = batched ? c.stride(0) : 0;
-  dispatch(a.dtype(), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    const int64_t esize = sizeof(T);
-    for (int64_t b = 0; b < B; ++b) {
-      const T* pa = reinterpret_cast<const T*>(oa.data + b * batch_a * esize);
-      const T* pc = reinterpret_cast<const T*>(oc.data + b * batch_c * esize);
-      T* po = static_cast<T*>(out.data_ptr()) + b * M * N;
-      if constexpr (std::is_floating_point_v<T>)
-        kernels::gemm(M, N, K, pa, oa.ld, oa.trans, pc, oc.ld, oc.trans, po, N);
-      else
-        kernels::gemm_reference<T>(M, N, K, pa, oa.ld, oa.trans, pc, oc.ld, oc.trans, po, N, 1, 0);
-    }
-  });
-  return out;
+  char* po = static_cast<char*>(out.data_ptr());
+  for (int64_t b = 0; b < B; ++b)
+    multiply(a.dtype(), M, N, K, oa, b * batch_a, oc, b * batch_c, po + b * M * N * out.element_size(), false);
+  return detail::round_to(out, a.dtype());
 }
 
 // True for a matrix (or a batch of them) stored transposed, as w.t() is: its rows are adjacent
@@ -138,18 +157,16 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
   const Tensor x2 = x.dim() == 2 ? x : x.reshape({-1, K});
   const int64_t M = x2.size(0);
   Tensor xs = x2.detach(), ws = weight.detach();
+  if (x.dtype() == kHalf) xs = detail::widen(xs), ws = detail::widen(ws);  // no float16 kernel: float32
   auto xo = as_operand(xs, xs.stride(0), xs.stride(1), M, K);
   if (!xo.data) { xs = xs.contiguous(); xo = as_operand(xs, xs.stride(0), xs.stride(1), M, K); }
   // op(B) = weight^T: element (k, n) of weight^T is weight(n, k), i.e. a transposed operand.
   auto wo = as_operand(ws, ws.stride(1), ws.stride(0), K, N);
   if (!wo.data) { ws = ws.contiguous(); wo = as_operand(ws, ws.stride(1), ws.stride(0), K, N); }
-  Tensor out = detail::alloc({M, N}, x.dtype());
+  Tensor out = detail::alloc({M, N}, sum_dtype(xs.dtype()));
   if (bias.defined()) detail::copy_into(out, bias.detach().expand({M, N}));
-  dispatch_floating(x.dtype(), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    kernels::gemm(M, N, K, reinterpret_cast<const T*>(xo.data), xo.ld, xo.trans, reinterpret_cast<const T*>(wo.data), wo.ld,
-                  wo.trans, static_cast<T*>(out.data_ptr()), N, T(1), bias.defined() ? T(1) : T(0));
-  });
+  multiply(xs.dtype(), M, N, K, xo, 0, wo, 0, out.data_ptr(), bias.defined());
+  out = detail::round_to(out, x.dtype());
   std::vector<Tensor> inputs{x2, weight};
   if (bias.defined()) inputs.push_back(bias);
   const SavedTensor x_saved(x2), w_saved(weight);

@@ -16,8 +16,23 @@ ScalarType result_type(const Tensor& a, const Tensor& b) {
   return kind(zero_d.dtype()) > kind(dimmed.dtype()) ? zero_d.dtype() : dimmed.dtype();
 }
 
+Tensor widen(const Tensor& t) {
+  if (!is_reduced_float(t.dtype())) return t;
+  Tensor out = alloc(t.sizes(), kFloat32);
+  copy_into(out, t);
+  return out;
+}
+
+Tensor round_to(const Tensor& out, ScalarType dtype) {
+  if (!is_reduced_float(dtype) || out.dtype() == dtype) return out;
+  Tensor rounded = alloc(out.sizes(), dtype);
+  copy_into(rounded, out);
+  return rounded;
+}
+
 Tensor scalar_tensor(const Scalar& s, std::optional<ScalarType> dtype) {
   const ScalarType t = dtype.value_or(s.natural_dtype());
+  if (is_reduced_float(t)) return round_to(scalar_tensor(s, kFloat32), t);
   Tensor out = alloc({}, t);
   dispatch(t, [&](auto tag) {
     using T = typename decltype(tag)::type;

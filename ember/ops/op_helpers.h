@@ -16,6 +16,14 @@ namespace ember::detail {
 /// (bool < integer < floating): int_tensor * 2.5 is float32, float32_tensor * 2.5 is float32.
 ScalarType result_type(const Tensor& a, const Tensor& b);
 
+/// t's values in float32 when t is bfloat16 or float16 (a copy outside autograd), else t itself:
+/// ember's typed loops compute 16-bit floats in float32 (core/dtype.h), as PyTorch's CPU kernels.
+Tensor widen(const Tensor& t);
+
+/// `out`, computed from widened operands, rounded back to `dtype` when that is a 16-bit float;
+/// otherwise out itself. Outside autograd, as widen().
+Tensor round_to(const Tensor& out, ScalarType dtype);
+
 /// A 0-d tensor holding s, of dtype `dtype` or, by default, the Scalar's natural dtype.
 Tensor scalar_tensor(const Scalar& s, std::optional<ScalarType> dtype = std::nullopt);
 
@@ -39,6 +47,27 @@ Tensor map2(const Tensor& a, const Tensor& b, F f) {
                   static_cast<const In*>(a.data_ptr()), a.strides().data(),
                   static_cast<const In*>(b.data_ptr()), b.strides().data(), f);
   return out;
+}
+
+/// out = f(a) for a floating-point a, in a's dtype: float32 and float64 directly, the 16-bit
+/// floats computed in float32 and rounded once.
+template <class F>
+Tensor float_map(const Tensor& a, F f) {
+  if (is_reduced_float(a.dtype())) return round_to(float_map(widen(a), f), a.dtype());
+  return dispatch_floating(a.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    return map<T, T>(a, [f](T v) { return static_cast<T>(f(v)); });
+  });
+}
+
+/// As float_map() for two floating operands of one shape and dtype.
+template <class F>
+Tensor float_map2(const Tensor& a, const Tensor& b, F f) {
+  if (is_reduced_float(a.dtype())) return round_to(float_map2(widen(a), widen(b), f), a.dtype());
+  return dispatch_floating(a.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    return map2<T, T>(a, b, [f](T x, T y) { return static_cast<T>(f(x, y)); });
+  });
 }
 
 /// Writes `compute(self, operands)` into self: the single path of every in-place op. When the

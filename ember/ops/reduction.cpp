@@ -62,6 +62,11 @@ Prepared prepare(const Tensor& t, const std::vector<int64_t>& dims, bool keepdim
 // Runs an Op from kernels/reduce.h over t's dims into a fresh tensor of out_dtype.
 template <template <class, class> class Op>
 Tensor run_accumulate(const Prepared& p, ScalarType out_dtype) {
+  if (is_reduced_float(p.data.dtype()) || is_reduced_float(out_dtype)) {  // accumulate in float32 (or wider)
+    Prepared wide = p;
+    wide.data = detail::widen(p.data);
+    return detail::round_to(run_accumulate<Op>(wide, is_reduced_float(out_dtype) ? kFloat32 : out_dtype), out_dtype);
+  }
   Tensor out = detail::alloc(p.keep_shape, out_dtype);
   dispatch(p.data.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
@@ -76,6 +81,13 @@ Tensor run_accumulate(const Prepared& p, ScalarType out_dtype) {
 
 // Values and/or first indices of the max (is_max) or min over the prepared dims.
 void run_extreme(const Prepared& p, bool is_max, Tensor* values, Tensor* indices) {
+  if (is_reduced_float(p.data.dtype())) {  // exact: every 16-bit value is a float32
+    Prepared wide = p;
+    wide.data = detail::widen(p.data);
+    run_extreme(wide, is_max, values, indices);
+    if (values) *values = detail::round_to(*values, p.data.dtype());
+    return;
+  }
   if (values) *values = detail::alloc(p.keep_shape, p.data.dtype());
   if (indices) *indices = detail::alloc(p.keep_shape, kInt64);
   dispatch(p.data.dtype(), [&](auto tag) {
@@ -173,6 +185,8 @@ Tensor sum(const Tensor& t, DimList dims, bool keepdim) {
 Tensor mean(const Tensor& t, DimList dims, bool keepdim) {
   EMBER_CHECK(t.is_floating_point(), TypeError, "[mean] needs a floating-point tensor; got ",
               dtype_name(t.dtype()), ". Convert it first, e.g. t.to(ember::kFloat32)");
+  // A 16-bit mean is summed and divided in float32 and rounded once, as PyTorch's.
+  if (is_reduced_float(t.dtype())) return mean(t.to(kFloat32), dims, keepdim).to(t.dtype());
   const auto d = wrap_dims(dims.vec(), t.dim(), "mean");
   int64_t count = 1;
   for (int64_t k : d) count *= t.size(k);
@@ -192,13 +206,14 @@ Tensor prod(const Tensor& t, int64_t dim, bool keepdim) {
   return autograd::record(out, "ProdBackward", {t},
                           [saved_x, keep, in, outer, R, inner](const Tensor& g, const Needs&) {
                             const Tensor& xs = saved_x.unpack();
-                            Tensor others = detail::alloc(in, xs.dtype());
-                            dispatch_floating(xs.dtype(), [&](auto tag) {
+                            const Tensor x = detail::widen(xs);
+                            Tensor others = detail::alloc(in, x.dtype());
+                            dispatch_floating(x.dtype(), [&](auto tag) {
                               using T = typename decltype(tag)::type;
-                              kernels::prod_exclusive(static_cast<const T*>(xs.data_ptr()), outer, R,
+                              kernels::prod_exclusive(static_cast<const T*>(x.data_ptr()), outer, R,
                                                       inner, static_cast<T*>(others.data_ptr()));
                             });
-                            return Grads{expand_back(g, keep, in) * others};
+                            return Grads{expand_back(g, keep, in) * detail::round_to(others, xs.dtype())};
                           });
 }
 
@@ -211,6 +226,7 @@ Tensor argmin(const Tensor& t, std::optional<int64_t> dim, bool keepdim) { retur
 
 Tensor var(const Tensor& t, DimList dims, bool unbiased, bool keepdim) {
   EMBER_CHECK(t.is_floating_point(), TypeError, "[var] needs a floating-point tensor; got ", dtype_name(t.dtype()));
+  if (is_reduced_float(t.dtype())) return var(t.to(kFloat32), dims, unbiased, keepdim).to(t.dtype());  // as mean()
   const auto d = wrap_dims(dims.vec(), t.dim(), "var");
   int64_t count = 1;
   for (int64_t k : d) count *= t.size(k);

@@ -19,12 +19,14 @@ const char* dtype_code(ScalarType t) {
     case kInt32: return "I32";
     case kUInt8: return "U8";
     case kBool: return "BOOL";
+    case kBFloat16: return "BF16";
+    case kHalf: return "F16";
   }
   return "?";
 }
 
 bool parse_dtype_code(const std::string& code, ScalarType& out) {
-  for (ScalarType t : {kFloat32, kFloat64, kInt64, kInt32, kUInt8, kBool})
+  for (ScalarType t : {kFloat32, kFloat64, kBFloat16, kHalf, kInt64, kInt32, kUInt8, kBool})
     if (code == dtype_code(t)) {
       out = t;
       return true;
@@ -133,7 +135,7 @@ SafetensorsFile load_safetensors(const std::string& path) {
     if (!dtype || !shape || !offsets) corrupt(path, "tensor '" + name + "' lacks dtype, shape or data_offsets");
     ScalarType t;
     if (dtype->kind != json::Value::Kind::String || !parse_dtype_code(dtype->string, t))
-      corrupt(path, "tensor '" + name + "' has dtype '" + dtype->string + "', which ember does not support (F32, F64, I64, I32, U8, BOOL)");
+      corrupt(path, "tensor '" + name + "' has dtype '" + dtype->string + "', which ember does not support (F32, F64, BF16, F16, I64, I32, U8, BOOL)");
     if (shape->array.size() > kMaxDims)
       corrupt(path, "tensor '" + name + "' has " + std::to_string(shape->array.size()) + " dims; at most " +
                         std::to_string(kMaxDims) + " are supported");

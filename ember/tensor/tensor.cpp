@@ -13,9 +13,12 @@ Scalar Tensor::item() const {
   EMBER_CHECK(numel() == 1, ValueError, "[item] a tensor with ", numel(),
               " elements cannot be converted to a scalar (shape ", shape_str(sizes()), ")");
   const char* p = checked()->data();
-  return dispatch(dtype(), [&](auto tag) -> Scalar {
+  return dispatch_with_16bit(dtype(), [&](auto tag) -> Scalar {
     using T = typename decltype(tag)::type;
-    return Scalar(*reinterpret_cast<const T*>(p));
+    if constexpr (std::is_same_v<T, BFloat16> || std::is_same_v<T, Half>)
+      return Scalar(static_cast<float>(*reinterpret_cast<const T*>(p)));
+    else
+      return Scalar(*reinterpret_cast<const T*>(p));
   });
 }
 
@@ -30,9 +33,9 @@ Tensor alloc(const Shape& sizes, ScalarType dtype) {
 
 void copy_into(const Tensor& dst, const Tensor& src) {
   EMBER_ASSERT(dst.sizes() == src.sizes());
-  dispatch(dst.dtype(), [&](auto out_tag) {
+  dispatch_with_16bit(dst.dtype(), [&](auto out_tag) {
     using Out = typename decltype(out_tag)::type;
-    dispatch(src.dtype(), [&](auto in_tag) {
+    dispatch_with_16bit(src.dtype(), [&](auto in_tag) {
       using In = typename decltype(in_tag)::type;
       kernels::cast(dst.sizes(), static_cast<Out*>(dst.data_ptr()), dst.strides().data(),
                     static_cast<const In*>(src.data_ptr()), src.strides().data());

@@ -1,0 +1,39 @@
+#include "ember/kernels/gemm_bf16.h"
+
+#include <cstddef>
+#include <vector>
+
+#include "ember/kernels/gemm.h"
+
+namespace ember::kernels {
+
+bool cpu_has_avx512_bf16() {
+  static const bool has = __builtin_cpu_supports("avx512f") != 0 && __builtin_cpu_supports("avx512bf16") != 0;
+  return has;
+}
+
+namespace {
+
+// op(X) (rows x cols) widened into a row-major float32 matrix.
+std::vector<float> widen(const BFloat16* X, int64_t ld, bool trans, int64_t rows, int64_t cols) {
+  std::vector<float> out(static_cast<std::size_t>(rows * cols));
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < cols; ++c) out[static_cast<std::size_t>(r * cols + c)] = trans ? X[c * ld + r] : X[r * ld + c];
+  return out;
+}
+
+}  // namespace
+
+void gemm_bf16(int64_t M, int64_t N, int64_t K, const BFloat16* A, int64_t lda, bool trans_a, const BFloat16* B,
+               int64_t ldb, bool trans_b, float* C, int64_t ldc, float alpha, float beta) {
+  if (M <= 0 || N <= 0) return;
+  const GemmKernel forced = gemm_kernel();
+  if (cpu_has_avx512_bf16() && (forced == GemmKernel::Auto || forced == GemmKernel::Avx512)) {
+    detail::gemm_bf16_avx512(M, N, K, A, lda, trans_a, B, ldb, trans_b, C, ldc, alpha, beta);
+    return;
+  }
+  const std::vector<float> a = widen(A, lda, trans_a, M, K), b = widen(B, ldb, trans_b, K, N);
+  gemm(M, N, K, a.data(), K, false, b.data(), N, false, C, ldc, alpha, beta);
+}
+
+}  // namespace ember::kernels
