@@ -40,6 +40,9 @@ void add_training_options(Args& args) {
       .option("valid-split", "F", "0.1",
               "fraction of the training set held out (seeded) for the per-epoch validation metrics; 0: none")
       .option("seed", "N", "0", "random seed for initialisation, the validation split and shuffling")
+      .option("precision", "P", "fp32",
+              "fp32, bf16 (forward and loss under autocast in bfloat16, float32 weights) or fp16 (float16, with "
+              "dynamic loss scaling)")
       .option("threads", "N", "0", "threads to use (0: every core)")
       .option("prefetch", "N", "auto", "batches assembled ahead on a background thread (auto: 2 when --threads leaves a core idle, else 0)")
       .option("limit", "N", "0",
@@ -55,6 +58,9 @@ TrainingSetup make_training_setup(const Args& args) {
   s.epochs = args.get_int("epochs", 1, 100000);
   s.batch_size = args.get_int("batch-size", 1, 1 << 20);
   s.lr = args.get_double("lr", 0, 1e3);
+  s.precision = args.get("precision");
+  if (s.precision != "fp32" && s.precision != "bf16" && s.precision != "fp16")
+    throw UsageError("--precision must be fp32, bf16 or fp16; got '" + s.precision + "'");
   const double momentum = args.get_double("momentum", 0, 1);
   const double weight_decay = args.get_double("weight-decay", 0, 1e3);
   const double valid_fraction = args.get_double("valid-split", 0, 0.9);
@@ -155,6 +161,8 @@ TrainingSetup make_training_setup(const Args& args) {
       s.model, s.train_loader, s.valid_loader, [](const Tensor& out, const Tensor& y) { return cross_entropy_loss(out, y); },
       s.optimizer);
   s.learner->add_metric(std::make_shared<train::Accuracy>());
+  if (s.precision != "fp32")
+    s.learner->add_callback(std::make_shared<train::MixedPrecision>(s.precision == "bf16" ? kBFloat16 : kHalf));
   if (s.group) {
     // Every rank must run the same command on the same data: the options are compared at the
     // start (the model's parameters by DistributedDataParallel), not found out as a hang later.
@@ -182,7 +190,8 @@ std::string TrainingSetup::describe() const {
       << (spec.class_names.empty() ? "" : ", " + std::to_string(spec.classes) + " classes") << "; mean " << list(spec.mean)
       << ", std " << list(spec.std) << (augment ? "; augmented: crop + flip" : "") << ")\n"
       << "model: " << spec.describe() << ", " << optimizer_name << " lr " << lr << ", batch " << batch_size << ", "
-      << (group ? std::to_string(group->size()) + " processes x " : "") << get_num_threads() << " thread(s), seed " << seed;
+      << (group ? std::to_string(group->size()) + " processes x " : "") << get_num_threads() << " thread(s), seed " << seed
+      << (precision == "fp32" ? "" : ", mixed precision " + precision);
   return out.str();
 }
 

@@ -19,7 +19,7 @@ void add_training_options(Args& args);
 
 struct TrainingSetup {
   ModelSpec spec;
-  std::string data_dir, optimizer_name;
+  std::string data_dir, optimizer_name, precision;  // precision: fp32, bf16 or fp16
   double lr = 0;
   int64_t epochs = 0, batch_size = 0, seed = 0;
   bool augment = false;

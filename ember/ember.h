@@ -21,6 +21,7 @@
 #include "ember/kernels/gemm.h"
 #include "ember/kernels/gemm_bf16.h"
 #include "ember/ops/activation.h"
+#include "ember/ops/autocast.h"
 #include "ember/ops/conv.h"
 #include "ember/ops/creation.h"
 #include "ember/ops/elementwise.h"

@@ -15,6 +15,8 @@
 // [g C_out / G, ...) of length K / G against column rows [g K / G, ...).
 #include "ember/ops/conv.h"
 
+#include "ember/ops/autocast.h"
+
 #include <algorithm>
 
 #include "ember/autograd/function.h"
@@ -216,6 +218,8 @@ void check_conv_args(const Tensor& input, const Tensor& weight, const Tensor& bi
 
 Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, ExpandingArray<2> stride,
               ExpandingArray<2> padding, ExpandingArray<2> dilation, int64_t groups) {
+  if (detail::autocast_wants_float32(input))  // no 16-bit convolution yet: under autocast, float32
+    return conv2d(detail::autocast_float32(input), weight, bias, stride, padding, dilation, groups);
   const Tensor x = detail::as_batch("conv2d", input);
   check_conv_args(x, weight, bias, groups);
   const ConvShape shape{

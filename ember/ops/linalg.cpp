@@ -7,6 +7,7 @@
 #include "ember/autograd/function.h"
 #include "ember/kernels/gemm.h"
 #include "ember/kernels/gemm_bf16.h"
+#include "ember/ops/autocast.h"
 #include "ember/ops/op_helpers.h"
 
 namespace ember {
@@ -112,7 +113,8 @@ bool worth_recording(const Tensor& a, const Tensor& b) {
 
 }  // namespace
 
-Tensor mm(const Tensor& a, const Tensor& b) {
+Tensor mm(const Tensor& a_in, const Tensor& b_in) {
+  const Tensor a = detail::autocast_lower(a_in), b = detail::autocast_lower(b_in);  // under autocast, in its 16-bit dtype
   EMBER_CHECK(a.dim() == 2 && b.dim() == 2, ShapeError, "[mm] expects 2-D tensors; got ",
               shape_str(a.sizes()), " @ ", shape_str(b.sizes()));
   EMBER_CHECK(a.size(1) == b.size(0), ShapeError, "[mm] inner dimensions differ: ", shape_str(a.sizes()),
@@ -126,7 +128,8 @@ Tensor mm(const Tensor& a, const Tensor& b) {
   });
 }
 
-Tensor bmm(const Tensor& a, const Tensor& b) {
+Tensor bmm(const Tensor& a_in, const Tensor& b_in) {
+  const Tensor a = detail::autocast_lower(a_in), b = detail::autocast_lower(b_in);
   EMBER_CHECK(a.dim() == 3 && b.dim() == 3, ShapeError, "[bmm] expects 3-D tensors; got ",
               shape_str(a.sizes()), " @ ", shape_str(b.sizes()));
   EMBER_CHECK(a.size(0) == b.size(0), ShapeError, "[bmm] batch sizes differ: ", shape_str(a.sizes()),
@@ -142,7 +145,8 @@ Tensor bmm(const Tensor& a, const Tensor& b) {
   });
 }
 
-Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
+Tensor linear(const Tensor& x_in, const Tensor& weight_in, const Tensor& bias_in) {
+  const Tensor x = detail::autocast_lower(x_in), weight = detail::autocast_lower(weight_in), bias = detail::autocast_lower(bias_in);
   EMBER_CHECK(weight.dim() == 2, ShapeError, "[linear] weight must be 2-D (out, in); got ", shape_str(weight.sizes()));
   EMBER_CHECK(x.dim() >= 1 && x.size(-1) == weight.size(1), ShapeError, "[linear] input ", shape_str(x.sizes()),
               " does not fit weight ", shape_str(weight.sizes()), ": the input's last dim must be ", weight.size(1));
@@ -183,7 +187,8 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
   return out.reshape(shape);
 }
 
-Tensor matmul(const Tensor& a, const Tensor& b) {
+Tensor matmul(const Tensor& a_in, const Tensor& b_in) {
+  const Tensor a = detail::autocast_lower(a_in), b = detail::autocast_lower(b_in);
   EMBER_CHECK(a.dim() >= 1 && b.dim() >= 1, ShapeError, "[matmul] both arguments need at least 1 dim; got ",
               shape_str(a.sizes()), " @ ", shape_str(b.sizes()));
   const int64_t ka = a.size(-1), kb = b.dim() == 1 ? b.size(0) : b.size(-2);

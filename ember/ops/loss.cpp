@@ -3,6 +3,8 @@
 // differentiable ops.
 #include "ember/ops/loss.h"
 
+#include "ember/ops/autocast.h"
+
 #include "ember/autograd/function.h"
 #include "ember/autograd/grad_mode.h"
 #include "ember/kernels/softmax.h"
@@ -36,6 +38,7 @@ void check_same_shape(const Tensor& input, const Tensor& target, const char* op)
 }  // namespace
 
 Tensor log_softmax(const Tensor& t, int64_t dim) {
+  if (detail::autocast_wants_float32(t)) return log_softmax(detail::autocast_float32(t), dim);
   const Tensor x = t.is_floating_point() ? t : t.to(kDefaultFloat);
   const int64_t d = wrap_dim(dim, x.dim(), "log_softmax");
   const Tensor xc = x.detach().contiguous();
@@ -54,6 +57,7 @@ Tensor log_softmax(const Tensor& t, int64_t dim) {
 }
 
 Tensor softmax(const Tensor& t, int64_t dim) {
+  if (detail::autocast_wants_float32(t)) return softmax(detail::autocast_float32(t), dim);
   const Tensor x = t.is_floating_point() ? t : t.to(kDefaultFloat);
   const int64_t d = wrap_dim(dim, x.dim(), "softmax");
   Tensor out;
@@ -70,12 +74,14 @@ Tensor softmax(const Tensor& t, int64_t dim) {
 }
 
 Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction) {
+  if (detail::autocast_wants_float32(input) || detail::autocast_wants_float32(target)) return mse_loss(detail::autocast_float32(input), detail::autocast_float32(target), reduction);
   check_same_shape(input, target, "mse_loss");
   const Tensor diff = input - target;
   return reduce(diff * diff, reduction, "mse_loss");
 }
 
 Tensor nll_loss(const Tensor& log_probs, const Tensor& target, Reduction reduction) {
+  if (detail::autocast_wants_float32(log_probs)) return nll_loss(detail::autocast_float32(log_probs), target, reduction);
   EMBER_CHECK(log_probs.dim() == 1 || log_probs.dim() == 2, ShapeError,
               "[nll_loss] expects log-probabilities of shape (N, C) or (C); got ", shape_str(log_probs.sizes()));
   EMBER_CHECK(target.dtype() == kInt64, TypeError, "[nll_loss] target must hold int64 class indices; got ",
@@ -94,6 +100,7 @@ Tensor nll_loss(const Tensor& log_probs, const Tensor& target, Reduction reducti
 }
 
 Tensor cross_entropy_loss(const Tensor& logits, const Tensor& target, Reduction reduction) {
+  if (detail::autocast_wants_float32(logits)) return cross_entropy_loss(detail::autocast_float32(logits), target, reduction);
   EMBER_CHECK(logits.dim() == 1 || logits.dim() == 2, ShapeError,
               "[cross_entropy_loss] expects logits of shape (N, C) or (C); got ", shape_str(logits.sizes()));
   Tensor log_probs, out;
@@ -127,6 +134,8 @@ Tensor cross_entropy_loss(const Tensor& logits, const Tensor& target, Reduction 
 
 Tensor cross_entropy_loss(const Tensor& logits, const Tensor& target, const Tensor& weight, Reduction reduction,
                           int64_t ignore_index, double label_smoothing) {
+  if (detail::autocast_wants_float32(logits))
+    return cross_entropy_loss(detail::autocast_float32(logits), target, weight, reduction, ignore_index, label_smoothing);
   EMBER_CHECK(label_smoothing >= 0 && label_smoothing <= 1, ValueError,
               "[cross_entropy_loss] label_smoothing must be in [0, 1]; got ", label_smoothing);
   EMBER_CHECK(reduction != Reduction::BatchMean, ValueError, "[cross_entropy_loss] reduction BatchMean is kl_div's only");
@@ -170,6 +179,7 @@ Tensor cross_entropy_loss(const Tensor& logits, const Tensor& target, const Tens
 }
 
 Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const Tensor& weight, Reduction reduction) {
+  if (detail::autocast_wants_float32(input) || detail::autocast_wants_float32(target)) return binary_cross_entropy(detail::autocast_float32(input), detail::autocast_float32(target), weight, reduction);
   check_same_shape(input, target, "binary_cross_entropy");
   Tensor losses = -(target * input.log().clamp_min(-100) + (1 - target) * (1 - input).log().clamp_min(-100));
   if (weight.defined()) losses = losses * weight;
@@ -178,6 +188,8 @@ Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const Ten
 
 Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& target, const Tensor& weight,
                                         const Tensor& pos_weight, Reduction reduction) {
+  if (detail::autocast_wants_float32(input) || detail::autocast_wants_float32(target))
+    return binary_cross_entropy_with_logits(detail::autocast_float32(input), detail::autocast_float32(target), weight, pos_weight, reduction);
   check_same_shape(input, target, "binary_cross_entropy_with_logits");
   // -(p t log sigmoid(x) + (1 - t) log sigmoid(-x)); log_sigmoid never overflows.
   const Tensor positive = pos_weight.defined() ? target * pos_weight : target;
@@ -187,11 +199,13 @@ Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& targe
 }
 
 Tensor l1_loss(const Tensor& input, const Tensor& target, Reduction reduction) {
+  if (detail::autocast_wants_float32(input) || detail::autocast_wants_float32(target)) return l1_loss(detail::autocast_float32(input), detail::autocast_float32(target), reduction);
   check_same_shape(input, target, "l1_loss");
   return reduce((input - target).abs(), reduction, "l1_loss");
 }
 
 Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, Reduction reduction, double beta) {
+  if (detail::autocast_wants_float32(input) || detail::autocast_wants_float32(target)) return smooth_l1_loss(detail::autocast_float32(input), detail::autocast_float32(target), reduction, beta);
   check_same_shape(input, target, "smooth_l1_loss");
   EMBER_CHECK(beta >= 0, ValueError, "[smooth_l1_loss] beta must be non-negative; got ", beta);
   const Tensor d = (input - target).abs();
@@ -200,6 +214,7 @@ Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, Reduction reduc
 }
 
 Tensor huber_loss(const Tensor& input, const Tensor& target, Reduction reduction, double delta) {
+  if (detail::autocast_wants_float32(input) || detail::autocast_wants_float32(target)) return huber_loss(detail::autocast_float32(input), detail::autocast_float32(target), reduction, delta);
   check_same_shape(input, target, "huber_loss");
   EMBER_CHECK(delta > 0, ValueError, "[huber_loss] delta must be positive; got ", delta);
   const Tensor d = (input - target).abs();
@@ -207,6 +222,7 @@ Tensor huber_loss(const Tensor& input, const Tensor& target, Reduction reduction
 }
 
 Tensor kl_div(const Tensor& input, const Tensor& target, Reduction reduction, bool log_target) {
+  if (detail::autocast_wants_float32(input) || detail::autocast_wants_float32(target)) return kl_div(detail::autocast_float32(input), detail::autocast_float32(target), reduction, log_target);
   check_same_shape(input, target, "kl_div");
   // t log t is 0 where t = 0 (its limit), so a zero target contributes nothing, gradient included.
   const Tensor losses = log_target ? target.exp() * (target - input)

@@ -10,6 +10,7 @@
 #include "ember/autograd/grad_mode.h"
 #include "ember/core/parallel.h"
 #include "ember/kernels/batch_norm.h"
+#include "ember/ops/autocast.h"
 #include "ember/ops/creation.h"
 #include "ember/ops/elementwise.h"
 #include "ember/ops/op_helpers.h"
@@ -75,6 +76,7 @@ void check_norm_args(const char* op, const Tensor& input, const Tensor& weight, 
 
 Tensor batch_norm(const Tensor& input, const Tensor& weight, const Tensor& bias, const Tensor& running_mean,
                   const Tensor& running_var, bool training, double momentum, double eps) {
+  if (detail::autocast_wants_float32(input)) return batch_norm(detail::autocast_float32(input), weight, bias, running_mean, running_var, training, momentum, eps);
   check_norm_args("batch_norm", input, weight, bias, running_mean, running_var);
   EMBER_CHECK(input.is_floating_point(), TypeError, "[batch_norm] needs a floating-point input; got ",
               dtype_name(input.dtype()));
@@ -176,6 +178,8 @@ Tensor batch_norm(const Tensor& input, const Tensor& weight, const Tensor& bias,
 
 Tensor instance_norm(const Tensor& input, const Tensor& weight, const Tensor& bias, const Tensor& running_mean,
                      const Tensor& running_var, bool use_input_stats, double momentum, double eps, bool) {
+  if (detail::autocast_wants_float32(input))
+    return instance_norm(detail::autocast_float32(input), weight, bias, running_mean, running_var, use_input_stats, momentum, eps, false);
   check_norm_args("instance_norm", input, weight, bias, running_mean, running_var);
   EMBER_CHECK(use_input_stats || running_mean.defined(), ValueError,
               "[instance_norm] use_input_stats=false needs running_mean and running_var");
@@ -194,6 +198,7 @@ Tensor instance_norm(const Tensor& input, const Tensor& weight, const Tensor& bi
 }
 
 Tensor group_norm(const Tensor& input, int64_t num_groups, const Tensor& weight, const Tensor& bias, double eps, bool) {
+  if (detail::autocast_wants_float32(input)) return group_norm(detail::autocast_float32(input), num_groups, weight, bias, eps, false);
   check_channel_vectors("group_norm", input, {&weight, &bias});
   const int64_t batch = input.size(0), channels = input.size(1);
   EMBER_CHECK(num_groups > 0 && channels % num_groups == 0, ValueError, "[group_norm] ", channels,
@@ -206,6 +211,7 @@ Tensor group_norm(const Tensor& input, int64_t num_groups, const Tensor& weight,
 
 Tensor layer_norm(const Tensor& input, const std::vector<int64_t>& normalized_shape, const Tensor& weight,
                   const Tensor& bias, double eps, bool) {
+  if (detail::autocast_wants_float32(input)) return layer_norm(detail::autocast_float32(input), normalized_shape, weight, bias, eps, false);
   const int64_t k = static_cast<int64_t>(normalized_shape.size());
   const auto& sizes = input.sizes();
   const bool fits = k > 0 && k <= input.dim() && std::equal(normalized_shape.begin(), normalized_shape.end(),

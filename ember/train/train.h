@@ -7,6 +7,7 @@
 #include "ember/train/lsuv.h"
 #include "ember/train/metrics.h"
 #include "ember/train/batch_transform.h"
+#include "ember/train/mixed_precision.h"
 #include "ember/train/mixup.h"
 #include "ember/train/recorder.h"
 #include "ember/train/schedules.h"

@@ -55,6 +55,7 @@ TEST_F(Cli, BadInputGivesOneLineAndANonZeroExit) {
       {"train --data /nonexistent", "ember: error: /nonexistent: no such folder", 1},
       {"train --image-size 0x28", "--image-size must be auto, N or HxW with sides 1 to 16384; got '0x28'", 2},
       {"train --channels 2", "--channels must be auto, 1 (grey) or 3 (RGB); got '2'", 2},
+      {"train --precision fp8", "--precision must be fp32, bf16 or fp16; got 'fp8'", 2},
       {"eval --model /nonexistent.safetensors", "ember: error: /nonexistent.safetensors: cannot open file", 1},
       {"predict --model /nonexistent.safetensors", "give one or more PNG or JPEG files", 2},
   };
@@ -220,6 +221,26 @@ TEST_F(Cli, PrefetchChangesWhereBatchesAreMadeNotTheModel) {
   EXPECT_GT(plain.size(), 1000u);
   EXPECT_EQ(plain, bytes(path("ahead.safetensors")));
   EXPECT_EQ(ember_cli(args + path("bad.safetensors") + " --prefetch -1").status, 2);
+}
+
+TEST_F(Cli, MixedPrecisionTrainsToFloat32sAccuracyWithFloat32Weights) {
+  const std::string args = "train --epochs 2 --limit 3000 --threads 1 --out ";
+  CliResult full = ember_cli(args + path("fp32.safetensors"));
+  ASSERT_EQ(full.status, 0) << full.output;
+  for (const std::string precision : {"bf16", "fp16"}) {
+    CliResult mixed = ember_cli(args + path(precision + ".safetensors") + " --precision " + precision);
+    ASSERT_EQ(mixed.status, 0) << mixed.output;
+    EXPECT_NE(mixed.output.find("mixed precision " + precision), std::string::npos) << mixed.output;
+    // The weights are saved as float32, and the model evaluates as well as the float32 run's.
+    const SafetensorsFile file = load_safetensors(path(precision + ".safetensors"));
+    for (const auto& [name, t] : file.tensors) EXPECT_EQ(t.dtype(), kFloat32) << name;
+    auto accuracy_of = [](const std::string& model) {
+      const std::string out = ember_cli("eval --model " + model).output;
+      return std::stod(out.substr(out.find("accuracy: ") + 10));
+    };
+    const double a = accuracy_of(path("fp32.safetensors")), b = accuracy_of(path(precision + ".safetensors"));
+    EXPECT_GT(b, a - 0.03) << precision;
+  }
 }
 
 TEST_F(Cli, ANonFiniteLossStopsTrainingAndKeepsTheLastCheckpoint) {
