@@ -10,7 +10,8 @@
 //
 // From float32 both round to nearest, ties to even, as PyTorch does; values past the largest
 // finite one become infinities. NaNs stay NaNs: a bfloat16 NaN is 0x7FC0 whatever the sign (as
-// c10's round_to_nearest_even), a float16 NaN keeps its sign (0x7E00 or 0xFE00).
+// c10's round_to_nearest_even), a float16 NaN keeps its sign (0x7E00 or 0xFE00). Back to float32,
+// a float16 NaN keeps its payload and becomes quiet.
 #pragma once
 
 #include <bit>
@@ -59,7 +60,9 @@ inline uint16_t half_bits(float f) {
 inline float half_to_float(uint16_t h) {
   const uint32_t sign = static_cast<uint32_t>(h & 0x8000u) << 16;
   const uint32_t exponent = (h >> 10) & 0x1Fu, mantissa = h & 0x3FFu;
-  if (exponent == 0x1F) return std::bit_cast<float>(sign | 0x7F800000u | (mantissa << 13));  // inf, NaN
+  if (exponent == 0x1F && mantissa == 0) return std::bit_cast<float>(sign | 0x7F800000u);  // infinity
+  // A NaN keeps its payload and is made quiet, as the hardware's vcvtph2ps (convert_16bit.h).
+  if (exponent == 0x1F) return std::bit_cast<float>(sign | 0x7FC00000u | (mantissa << 13));
   if (exponent == 0) {  // zero or subnormal: mantissa * 2^-24, exact in float32
     const float value = static_cast<float>(mantissa) * 0x1p-24f;
     return sign ? -value : value;

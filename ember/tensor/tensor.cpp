@@ -2,6 +2,7 @@
 // allocation and copy every op is built on.
 #include "ember/tensor/tensor.h"
 
+#include "ember/kernels/convert_16bit.h"
 #include "ember/kernels/elementwise.h"
 
 namespace ember {
@@ -24,6 +25,22 @@ Scalar Tensor::item() const {
 
 namespace detail {
 
+namespace {
+// float32 <-> bfloat16 / float16 between contiguous tensors: the vectorised conversions (the
+// general cast below converts one element at a time). False when it does not apply.
+bool copy_16bit(const Tensor& dst, const Tensor& src) {
+  if (!dst.is_contiguous() || !src.is_contiguous()) return false;
+  const ScalarType from = src.dtype(), to = dst.dtype();
+  const int64_t n = dst.numel();
+  if (from == kFloat32 && to == kBFloat16) kernels::to_bfloat16(src.data_ptr<float>(), dst.data_ptr<BFloat16>(), n);
+  else if (from == kFloat32 && to == kHalf) kernels::to_half(src.data_ptr<float>(), dst.data_ptr<Half>(), n);
+  else if (from == kBFloat16 && to == kFloat32) kernels::from_bfloat16(src.data_ptr<BFloat16>(), dst.data_ptr<float>(), n);
+  else if (from == kHalf && to == kFloat32) kernels::from_half(src.data_ptr<Half>(), dst.data_ptr<float>(), n);
+  else return false;
+  return true;
+}
+}  // namespace
+
 Tensor alloc(const Shape& sizes, ScalarType dtype) {
   for (int64_t s : sizes)
     EMBER_CHECK(s >= 0, ShapeError, "[empty] sizes must be non-negative; got ", shape_str(sizes));
@@ -33,6 +50,7 @@ Tensor alloc(const Shape& sizes, ScalarType dtype) {
 
 void copy_into(const Tensor& dst, const Tensor& src) {
   EMBER_ASSERT(dst.sizes() == src.sizes());
+  if (copy_16bit(dst, src)) return;
   dispatch_with_16bit(dst.dtype(), [&](auto out_tag) {
     using Out = typename decltype(out_tag)::type;
     dispatch_with_16bit(src.dtype(), [&](auto in_tag) {
