@@ -11,10 +11,15 @@ namespace ember::bench {
 namespace {
 
 // Times SGD steps of `model` on one batch, after checking that a few steps lower its loss.
-void time_steps(benchmark::State& state, nn::Sequential& model, const Tensor& x, const Tensor& y) {
+// With bf16 true the forward runs under autocast (bfloat16 products, float32 weights), as
+// torch_bench.py's torch.autocast("cpu", dtype=torch.bfloat16) rows.
+void time_steps(benchmark::State& state, nn::Sequential& model, const Tensor& x, const Tensor& y, bool bf16 = false) {
   optim::SGD opt(model->parameters(), optim::SGDOptions(0.05).momentum(0.9));
   auto step = [&] {
-    const Tensor loss = cross_entropy_loss(model(x), y);
+    const Tensor loss = [&] {
+      autocast::AutocastGuard autocast(kBFloat16, bf16);
+      return cross_entropy_loss(model(x), y);
+    }();
     opt.zero_grad();
     loss.backward();
     opt.step();
@@ -48,16 +53,17 @@ void BM_CnnStep(benchmark::State& state) {
 
 // The ResNet benchmark: ResNet-20 (ember::models) on a batch of 128 28 x 28 grey images,
 // and the course's BatchNorm CNN on a batch of 256; torch_bench.py times the same twins.
+// Argument bf16: 0 in float32, 1 under bfloat16 autocast.
 void BM_ResNet20Step(benchmark::State& state) {
   manual_seed(0);
   nn::Sequential model(models::ResNet(models::ResNetOptions().in_channels(1)));
-  time_steps(state, model, randn({128, 1, 28, 28}), randint(0, 10, {128}));
+  time_steps(state, model, randn({128, 1, 28, 28}), randint(0, 10, {128}), state.range(0) != 0);
 }
 
 void BM_BnCnnStep(benchmark::State& state) {
   manual_seed(0);
   nn::Sequential model = models::bn_cnn(1, 10);
-  time_steps(state, model, randn({256, 1, 28, 28}), randint(0, 10, {256}));
+  time_steps(state, model, randn({256, 1, 28, 28}), randint(0, 10, {256}), state.range(0) != 0);
 }
 
 // Inference with eval-mode BatchNorm as it is and folded into the convolutions
@@ -116,8 +122,8 @@ void BM_FcBackward(benchmark::State& state) {
 
 BENCHMARK(BM_MlpStep)->ArgName("cache")->Arg(1)->Arg(0)->UseRealTime();
 BENCHMARK(BM_CnnStep)->UseRealTime();
-BENCHMARK(BM_ResNet20Step)->UseRealTime()->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_BnCnnStep)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ResNet20Step)->ArgName("bf16")->Arg(0)->Arg(1)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_BnCnnStep)->ArgName("bf16")->Arg(0)->Arg(1)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_XResNet18Eval)->ArgName("fold")->Arg(0)->Arg(1)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_FcForward)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_FcBackward)->UseRealTime()->Unit(benchmark::kMillisecond);

@@ -156,7 +156,9 @@ class MPIProcessGroup : public ProcessGroup {
   void barrier() override { MPI_Barrier(MPI_COMM_WORLD); }
 
   [[noreturn]] void abort(const std::string& message, int code) override {
-    std::cerr << "[rank " << rank_ << "] " << message << std::endl;
+    // One write of the whole line: Open MPI's abort banner from another process must not land
+    // in the middle of it.
+    std::cerr << ("[rank " + std::to_string(rank_) + "] " + message + "\n") << std::flush;
     MPI_Abort(MPI_COMM_WORLD, code);
     std::_Exit(code);  // MPI_Abort does not return; this is for the compiler
   }

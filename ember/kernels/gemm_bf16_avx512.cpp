@@ -63,6 +63,52 @@ void gather_pairs(const uint16_t* rows, int64_t ld, int64_t n, bool single, int6
   std::fill(out + n, out + width, 0u);
 }
 
+__mmask16 first_lanes(int64_t n) { return static_cast<__mmask16>(n >= 16 ? 0xFFFF : n <= 0 ? 0 : (1u << n) - 1); }
+
+// r[i] = row i of a 16 x 16 matrix of 32-bit words in, column i out: pairs of 32-bit, then
+// 64-bit, interleaves, then two rounds of 128-bit lane shuffles.
+void transpose_16x16(__m512i r[16]) {
+  __m512i t[16];
+  for (int i = 0; i < 16; i += 2) {
+    t[i] = _mm512_unpacklo_epi32(r[i], r[i + 1]);
+    t[i + 1] = _mm512_unpackhi_epi32(r[i], r[i + 1]);
+  }
+  for (int i = 0; i < 16; i += 4) {
+    r[i] = _mm512_unpacklo_epi64(t[i], t[i + 2]);
+    r[i + 1] = _mm512_unpackhi_epi64(t[i], t[i + 2]);
+    r[i + 2] = _mm512_unpacklo_epi64(t[i + 1], t[i + 3]);
+    r[i + 3] = _mm512_unpackhi_epi64(t[i + 1], t[i + 3]);
+  }
+  for (int i = 0; i < 4; ++i) {
+    t[i] = _mm512_shuffle_i32x4(r[i], r[i + 4], 0x88);
+    t[i + 4] = _mm512_shuffle_i32x4(r[i], r[i + 4], 0xdd);
+    t[i + 8] = _mm512_shuffle_i32x4(r[i + 8], r[i + 12], 0x88);
+    t[i + 12] = _mm512_shuffle_i32x4(r[i + 8], r[i + 12], 0xdd);
+  }
+  for (int i = 0; i < 8; ++i) {
+    r[i] = _mm512_shuffle_i32x4(t[i], t[i + 8], 0x88);
+    r[i + 8] = _mm512_shuffle_i32x4(t[i], t[i + 8], 0xdd);
+  }
+}
+
+// One panel whose pairs are adjacent in the stored matrix: n lines (line l at lines + l * ld) of
+// kc values, out[q * width + l] = line l's pair q, zeros for lines n to width. Sixteen pairs of
+// sixteen lines at a time are one transpose of 32-bit words; gathered one by one, the words of
+// a transposed B (the convolution's weight gradient) cost as much as the products.
+void gather_panel(const uint16_t* lines, int64_t ld, int64_t n, int64_t kc, int64_t width, uint32_t* out) {
+  const int64_t pairs = (kc + 1) / 2;
+  int64_t q = 0;
+  for (; q + 16 <= kc / 2; q += 16)
+    for (int64_t l0 = 0; l0 < width; l0 += 16) {
+      __m512i r[16];
+      for (int64_t i = 0; i < 16; ++i)
+        r[i] = l0 + i < n ? _mm512_loadu_si512(lines + (l0 + i) * ld + 2 * q) : _mm512_setzero_si512();
+      transpose_16x16(r);
+      for (int64_t i = 0; i < 16; ++i) _mm512_mask_storeu_epi32(out + (q + i) * width + l0, first_lanes(width - l0), r[i]);
+    }
+  for (; q < pairs; ++q) gather_pairs(lines + 2 * q, ld, n, 2 * q + 1 == kc, width, out + q * width);
+}
+
 // Lines [l0, l0 + lines) x k [k0, k0 + kc) of X, where a line is a row of op(A) or a column of
 // op(B), into panels of `width` lines: panel p, pair q, line l at out[(p * pairs + q) * width + l].
 // X stores a line's k values adjacently (pairs_adjacent: A as it is, B transposed) or a k's
@@ -70,15 +116,16 @@ void gather_pairs(const uint16_t* rows, int64_t ld, int64_t n, bool single, int6
 void pack(const Operand& X, bool pairs_adjacent, int64_t l0, int64_t lines, int64_t k0, int64_t kc, int64_t width,
           uint32_t* out) {
   const int64_t pairs = (kc + 1) / 2;
-  for (int64_t p = 0; p * width < lines; ++p) {
+  for (int64_t p = 0; p * width < lines; ++p, out += pairs * width) {
     const int64_t first = l0 + p * width, n = std::min(width, lines - p * width);
-    for (int64_t q = 0; q < pairs; ++q, out += width) {
+    if (pairs_adjacent) {
+      gather_panel(X.data + first * X.ld + k0, X.ld, n, kc, width, out);
+      continue;
+    }
+    for (int64_t q = 0; q < pairs; ++q) {
       const int64_t k = k0 + 2 * q;
-      const bool single = 2 * q + 1 == kc;
-      if (pairs_adjacent)
-        gather_pairs(X.data + first * X.ld + k, X.ld, n, single, width, out);
-      else
-        interleave(X.data + k * X.ld + first, single ? nullptr : X.data + (k + 1) * X.ld + first, n, width, out);
+      interleave(X.data + k * X.ld + first, 2 * q + 1 == kc ? nullptr : X.data + (k + 1) * X.ld + first, n, width,
+                 out + q * width);
     }
   }
 }
@@ -89,8 +136,6 @@ uint32_t* scratch(std::vector<uint32_t>& buffer, int64_t n) {
   if (static_cast<int64_t>(buffer.size()) < n) buffer.resize(static_cast<size_t>(n));
   return buffer.data();
 }
-
-__mmask16 first_lanes(int64_t n) { return static_cast<__mmask16>(n >= 16 ? 0xFFFF : n <= 0 ? 0 : (1u << n) - 1); }
 
 // C tile (rows x cols, at most kMR x kNR) = alpha * A panel @ B panel + (first ? beta * C : C).
 void micro_kernel(int64_t pairs, const uint32_t* a, const uint32_t* b, float* c, int64_t ldc, int64_t rows,

@@ -68,6 +68,75 @@ void for_each_window_row(const Window2d& w, ColT* cols, int64_t ld, ImageT* imag
         }
       }
 }
+
+// im2col for stride 1 and an output as wide as the input (ResNet's and LeNet's padded convolutions):
+// then row (c, i, j) of the columns is the image plane c read from one offset, as one contiguous
+// copy, with the rows and the edge columns that fall in the padding set to zero afterwards. Row by
+// row, the 28-value copies cost as much as the products they fed.
+template <class T>
+void im2col_same_width(const Window2d& w, const T* image, T* cols, int64_t ld) {
+  const int64_t ho = w.out_height(), W = w.width, plane = w.height * W;
+  for (int64_t c = 0; c < w.channels; ++c)
+    for (int64_t i = 0; i < w.kernel_h; ++i)
+      for (int64_t j = 0; j < w.kernel_w; ++j) {
+        T* row = cols + ((c * w.kernel_h + i) * w.kernel_w + j) * ld;
+        const T* in = image + c * plane;
+        const int64_t dy = i * w.dilation_h - w.pad_h, dx = j * w.dilation_w - w.pad_w;
+        // Output rows oy with an input row oy + dy inside the image; output columns [lo, hi) likewise.
+        const int64_t oy_lo = std::clamp<int64_t>(-dy, 0, ho), oy_hi = std::clamp<int64_t>(w.height - dy, oy_lo, ho);
+        int64_t lo, hi;
+        valid_range(j * w.dilation_w, 1, w.pad_w, W, W, lo, hi);
+        std::fill(row, row + oy_lo * W, T(0));
+        std::fill(row + oy_hi * W, row + ho * W, T(0));
+        // Output position p reads in[p + shift]; the first and last copied values may lie outside
+        // the plane, but only in edge columns, which are zeroed next.
+        const int64_t shift = dy * W + dx;
+        const int64_t first = std::max(oy_lo * W, -shift), last = std::min(oy_hi * W, plane - shift);
+        if (first < last) std::copy(in + first + shift, in + last + shift, row + first);
+        for (int64_t ox = 0; ox < lo; ++ox)  // column by column: usually one, a value per output row
+          for (int64_t oy = oy_lo; oy < oy_hi; ++oy) row[oy * W + ox] = T(0);
+        for (int64_t ox = hi; ox < W; ++ox)
+          for (int64_t oy = oy_lo; oy < oy_hi; ++oy) row[oy * W + ox] = T(0);
+      }
+}
+
+// col2im for the same geometry: each columns row added onto its plane as one contiguous run. The
+// run's edge-column entries would land on a neighbouring row's pixels, so those pixels are kept
+// and put back after the add (exactly); a row with too many of them is added row by row.
+template <class T>
+void col2im_same_width(const Window2d& w, const T* cols, int64_t ld, T* image) {
+  constexpr int64_t kMaxKept = 256;
+  T kept[kMaxKept];
+  int64_t kept_at[kMaxKept];
+  const int64_t ho = w.out_height(), W = w.width, plane = w.height * W;
+  for (int64_t c = 0; c < w.channels; ++c)
+    for (int64_t i = 0; i < w.kernel_h; ++i)
+      for (int64_t j = 0; j < w.kernel_w; ++j) {
+        const T* row = cols + ((c * w.kernel_h + i) * w.kernel_w + j) * ld;
+        T* out = image + c * plane;
+        const int64_t dy = i * w.dilation_h - w.pad_h, dx = j * w.dilation_w - w.pad_w;
+        const int64_t oy_lo = std::clamp<int64_t>(-dy, 0, ho), oy_hi = std::clamp<int64_t>(w.height - dy, oy_lo, ho);
+        int64_t lo, hi;
+        valid_range(j * w.dilation_w, 1, w.pad_w, W, W, lo, hi);
+        const int64_t shift = dy * W + dx;
+        if ((lo + W - hi) * (oy_hi - oy_lo) > kMaxKept) {
+          for (int64_t oy = oy_lo; oy < oy_hi; ++oy)
+            for (int64_t ox = lo; ox < hi; ++ox) out[oy * W + ox + shift] += row[oy * W + ox];
+          continue;
+        }
+        const int64_t first = std::max(oy_lo * W, -shift), last = std::min(oy_hi * W, plane - shift);
+        int64_t n = 0;
+        auto keep = [&](int64_t p) {
+          if (p >= first && p < last) kept_at[n] = p + shift, kept[n++] = out[p + shift];
+        };
+        for (int64_t oy = oy_lo; oy < oy_hi; ++oy) {
+          for (int64_t ox = 0; ox < lo; ++ox) keep(oy * W + ox);
+          for (int64_t ox = hi; ox < W; ++ox) keep(oy * W + ox);
+        }
+        for (int64_t p = first; p < last; ++p) out[p + shift] += row[p];
+        for (int64_t k = 0; k < n; ++k) out[kept_at[k]] = kept[k];
+      }
+}
 }  // namespace detail
 
 /// cols (C*kh*kw, Ho*Wo) from one contiguous image (C, H, W); row r of cols starts at cols + r * ld
@@ -75,6 +144,7 @@ void for_each_window_row(const Window2d& w, ColT* cols, int64_t ld, ImageT* imag
 template <class T>
 void im2col(const Window2d& w, const T* image, T* cols, int64_t ld) {
   const int64_t wo = w.out_width(), sx = w.stride_w;
+  if (w.stride_h == 1 && sx == 1 && wo == w.width) return detail::im2col_same_width(w, image, cols, ld);
   // Plain loops, not std::copy / std::fill: the rows are 10-30 values long, too short for
   // memmove and memset calls to pay.
   detail::for_each_window_row(w, cols, ld, image, [&](T* row, const T* in, int64_t lo, int64_t hi) {
@@ -92,8 +162,12 @@ void im2col(const Window2d& w, const T* image, T* cols, int64_t ld) {
 template <class T>
 void col2im(const Window2d& w, const T* cols, int64_t ld, T* image) {
   const int64_t sx = w.stride_w;
+  if (w.stride_h == 1 && sx == 1 && w.out_width() == w.width) return detail::col2im_same_width(w, cols, ld, image);
   detail::for_each_window_row(w, cols, ld, image, [&](const T* row, T* out, int64_t lo, int64_t hi) {
-    if (out)
+    if (!out) return;
+    if (sx == 1)  // a contiguous run, which the compiler vectorises
+      for (int64_t ox = lo; ox < hi; ++ox) out[ox] += row[ox];
+    else
       for (int64_t ox = lo; ox < hi; ++ox) out[ox * sx] += row[ox];
   });
 }

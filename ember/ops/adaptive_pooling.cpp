@@ -57,6 +57,8 @@ void run_planes(const Geometry& p, ScalarType dtype, Kernel kernel) {
 }  // namespace
 
 Tensor adaptive_avg_pool2d(const Tensor& input, ExpandingArray<2> output_size) {
+  if (is_reduced_float(input.dtype()))  // averaged in float32, rounded once
+    return adaptive_avg_pool2d(input.to(kFloat32), output_size).to(input.dtype());
   const AdaptivePooling p = prepare("adaptive_avg_pool2d", input, output_size);
   const kernels::AdaptiveWindows& w = p.geometry.windows;
   Tensor out = detail::alloc(p.geometry.out_sizes, p.x.dtype());
@@ -82,6 +84,10 @@ Tensor adaptive_avg_pool2d(const Tensor& input, ExpandingArray<2> output_size) {
 }
 
 std::tuple<Tensor, Tensor> adaptive_max_pool2d(const Tensor& input, ExpandingArray<2> output_size) {
+  if (is_reduced_float(input.dtype())) {  // pooled in float32; a maximum is exact in the input's dtype
+    const auto [out, indices] = adaptive_max_pool2d(input.to(kFloat32), output_size);
+    return {out.to(input.dtype()), indices};
+  }
   const AdaptivePooling p = prepare("adaptive_max_pool2d", input, output_size);
   const kernels::AdaptiveWindows& w = p.geometry.windows;
   Tensor out = detail::alloc(p.geometry.out_sizes, p.x.dtype());

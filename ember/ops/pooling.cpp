@@ -105,17 +105,26 @@ std::pair<Tensor, Tensor> max_pool_batched(const Tensor& input, ExpandingArray<2
 std::tuple<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, ExpandingArray<2> kernel_size,
                                                    std::optional<ExpandingArray<2>> stride, ExpandingArray<2> padding,
                                                    ExpandingArray<2> dilation, bool ceil_mode) {
+  if (is_reduced_float(input.dtype())) {  // pooled in float32; a maximum is exact in the input's dtype
+    const auto [out, indices] =
+        max_pool2d_with_indices(input.to(kFloat32), kernel_size, stride, padding, dilation, ceil_mode);
+    return {out.to(input.dtype()), indices};
+  }
   const auto [out, indices] = max_pool_batched(input, kernel_size, stride, padding, dilation, ceil_mode);
   return {detail::unbatch(input, out), detail::unbatch(input, indices.to(kInt64))};
 }
 
 Tensor max_pool2d(const Tensor& input, ExpandingArray<2> kernel_size, std::optional<ExpandingArray<2>> stride,
                   ExpandingArray<2> padding, ExpandingArray<2> dilation, bool ceil_mode) {
+  if (is_reduced_float(input.dtype()))
+    return max_pool2d(input.to(kFloat32), kernel_size, stride, padding, dilation, ceil_mode).to(input.dtype());
   return detail::unbatch(input, max_pool_batched(input, kernel_size, stride, padding, dilation, ceil_mode).first);
 }
 
 Tensor avg_pool2d(const Tensor& input, ExpandingArray<2> kernel_size, std::optional<ExpandingArray<2>> stride,
                   ExpandingArray<2> padding, bool ceil_mode, bool count_include_pad) {
+  if (is_reduced_float(input.dtype()))  // averaged in float32, rounded once
+    return avg_pool2d(input.to(kFloat32), kernel_size, stride, padding, ceil_mode, count_include_pad).to(input.dtype());
   const Pooling p = prepare("avg_pool2d", input, kernel_size, stride, padding, 1, ceil_mode);
   const PoolShape& shape = p.shape;
   Tensor out = detail::alloc(shape.out_sizes, p.x.dtype());

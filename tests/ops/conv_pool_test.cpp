@@ -60,6 +60,12 @@ TEST(Conv2d, MatchesTheDirectLoopsOverASweepOfGeometries) {
       {9, 6, 7, 9, 6, 3, 3, 2, 1, 1, 1, 1, 2, 6},     // depthwise, strided, over two chunks
       {2, 8, 6, 6, 16, 1, 1, 1, 1, 0, 0, 1, 1, 4},    // grouped 1x1, two outputs per input
       {1, 34, 9, 9, 34, 3, 3, 2, 2, 1, 1, 1, 1, 17},  // many groups past the GEMM tile
+      // Stride 1, output as wide as the input: im2col's whole-plane copies (kernels/im2col.h).
+      {1, 2, 7, 9, 3, 3, 3, 1, 1, 0, 1, 1, 1},       // no padding in height: fewer output rows
+      {2, 3, 6, 8, 4, 3, 3, 1, 1, 2, 2, 1, 2},       // dilated in width
+      {1, 2, 3, 4, 2, 7, 3, 1, 1, 3, 1, 1, 1},       // kernel taller than the image
+      {1, 1, 1, 5, 2, 3, 3, 1, 1, 1, 1, 1, 1},       // one row
+      {2, 2, 4, 1, 3, 3, 1, 1, 1, 1, 0, 1, 1},       // one column
   };
   for (const auto& g : sweep) {
     SCOPED_TRACE(::testing::Message() << "input (" << g.n << ", " << g.c << ", " << g.h << ", " << g.w << "), kernel "

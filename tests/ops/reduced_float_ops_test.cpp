@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "ember/kernels/gemm_plan.h"
 #include "support/tensor_expect.h"
 
 namespace ember {
@@ -125,9 +126,80 @@ TEST(ReducedFloatOps, AMatmulGradientReachesBFloat16Parameters) {
   EXPECT_TENSOR_NEAR(w.grad(), want, 0x1p-8, 1e-3);
 }
 
+// conv2d in a 16-bit dtype against float32's on the same (rounded) values: the value and the three
+// gradients, with groups, stride and padding, and enough images for several slices and chunks.
+TEST(ReducedFloatOps, Conv2dAndItsGradientsMatchFloat32ToOneRounding) {
+  struct Case {
+    Shape x, w;
+    int64_t stride, padding, groups;
+  };
+  for (const Case& c : {Case{{20, 4, 9, 9}, {6, 2, 3, 3}, 2, 1, 2}, Case{{3, 3, 8, 8}, {5, 3, 1, 1}, 1, 0, 1},
+                        Case{{2, 2, 6, 7}, {4, 2, 5, 5}, 1, 2, 1}})
+    for (ScalarType t : {kBFloat16, kHalf}) {
+      const Tensor x = randn(c.x).to(t).requires_grad_(), w = randn(c.w).to(t).requires_grad_();
+      const Tensor b = randn({c.w[0]}).to(t).requires_grad_();
+      const Tensor out = conv2d(x, w, b, c.stride, c.padding, 1, c.groups);
+      ASSERT_EQ(out.dtype(), t);
+      const Tensor g = randn(out.sizes()).to(t);
+      out.backward(g);
+      ASSERT_EQ(x.grad().dtype(), t);
+      ASSERT_EQ(w.grad().dtype(), t);
+      const Tensor xf = x.detach().to(kFloat32).requires_grad_(), wf = w.detach().to(kFloat32).requires_grad_();
+      const Tensor bf = b.detach().to(kFloat32).requires_grad_();
+      const Tensor want = conv2d(xf, wf, bf, c.stride, c.padding, 1, c.groups);
+      want.backward(g.to(kFloat32));
+      // Summed in float32 by both, in different orders; one rounding at the end.
+      const double ulp = t == kBFloat16 ? 0x1p-8 : 0x1p-11;
+      EXPECT_TENSOR_NEAR(out, want, ulp, 1e-3);
+      EXPECT_TENSOR_NEAR(x.grad(), xf.grad(), ulp, 1e-3);
+      EXPECT_TENSOR_NEAR(w.grad(), wf.grad(), ulp, 1e-3);
+      EXPECT_TENSOR_NEAR(b.grad(), bf.grad(), ulp, 1e-3);
+    }
+}
+
+TEST(ReducedFloatOps, Conv2dWeightGradientFromKeptAndReunfoldedColumns) {
+  // Past half the L3 of bfloat16 columns the backward unfolds the input again (ops/conv.cpp).
+  const int64_t per_image = 18 * 16 * 16 * 2;  // (C_in kh kw) x L bfloat16 values
+  for (int64_t n : {int64_t{2}, kernels::cache_sizes().l3 / 2 / per_image + 2}) {
+    const Tensor x = randn({n, 2, 16, 16}).to(kBFloat16), g = randn({n, 3, 16, 16}).to(kBFloat16);
+    const Tensor w = randn({3, 2, 3, 3}).to(kBFloat16).requires_grad_();
+    conv2d(x, w, {}, 1, 1).backward(g);
+    const Tensor wf = w.detach().to(kFloat32).requires_grad_();
+    conv2d(x.to(kFloat32), wf, {}, 1, 1).backward(g.to(kFloat32));
+    EXPECT_TENSOR_NEAR(w.grad(), wf.grad(), 0x1p-8, 1e-2) << n << " images";
+  }
+}
+
+TEST(ReducedFloatOps, Conv2dInBFloat16IsTheSameOnOneAndTwoThreads) {
+  const Tensor x0 = randn({37, 3, 12, 12}).to(kBFloat16), w0 = randn({8, 3, 5, 5}).to(kBFloat16);
+  auto run = [&](int threads) {
+    const int before = get_num_threads();
+    set_num_threads(threads);
+    Tensor x = x0.clone().requires_grad_(), w = w0.clone().requires_grad_();
+    Tensor out = conv2d(x, w, {}, 1, 2);
+    (out * out).sum().backward();
+    set_num_threads(before);
+    return std::vector<Tensor>{out.detach(), x.grad(), w.grad()};
+  };
+  const auto one = run(1), two = run(2);
+  for (size_t i = 0; i < one.size(); ++i) EXPECT_TENSOR_EQ(one[i], two[i]);
+}
+
+TEST(ReducedFloatOps, PoolingComputesInFloat32AndRoundsOnce) {
+  const Tensor x = randn({2, 3, 8, 8}).to(kBFloat16), xf = x.to(kFloat32);
+  EXPECT_TENSOR_EQ(max_pool2d(x, 2), max_pool2d(xf, 2));  // a maximum is exact
+  EXPECT_TENSOR_EQ(std::get<0>(adaptive_max_pool2d(x, 3)), std::get<0>(adaptive_max_pool2d(xf, 3)));
+  EXPECT_TENSOR_EQ(avg_pool2d(x, 3, 2, 1), rounded(avg_pool2d(xf, 3, 2, 1), kBFloat16));
+  EXPECT_TENSOR_EQ(adaptive_avg_pool2d(x, 1), rounded(adaptive_avg_pool2d(xf, 1), kBFloat16));
+  const Tensor xg = x.clone().requires_grad_();
+  max_pool2d(xg, 2).sum().backward();
+  EXPECT_EQ(xg.grad().dtype(), kBFloat16);
+  EXPECT_EQ(xg.grad().to(kFloat32).sum().item<double>(), 2 * 3 * 16);  // a 1 per window
+}
+
 TEST(ReducedFloatOps, OpsWithoutA16BitPathSaySoAndHowToConvert) {
-  const Tensor x = randn({1, 1, 5, 5}).to(kBFloat16), w = randn({1, 1, 3, 3}).to(kBFloat16);
-  EXPECT_THROW_MSG(conv2d(x, w), TypeError, "does not compute in bfloat16");
+  const Tensor x = randn({2, 3, 5, 5}).to(kBFloat16);
+  EXPECT_THROW_MSG(batch_norm(x, {}, {}, {}, {}, true, 0.1, 1e-5), TypeError, "does not compute in bfloat16");
   EXPECT_THROW_MSG(log_softmax(randn({2, 3}).to(kHalf), 1), TypeError, ".to(ember::kFloat32)");
 }
 
