@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs ember and its peers on the same workloads in one run and prints medians and ratios.
 
-    python3 bench/compare/compare.py [--build build] [--threads 1 2] [--fashion DIR] [--reps 5]
+    python3 bench/compare/compare.py [--build build] [--threads 1 2] [--fashion DIR] [--reps 5] [--only bf16|steps]
 
 Peers: OpenBLAS (GEMM only, build/bench/openblas_bench, with OPENBLAS_CORETYPE and
 OPENBLAS_L2_SIZE unset so it picks its own kernel), PyTorch (/usr/bin/python3 with Debian's
@@ -49,9 +49,10 @@ def seconds(result):
     return result["real_time"] * {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1}[result["time_unit"]]
 
 
-def torch_bench(threads):
-    out = subprocess.run(["/usr/bin/python3", os.path.join(HERE, "torch_bench.py"), "--threads", str(threads)],
-                         env=env_for(threads), capture_output=True, text=True, check=True)
+def torch_bench(threads, only=None):
+    out = subprocess.run(["/usr/bin/python3", os.path.join(HERE, "torch_bench.py"), "--threads", str(threads)] +
+                         (["--only", only] if only else []), env=env_for(threads), capture_output=True, text=True,
+                         check=True)
     return {r["name"]: r for r in map(json.loads, out.stdout.splitlines())}
 
 
@@ -134,6 +135,19 @@ def bf16_table(ember, torch):
         print(f"{label:34} {b['GFLOPS']:9.1f} {t_g:9.1f}  {b['GFLOPS'] / t_g:8.2f}   ({b.get('pct_peak', 0):.0f}% of bf16 peak)")
 
 
+def steps_table(ember, torch):
+    """Training steps (BM_ResNet20Step, BM_BnCnnStep) in float32 and under bfloat16 autocast, against
+    the same steps in PyTorch (torch.autocast("cpu", dtype=torch.bfloat16) for bf16)."""
+    print(f"\n{'training step (ms, median)':40} {'ember':>9} {'torch':>9}  {'e/torch':>8}  {'bf16 speed-up, e / torch':>24}")
+    for bench, tname, label in (("BM_ResNet20Step", "resnet20/step", "ResNet-20, batch 128"),
+                                ("BM_BnCnnStep", "bn_cnn/step", "BatchNorm CNN, batch 256")):
+        e32, e16 = (seconds(ember[f"{bench}/bf16:{b}/real_time"]) * 1e3 for b in (0, 1))
+        t32, t16 = torch[tname]["seconds"] * 1e3, torch[tname + "_bf16"]["seconds"] * 1e3
+        print(f"{label + ', float32':40} {e32:9.1f} {t32:9.1f}  {e32 / t32:8.2f}")
+        print(f"{label + ', bf16 autocast':40} {e16:9.1f} {t16:9.1f}  {e16 / t16:8.2f}  "
+              f"{e32 / e16:17.2f} / {t32 / t16:.2f}")
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--build", default=os.path.join(ROOT, "build"))
@@ -141,7 +155,9 @@ def main():
     p.add_argument("--fashion", default="/usr/share/datasets/fashion-mnist")
     p.add_argument("--reps", type=int, default=5, help="repetitions per benchmark (the median is shown)")
     p.add_argument("--models", nargs="+", choices=["mlp", "cnn"], default=["mlp", "cnn"], help="epochs to time")
-    p.add_argument("--only", choices=["bf16"], help="print only this table (bf16: the bfloat16 GEMM against PyTorch's)")
+    p.add_argument("--only", choices=["bf16", "steps"],
+                   help="print only this table (bf16: the bfloat16 GEMM against PyTorch's; steps: ResNet-20 and "
+                        "BatchNorm CNN training steps in float32 and bf16 autocast against PyTorch's)")
     args = p.parse_args()
     ember_bench = os.path.join(args.build, "bench", "ember_bench")
     openblas_bench = os.path.join(args.build, "bench", "openblas_bench")
@@ -154,9 +170,14 @@ def main():
         if t > 1 and os.path.exists(core_to_core):  # the host's placement of the cores, which 2-thread figures follow
             print(subprocess.run([core_to_core], capture_output=True, text=True, check=True).stdout.strip())
         if args.only == "bf16":
-            bf16_table(google_benchmark(ember_bench, "BM_GemmBf16", t, args.reps), torch_bench(t))
+            bf16_table(google_benchmark(ember_bench, "BM_GemmBf16", t, args.reps), torch_bench(t, "gemm_bf16"))
             continue
-        ember = google_benchmark(ember_bench, "BM_Gemm/auto|BM_GemmBf16|BM_Fc|BM_MlpStep/cache:1|BM_CnnStep", t, args.reps)
+        if args.only == "steps":
+            steps_table(google_benchmark(ember_bench, "BM_ResNet20Step|BM_BnCnnStep", t, args.reps),
+                        torch_bench(t, "steps"))
+            continue
+        ember = google_benchmark(ember_bench, "BM_Gemm/auto|BM_GemmBf16|BM_Fc|BM_MlpStep/cache:1|BM_CnnStep|"
+                                 "BM_ResNet20Step|BM_BnCnnStep", t, args.reps)
         blas = google_benchmark(openblas_bench, "BM_OpenBlas", t, args.reps) if os.path.exists(openblas_bench) else {}
         torch = torch_bench(t)
         libtorch = google_benchmark(libtorch_bench, "BM_Libtorch", t, args.reps) if os.path.exists(libtorch_bench) else {}
@@ -185,6 +206,7 @@ def main():
             l_s = seconds(libtorch[lname]) if lname in libtorch else float("nan")
             print(f"{tname + ' (' + unit + ')':34} {e_s * scale:9.2f} {t_s * scale:9.2f} {l_s * scale:9.2f}"
                   f"  {e_s / t_s:8.2f} {e_s / l_s:10.2f}")
+        steps_table(ember, torch)
         if not os.path.isdir(args.fashion):
             continue
         op_overhead_table(args.build, t, args.reps)

@@ -2,7 +2,7 @@
 """PyTorch's side of bench/compare/compare.py: the same workloads as ember_bench, same thread
 count, medians of repeated runs. Prints one JSON object per line: {"name": ..., "seconds": ...}.
 
-    /usr/bin/python3 bench/compare/torch_bench.py --threads 1
+    /usr/bin/python3 bench/compare/torch_bench.py --threads 1 [--only gemm_bf16|steps]
 """
 import argparse
 import json
@@ -39,14 +39,9 @@ def emit(name, seconds, **extra):
     print(json.dumps({"name": name, "seconds": seconds, **extra}), flush=True)
 
 
-def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--threads", type=int, default=1)
-    args = p.parse_args()
-    torch.set_num_threads(args.threads)
-    torch.manual_seed(0)
+def gemms(bf16_only):
     with torch.no_grad():
-        for m, n, k, ta, tb in GEMM_SHAPES:
+        for m, n, k, ta, tb in [] if bf16_only else GEMM_SHAPES:
             a = torch.rand(k, m).t() if ta else torch.rand(m, k)
             b = torch.rand(n, k).t() if tb else torch.rand(k, n)
             s = median_seconds(lambda: torch.mm(a, b))
@@ -58,7 +53,9 @@ def main():
             s = median_seconds(lambda: torch.mm(a, b))
             emit(f"gemm_bf16/{m}x{n}x{k}/ta{ta}tb{tb}", s, gflops=2 * m * n * k / s / 1e9)
 
-    # The course's fully connected forward and backward on 50,000 x 784 inputs.
+
+def fc():
+    """The course's fully connected forward and backward on 50,000 x 784 inputs."""
     x, y = torch.randn(50000, 784), torch.randn(50000)
     w1 = (torch.randn(784, 50) * (2 / 784) ** 0.5).requires_grad_()
     b1 = torch.zeros(50, requires_grad=True)
@@ -79,6 +76,8 @@ def main():
         backward_runs.append(time.perf_counter() - start)
     emit("fc/backward", statistics.median(backward_runs))
 
+
+def steps():
     # One SGD-momentum training step on one batch: the MLP 784-100-10 and the LeNet-5 CNN
     # (torch_train.py) at batch 64, ResNet-20 at 128 and the course's BatchNorm CNN at 256
     # (torch_models.py): the twins of ember_bench's BM_*Step.
@@ -103,6 +102,21 @@ def main():
         emit(name, median_seconds(lambda: step(False)))
         # The same step under bfloat16 autocast (products in bfloat16, float32 weights): ember_bench's bf16:1.
         emit(name + "_bf16", median_seconds(lambda: step(True)))
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--only", choices=["gemm_bf16", "steps"], help="time only the bfloat16 GEMMs or the training steps")
+    args = p.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    if args.only != "steps":
+        gemms(args.only == "gemm_bf16")
+    if args.only is None:
+        fc()
+    if args.only != "gemm_bf16":
+        steps()
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
-// The bfloat16 GEMM on AVX512_BF16: Goto-style blocking around a 12 x 32 micro-kernel of
-// vdpbf16ps. The only file compiled with -mavx512bf16, and only called after
+// The bfloat16 GEMM on AVX512_BF16: Goto-style blocking around a 12 x 32 or 8 x 48 micro-kernel
+// of vdpbf16ps, whichever computes less padding for the product's M and N. The only file compiled with -mavx512bf16, and only called after
 // cpu_has_avx512_bf16() said yes (gemm_bf16.cpp).
 //
 // vdpbf16ps works on pairs along K: lane j of the result gains a[2j] * b[2j] + a[2j+1] * b[2j+1].
@@ -7,7 +7,7 @@
 //   A panel (MR rows):    for each pair q, MR words (A[r][2q], A[r][2q+1]), one broadcast per row;
 //   B panel (NR columns): for each pair q, NR words (B[2q][j], B[2q+1][j]), two vectors of 16.
 // An odd K gets a zero partner. Each pair step then does 24 vdpbf16ps (12 rows x 2 vectors)
-// against 2 loads and 12 broadcasts, the float32 kernel's shape (gemm_avx512.cpp) at twice the
+// against 2 loads and 12 broadcasts (or 8 rows x 3 vectors against 3 and 8), the float32 kernel's shape (gemm_avx512.cpp) at twice the
 // flops per instruction.
 #include <immintrin.h>
 
@@ -23,7 +23,6 @@ namespace ember::kernels::detail {
 
 namespace {
 
-constexpr int64_t kMR = 12, kVectors = 2, kNR = 16 * kVectors;
 constexpr int64_t kKC = 1024;  // most k values per block: a B panel of 512 pairs x 32 columns is 64 KiB
 constexpr int64_t kMC = 96;    // rows per A block: 96 x 1024 bf16 = 192 KiB, in L2
 constexpr int64_t kNC = 1536;  // columns per B block: 1.5 MiB packed, shared by both cores
@@ -137,30 +136,45 @@ uint32_t* scratch(std::vector<uint32_t>& buffer, int64_t n) {
   return buffer.data();
 }
 
+// The two tile shapes, both 24 accumulators: per pair step, MR broadcasts and NV loads feed
+// MR x NV vdpbf16ps. 8 x 48 fits the products whose M is a multiple of 8 but not of 12 (a
+// convolution's 16, 32 or 64 output channels: 16 rows on 12-row tiles compute 24).
+struct Tile12x32 {
+  static constexpr int64_t kMR = 12, kVectors = 2, kNR = 16 * kVectors;
+};
+struct Tile8x48 {
+  static constexpr int64_t kMR = 8, kVectors = 3, kNR = 16 * kVectors;
+};
+
 // C tile (rows x cols, at most kMR x kNR) = alpha * A panel @ B panel + (first ? beta * C : C).
+template <class Tile>
 void micro_kernel(int64_t pairs, const uint32_t* a, const uint32_t* b, float* c, int64_t ldc, int64_t rows,
                   int64_t cols, float alpha, float beta, bool first) {
+  constexpr int64_t kMR = Tile::kMR, kVectors = Tile::kVectors, kNR = Tile::kNR;
   __m512 acc[kMR][kVectors];
 #pragma GCC unroll 12
   for (int64_t r = 0; r < kMR; ++r)
-#pragma GCC unroll 2
+#pragma GCC unroll 3
     for (int64_t v = 0; v < kVectors; ++v) acc[r][v] = _mm512_setzero_ps();
   for (int64_t q = 0; q < pairs; ++q, a += kMR, b += kNR) {
-    const __m512bh b0 = (__m512bh)_mm512_loadu_si512(b), b1 = (__m512bh)_mm512_loadu_si512(b + 16);
+    __m512bh bv[kVectors];
+#pragma GCC unroll 3
+    for (int64_t v = 0; v < kVectors; ++v) bv[v] = (__m512bh)_mm512_loadu_si512(b + 16 * v);
 #pragma GCC unroll 12
     for (int64_t r = 0; r < kMR; ++r) {
       const __m512bh ar = (__m512bh)_mm512_set1_epi32(static_cast<int>(a[r]));
-      acc[r][0] = _mm512_dpbf16_ps(acc[r][0], ar, b0);
-      acc[r][1] = _mm512_dpbf16_ps(acc[r][1], ar, b1);
+#pragma GCC unroll 3
+      for (int64_t v = 0; v < kVectors; ++v) acc[r][v] = _mm512_dpbf16_ps(acc[r][v], ar, bv[v]);
     }
   }
   const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(first ? beta : 1.0f);
   const bool read_c = !first || beta != 0;
-  const __mmask16 masks[kVectors] = {first_lanes(cols), first_lanes(cols - 16)};
+  __mmask16 masks[kVectors];
+  for (int64_t v = 0; v < kVectors; ++v) masks[v] = first_lanes(cols - 16 * v);
 #pragma GCC unroll 12
   for (int64_t r = 0; r < kMR; ++r) {
     if (r >= rows) break;
-#pragma GCC unroll 2
+#pragma GCC unroll 3
     for (int64_t v = 0; v < kVectors; ++v) {
       float* p = c + r * ldc + v * 16;
       __m512 out = _mm512_mul_ps(va, acc[r][v]);
@@ -170,18 +184,10 @@ void micro_kernel(int64_t pairs, const uint32_t* a, const uint32_t* b, float* c,
   }
 }
 
-}  // namespace
-
-void gemm_bf16_avx512(int64_t M, int64_t N, int64_t K, const BFloat16* A_data, int64_t lda, bool trans_a,
-                      const BFloat16* B_data, int64_t ldb, bool trans_b, float* C, int64_t ldc, float alpha,
-                      float beta) {
-  if (K <= 0) {  // no products: C = beta * C (beta == 0: C is write-only)
-    for (int64_t m = 0; m < M; ++m)
-      for (int64_t n = 0; n < N; ++n) C[m * ldc + n] = beta == 0 ? 0.0f : beta * C[m * ldc + n];
-    return;
-  }
-  const Operand A{reinterpret_cast<const uint16_t*>(A_data), lda, trans_a};
-  const Operand B{reinterpret_cast<const uint16_t*>(B_data), ldb, trans_b};
+template <class Tile>
+void blocked_product(int64_t M, int64_t N, int64_t K, const Operand& A, const Operand& B, float* C, int64_t ldc,
+                     float alpha, float beta) {
+  constexpr int64_t kMR = Tile::kMR, kNR = Tile::kNR;
   thread_local std::vector<uint32_t> b_buffer;
   const int64_t m_panels = (M + kMR - 1) / kMR;
   // Each thread takes a band of whole A panels; one thread when the product is small.
@@ -206,13 +212,38 @@ void gemm_bf16_avx512(int64_t M, int64_t N, int64_t K, const BFloat16* A_data, i
           pack(A, !A.trans, ic, mc, pc, kc, kMR, a_block);
           for (int64_t jr = 0; jr < nc; jr += kNR)
             for (int64_t ir = 0; ir < mc; ir += kMR)
-              micro_kernel(pairs, a_block + (ir / kMR) * pairs * kMR, b_block + (jr / kNR) * pairs * kNR,
+              micro_kernel<Tile>(pairs, a_block + (ir / kMR) * pairs * kMR, b_block + (jr / kNR) * pairs * kNR,
                            C + (ic + ir) * ldc + jc + jr, ldc, std::min(kMR, mc - ir), std::min(kNR, nc - jr), alpha,
                            beta, pc == 0);
         }
       });
     }
   }
+}
+
+// The share of a tiling's computed C that is wanted: edge tiles compute whole tiles.
+template <class Tile>
+double useful_share(int64_t M, int64_t N) {
+  const auto whole = [](int64_t n, int64_t tile) { return static_cast<double>((n + tile - 1) / tile * tile); };
+  return static_cast<double>(M) / whole(M, Tile::kMR) * static_cast<double>(N) / whole(N, Tile::kNR);
+}
+
+}  // namespace
+
+void gemm_bf16_avx512(int64_t M, int64_t N, int64_t K, const BFloat16* A_data, int64_t lda, bool trans_a,
+                      const BFloat16* B_data, int64_t ldb, bool trans_b, float* C, int64_t ldc, float alpha,
+                      float beta) {
+  if (K <= 0) {  // no products: C = beta * C (beta == 0: C is write-only)
+    for (int64_t m = 0; m < M; ++m)
+      for (int64_t n = 0; n < N; ++n) C[m * ldc + n] = beta == 0 ? 0.0f : beta * C[m * ldc + n];
+    return;
+  }
+  const Operand A{reinterpret_cast<const uint16_t*>(A_data), lda, trans_a};
+  const Operand B{reinterpret_cast<const uint16_t*>(B_data), ldb, trans_b};
+  if (useful_share<Tile8x48>(M, N) > useful_share<Tile12x32>(M, N))
+    blocked_product<Tile8x48>(M, N, K, A, B, C, ldc, alpha, beta);
+  else
+    blocked_product<Tile12x32>(M, N, K, A, B, C, ldc, alpha, beta);
 }
 
 }  // namespace ember::kernels::detail

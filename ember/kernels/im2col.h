@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <vector>
 
 namespace ember::kernels {
 
@@ -67,6 +68,40 @@ void for_each_window_row(const Window2d& w, ColT* cols, int64_t ld, ImageT* imag
           row_op(row, inside ? image + (c * w.height + iy) * w.width + j * w.dilation_w - w.pad_w : nullptr, lo, hi);
         }
       }
+}
+
+// Narrow outputs (fewer than kNarrowOutput columns: strided convolutions on small images, the
+// course's BatchNorm CNN down to 1 x 1) are moved value by value through a map from output
+// position to input offset, used for every channel and image: row by row, each 1-7 value row
+// cost a call and three loops.
+constexpr int64_t kNarrowOutput = 8;
+
+// For kernel position p = i * kw + j and output position l, map[p * L + l] is the plane offset
+// that l reads (-1: padding). Made once per thread for the last geometry asked: every image of a
+// batch, and the backward's col2im, ask for the same.
+inline const std::vector<int64_t>& window_map(const Window2d& w) {
+  thread_local Window2d made{};
+  thread_local std::vector<int64_t> map;
+  const auto same = [](const Window2d& a, const Window2d& b) {
+    return a.channels == b.channels && a.height == b.height && a.width == b.width && a.kernel_h == b.kernel_h &&
+           a.kernel_w == b.kernel_w && a.stride_h == b.stride_h && a.stride_w == b.stride_w && a.pad_h == b.pad_h &&
+           a.pad_w == b.pad_w && a.dilation_h == b.dilation_h && a.dilation_w == b.dilation_w &&
+           a.ceil_mode == b.ceil_mode;
+  };
+  const int64_t ho = w.out_height(), wo = w.out_width();
+  if (same(made, w) && static_cast<int64_t>(map.size()) == w.kernel_h * w.kernel_w * ho * wo) return map;
+  made = w;
+  map.resize(static_cast<size_t>(w.kernel_h * w.kernel_w * ho * wo));
+  int64_t* out = map.data();
+  for (int64_t i = 0; i < w.kernel_h; ++i)
+    for (int64_t j = 0; j < w.kernel_w; ++j)
+      for (int64_t oy = 0; oy < ho; ++oy)
+        for (int64_t ox = 0; ox < wo; ++ox) {
+          const int64_t iy = oy * w.stride_h - w.pad_h + i * w.dilation_h;
+          const int64_t ix = ox * w.stride_w - w.pad_w + j * w.dilation_w;
+          *out++ = iy >= 0 && iy < w.height && ix >= 0 && ix < w.width ? iy * w.width + ix : -1;
+        }
+  return map;
 }
 
 // im2col for stride 1 and an output as wide as the input (ResNet's and LeNet's padded convolutions):
@@ -145,6 +180,18 @@ template <class T>
 void im2col(const Window2d& w, const T* image, T* cols, int64_t ld) {
   const int64_t wo = w.out_width(), sx = w.stride_w;
   if (w.stride_h == 1 && sx == 1 && wo == w.width) return detail::im2col_same_width(w, image, cols, ld);
+  if (wo < detail::kNarrowOutput) {
+    const int64_t L = w.out_height() * wo, positions = w.kernel_h * w.kernel_w, plane = w.height * w.width;
+    const int64_t* map = detail::window_map(w).data();
+    for (int64_t c = 0; c < w.channels; ++c)
+      for (int64_t p = 0; p < positions; ++p) {
+        T* row = cols + (c * positions + p) * ld;
+        const T* in = image + c * plane;
+        const int64_t* source = map + p * L;
+        for (int64_t l = 0; l < L; ++l) row[l] = source[l] >= 0 ? in[source[l]] : T(0);
+      }
+    return;
+  }
   // Plain loops, not std::copy / std::fill: the rows are 10-30 values long, too short for
   // memmove and memset calls to pay.
   detail::for_each_window_row(w, cols, ld, image, [&](T* row, const T* in, int64_t lo, int64_t hi) {
@@ -163,6 +210,19 @@ template <class T>
 void col2im(const Window2d& w, const T* cols, int64_t ld, T* image) {
   const int64_t sx = w.stride_w;
   if (w.stride_h == 1 && sx == 1 && w.out_width() == w.width) return detail::col2im_same_width(w, cols, ld, image);
+  if (w.out_width() < detail::kNarrowOutput) {
+    const int64_t L = w.out_height() * w.out_width(), positions = w.kernel_h * w.kernel_w, plane = w.height * w.width;
+    const int64_t* map = detail::window_map(w).data();
+    for (int64_t c = 0; c < w.channels; ++c)
+      for (int64_t p = 0; p < positions; ++p) {
+        const T* row = cols + (c * positions + p) * ld;
+        T* out = image + c * plane;
+        const int64_t* source = map + p * L;
+        for (int64_t l = 0; l < L; ++l)
+          if (source[l] >= 0) out[source[l]] += row[l];
+      }
+    return;
+  }
   detail::for_each_window_row(w, cols, ld, image, [&](const T* row, T* out, int64_t lo, int64_t hi) {
     if (!out) return;
     if (sx == 1)  // a contiguous run, which the compiler vectorises

@@ -1,5 +1,5 @@
 // The bfloat16 GEMM (kernels/gemm_bf16.h) against a float64 triple loop on the same bfloat16
-// values, at and around its tile and block edges (12 x 32 tiles, 96-row A blocks, 512-k and
+// values, at and around its tile and block edges (12 x 32 and 8 x 48 tiles, 96-row A blocks, 512-k and
 // 1536-column B blocks; odd K needs a zero partner), with transposed operands, leading dimensions
 // wider than the matrix and alpha / beta; on the AVX512_BF16 path and on the float32 fallback.
 #include <gtest/gtest.h>
@@ -71,6 +71,8 @@ const std::vector<Case>& cases() {
       {97, 17, 512, false, false, 2}, {96, 96, 513, false, true, 0},  {130, 40, 1025, true, false, 0},
       {64, 100, 784, false, true, 0}, {7, 1600, 33, false, false, 5}, {200, 3, 300, true, true, 0},
       {2, 1537, 20, false, false, 0},
+      // 8 x 48 tiles (M a multiple of 8, not of 12): a convolution's 16 outputs, edges of both.
+      {16, 144, 300, false, true, 0}, {40, 97, 65, true, false, 1},  {8, 1600, 1030, false, false, 0},
   };
   return all;
 }
