@@ -30,29 +30,17 @@ std::pair<Tensor, Tensor> broadcast_pair(const Tensor& a, const Tensor& b, Scala
   return {a.to(dtype).expand(shape), b.to(dtype).expand(shape)};
 }
 
+using detail::map_same;  // out = f(a) in a's dtype, whatever it is
+
 // out = f(a, b) with a, b of one shape and dtype; out has that dtype.
 template <class F>
 Tensor arith(const Tensor& a, const Tensor& b, F f) {
-  if (is_reduced_float(a.dtype())) return detail::round_to(arith(detail::widen(a), detail::widen(b), f), a.dtype());
-  return dispatch(a.dtype(), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    return detail::map2<T, T>(a, b, [f](T x, T y) { return static_cast<T>(f(x, y)); });
-  });
+  return detail::map_same2(a, b, f);
 }
 
 // Integer and bool inputs of floating-point math become the default float dtype (torch.exp(int)).
 Tensor to_floating(const Tensor& a) {
   return is_floating_point(a.dtype()) ? a : a.to(kDefaultFloat);
-}
-
-// out = f(x) elementwise, in x's dtype, whatever it is.
-template <class F>
-Tensor map_same(const Tensor& x, F f) {
-  if (is_reduced_float(x.dtype())) return detail::round_to(map_same(detail::widen(x), f), x.dtype());
-  return dispatch(x.dtype(), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    return detail::map<T, T>(x, [f](T v) { return static_cast<T>(f(v)); });
-  });
 }
 
 // A unary floating-point op: out = f(x); backward(g, x, out) gives the input gradient.

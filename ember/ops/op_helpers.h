@@ -49,25 +49,40 @@ Tensor map2(const Tensor& a, const Tensor& b, F f) {
   return out;
 }
 
-/// out = f(a) for a floating-point a, in a's dtype: float32 and float64 directly, the 16-bit
-/// floats computed in float32 and rounded once.
-template <class F>
-Tensor float_map(const Tensor& a, F f) {
-  if (is_reduced_float(a.dtype())) return round_to(float_map(widen(a), f), a.dtype());
-  return dispatch_floating(a.dtype(), [&](auto tag) {
+/// out = f(a) elementwise, in a's dtype: the 16-bit floats computed in float32 and rounded once.
+/// With kFloatingOnly, f is instantiated for float and double only (math with no integer meaning;
+/// callers check the dtype first); otherwise for every computed dtype.
+template <bool kFloatingOnly = false, class F>
+Tensor map_same(const Tensor& a, F f) {
+  if (is_reduced_float(a.dtype())) return round_to(map_same<kFloatingOnly>(widen(a), f), a.dtype());
+  const auto typed = [&](auto tag) {
     using T = typename decltype(tag)::type;
     return map<T, T>(a, [f](T v) { return static_cast<T>(f(v)); });
-  });
+  };
+  if constexpr (kFloatingOnly) return dispatch_floating(a.dtype(), typed);
+  else return dispatch(a.dtype(), typed);
 }
 
-/// As float_map() for two floating operands of one shape and dtype.
-template <class F>
-Tensor float_map2(const Tensor& a, const Tensor& b, F f) {
-  if (is_reduced_float(a.dtype())) return round_to(float_map2(widen(a), widen(b), f), a.dtype());
-  return dispatch_floating(a.dtype(), [&](auto tag) {
+/// As map_same() for two operands of one shape and dtype.
+template <bool kFloatingOnly = false, class F>
+Tensor map_same2(const Tensor& a, const Tensor& b, F f) {
+  if (is_reduced_float(a.dtype())) return round_to(map_same2<kFloatingOnly>(widen(a), widen(b), f), a.dtype());
+  const auto typed = [&](auto tag) {
     using T = typename decltype(tag)::type;
     return map2<T, T>(a, b, [f](T x, T y) { return static_cast<T>(f(x, y)); });
-  });
+  };
+  if constexpr (kFloatingOnly) return dispatch_floating(a.dtype(), typed);
+  else return dispatch(a.dtype(), typed);
+}
+
+/// map_same() and map_same2() for floating-point math.
+template <class F>
+Tensor float_map(const Tensor& a, F f) {
+  return map_same<true>(a, f);
+}
+template <class F>
+Tensor float_map2(const Tensor& a, const Tensor& b, F f) {
+  return map_same2<true>(a, b, f);
 }
 
 /// Writes `compute(self, operands)` into self: the single path of every in-place op. When the
