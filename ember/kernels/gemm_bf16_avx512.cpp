@@ -1,14 +1,14 @@
 // The bfloat16 GEMM on AVX512_BF16: Goto-style blocking around a 12 x 32 or 8 x 48 micro-kernel
-// of vdpbf16ps, whichever computes less padding for the product's M and N. The only file compiled with -mavx512bf16, and only called after
-// cpu_has_avx512_bf16() said yes (gemm_bf16.cpp).
+// of vdpbf16ps, whichever computes less padding for the product's M and N. The only file compiled
+// with -mavx512bf16, and only called after cpu_has_avx512_bf16() said yes (gemm_bf16.cpp).
 //
 // vdpbf16ps works on pairs along K: lane j of the result gains a[2j] * b[2j] + a[2j+1] * b[2j+1].
 // So both operands are packed as pairs of consecutive k, one 32-bit word per pair:
 //   A panel (MR rows):    for each pair q, MR words (A[r][2q], A[r][2q+1]), one broadcast per row;
-//   B panel (NR columns): for each pair q, NR words (B[2q][j], B[2q+1][j]), two vectors of 16.
-// An odd K gets a zero partner. Each pair step then does 24 vdpbf16ps (12 rows x 2 vectors)
-// against 2 loads and 12 broadcasts (or 8 rows x 3 vectors against 3 and 8), the float32 kernel's shape (gemm_avx512.cpp) at twice the
-// flops per instruction.
+//   B panel (NR columns): for each pair q, NR words (B[2q][j], B[2q+1][j]), NR / 16 vectors.
+// An odd K gets a zero partner. Each pair step then does 24 vdpbf16ps (12 rows x 2 vectors against
+// 2 loads and 12 broadcasts, or 8 rows x 3 vectors against 3 and 8), the float32 kernel's shape
+// (gemm_avx512.cpp) at twice the flops per instruction.
 #include <immintrin.h>
 
 #include <algorithm>
@@ -103,7 +103,8 @@ void gather_panel(const uint16_t* lines, int64_t ld, int64_t n, int64_t kc, int6
       for (int64_t i = 0; i < 16; ++i)
         r[i] = l0 + i < n ? _mm512_loadu_si512(lines + (l0 + i) * ld + 2 * q) : _mm512_setzero_si512();
       transpose_16x16(r);
-      for (int64_t i = 0; i < 16; ++i) _mm512_mask_storeu_epi32(out + (q + i) * width + l0, first_lanes(width - l0), r[i]);
+      const __mmask16 lanes = first_lanes(width - l0);
+      for (int64_t i = 0; i < 16; ++i) _mm512_mask_storeu_epi32(out + (q + i) * width + l0, lanes, r[i]);
     }
   for (; q < pairs; ++q) gather_pairs(lines + 2 * q, ld, n, 2 * q + 1 == kc, width, out + q * width);
 }

@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "ember/kernels/accumulate.h"
+
 namespace ember::kernels {
 
 /// The geometry of a 2-D window sliding over an image: kernel, stride, padding and dilation
@@ -168,7 +170,7 @@ void col2im_same_width(const Window2d& w, const T* cols, int64_t ld, T* image) {
           for (int64_t ox = 0; ox < lo; ++ox) keep(oy * W + ox);
           for (int64_t ox = hi; ox < W; ++ox) keep(oy * W + ox);
         }
-        for (int64_t p = first; p < last; ++p) out[p + shift] += row[p];
+        accumulate(out + first + shift, row + first, last - first);
         for (int64_t k = 0; k < n; ++k) out[kept_at[k]] = kept[k];
       }
 }
