@@ -25,6 +25,12 @@ TEST(Accumulate, AddsEveryValueOfTheRunAndNothingPastIt) {
     }
 }
 
+TEST(Accumulate, AnEmptyOrNegativeRunTouchesNothing) {
+  std::vector<float> out(20, 1.0f), in(20, 2.0f);
+  for (int64_t n : {0, -1, -17}) kernels::accumulate(out.data() + 2, in.data() + 2, n);
+  EXPECT_EQ(out, std::vector<float>(20, 1.0f));
+}
+
 TEST(Accumulate, Float64AddsToo) {
   std::vector<double> out = {1, 2, 3}, in = {0.5, 0.25, 0.125};
   kernels::accumulate(out.data(), in.data(), 2);
