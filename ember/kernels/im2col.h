@@ -24,6 +24,8 @@ struct Window2d {
   /// that window starts inside the image or its left padding (PyTorch's rule).
   bool ceil_mode = false;
 
+  bool operator==(const Window2d&) const = default;
+
   int64_t out_height() const { return out_size(height, kernel_h, stride_h, pad_h, dilation_h); }
   int64_t out_width() const { return out_size(width, kernel_w, stride_w, pad_w, dilation_w); }
 
@@ -77,6 +79,12 @@ void for_each_window_row(const Window2d& w, ColT* cols, int64_t ld, ImageT* imag
 // position to input offset, used for every channel and image: row by row, each 1-7 value row
 // cost a call and three loops.
 constexpr int64_t kNarrowOutput = 8;
+inline bool narrow_output(const Window2d& w) { return w.out_width() < kNarrowOutput; }
+
+// Stride 1 and an output as wide as the input (ResNet's and LeNet's padded convolutions): then
+// a columns row is its image plane read from one offset, one contiguous run. Row by row, the
+// 28-value copies cost as much as the products they fed.
+inline bool same_width(const Window2d& w) { return w.stride_h == 1 && w.stride_w == 1 && w.out_width() == w.width; }
 
 // For kernel position p = i * kw + j and output position l, map[p * L + l] is the plane offset
 // that l reads (-1: padding). Made once per thread for the last geometry asked: every image of a
@@ -84,14 +92,8 @@ constexpr int64_t kNarrowOutput = 8;
 inline const std::vector<int64_t>& window_map(const Window2d& w) {
   thread_local Window2d made{};
   thread_local std::vector<int64_t> map;
-  const auto same = [](const Window2d& a, const Window2d& b) {
-    return a.channels == b.channels && a.height == b.height && a.width == b.width && a.kernel_h == b.kernel_h &&
-           a.kernel_w == b.kernel_w && a.stride_h == b.stride_h && a.stride_w == b.stride_w && a.pad_h == b.pad_h &&
-           a.pad_w == b.pad_w && a.dilation_h == b.dilation_h && a.dilation_w == b.dilation_w &&
-           a.ceil_mode == b.ceil_mode;
-  };
   const int64_t ho = w.out_height(), wo = w.out_width();
-  if (same(made, w) && static_cast<int64_t>(map.size()) == w.kernel_h * w.kernel_w * ho * wo) return map;
+  if (made == w && static_cast<int64_t>(map.size()) == w.kernel_h * w.kernel_w * ho * wo) return map;
   made = w;
   map.resize(static_cast<size_t>(w.kernel_h * w.kernel_w * ho * wo));
   int64_t* out = map.data();
@@ -106,73 +108,84 @@ inline const std::vector<int64_t>& window_map(const Window2d& w) {
   return map;
 }
 
-// im2col for stride 1 and an output as wide as the input (ResNet's and LeNet's padded convolutions):
-// then row (c, i, j) of the columns is the image plane c read from one offset, as one contiguous
-// copy, with the rows and the edge columns that fall in the padding set to zero afterwards. Row by
-// row, the 28-value copies cost as much as the products they fed.
-template <class T>
-void im2col_same_width(const Window2d& w, const T* image, T* cols, int64_t ld) {
+// Calls row_op(cols_row, plane, source) for every row of the columns matrix of a narrow output,
+// where source[l] (window_map) is the plane offset output position l reads, -1 in the padding.
+template <class ColT, class ImageT, class RowOp>
+void for_each_mapped_row(const Window2d& w, ColT* cols, int64_t ld, ImageT* image, RowOp row_op) {
+  const int64_t L = w.out_height() * w.out_width(), positions = w.kernel_h * w.kernel_w, plane = w.height * w.width;
+  const int64_t* map = window_map(w).data();
+  for (int64_t c = 0; c < w.channels; ++c)
+    for (int64_t p = 0; p < positions; ++p) row_op(cols + (c * positions + p) * ld, image + c * plane, map + p * L);
+}
+
+// A same-width columns row: position p (oy * W + ox) reads plane[p + shift]. Output rows
+// [oy_lo, oy_hi) read inside the image and, within them, columns [lo, hi); [first, last) are the
+// positions whose source lies in the plane (outside [lo, hi) they read a neighbouring row's edge).
+struct PlaneRun {
+  int64_t oy_lo, oy_hi, lo, hi, shift, first, last;
+};
+
+// Calls run_op(cols_row, plane, run) for every row of the columns matrix of a same-width window.
+template <class ColT, class ImageT, class RunOp>
+void for_each_plane_run(const Window2d& w, ColT* cols, int64_t ld, ImageT* image, RunOp run_op) {
   const int64_t ho = w.out_height(), W = w.width, plane = w.height * W;
   for (int64_t c = 0; c < w.channels; ++c)
     for (int64_t i = 0; i < w.kernel_h; ++i)
       for (int64_t j = 0; j < w.kernel_w; ++j) {
-        T* row = cols + ((c * w.kernel_h + i) * w.kernel_w + j) * ld;
-        const T* in = image + c * plane;
+        PlaneRun r;
         const int64_t dy = i * w.dilation_h - w.pad_h, dx = j * w.dilation_w - w.pad_w;
-        // Output rows oy with an input row oy + dy inside the image; output columns [lo, hi) likewise.
-        const int64_t oy_lo = std::clamp<int64_t>(-dy, 0, ho), oy_hi = std::clamp<int64_t>(w.height - dy, oy_lo, ho);
-        int64_t lo, hi;
-        valid_range(j * w.dilation_w, 1, w.pad_w, W, W, lo, hi);
-        std::fill(row, row + oy_lo * W, T(0));
-        std::fill(row + oy_hi * W, row + ho * W, T(0));
-        // Output position p reads in[p + shift]; the first and last copied values may lie outside
-        // the plane, but only in edge columns, which are zeroed next.
-        const int64_t shift = dy * W + dx;
-        const int64_t first = std::max(oy_lo * W, -shift), last = std::min(oy_hi * W, plane - shift);
-        if (first < last) std::copy(in + first + shift, in + last + shift, row + first);
-        for (int64_t ox = 0; ox < lo; ++ox)  // column by column: usually one, a value per output row
-          for (int64_t oy = oy_lo; oy < oy_hi; ++oy) row[oy * W + ox] = T(0);
-        for (int64_t ox = hi; ox < W; ++ox)
-          for (int64_t oy = oy_lo; oy < oy_hi; ++oy) row[oy * W + ox] = T(0);
+        r.oy_lo = std::clamp<int64_t>(-dy, 0, ho);
+        r.oy_hi = std::clamp<int64_t>(w.height - dy, r.oy_lo, ho);
+        valid_range(j * w.dilation_w, 1, w.pad_w, W, W, r.lo, r.hi);
+        r.shift = dy * W + dx;
+        r.first = std::max(r.oy_lo * W, -r.shift);
+        r.last = std::max(r.first, std::min(r.oy_hi * W, plane - r.shift));
+        run_op(cols + ((c * w.kernel_h + i) * w.kernel_w + j) * ld, image + c * plane, r);
       }
 }
 
-// col2im for the same geometry: each columns row added onto its plane as one contiguous run. The
-// run's edge-column entries would land on a neighbouring row's pixels, so those pixels are kept
-// and put back after the add (exactly); a row with too many of them is added row by row.
+// im2col of a same-width window: one contiguous copy per row, then the rows and the edge columns
+// that fall in the padding set to zero.
+template <class T>
+void im2col_same_width(const Window2d& w, const T* image, T* cols, int64_t ld) {
+  const int64_t ho = w.out_height(), W = w.width;
+  for_each_plane_run(w, cols, ld, image, [&](T* row, const T* in, const PlaneRun& r) {
+    std::fill(row, row + r.oy_lo * W, T(0));
+    std::fill(row + r.oy_hi * W, row + ho * W, T(0));
+    std::copy(in + r.first + r.shift, in + r.last + r.shift, row + r.first);
+    for (int64_t ox = 0; ox < r.lo; ++ox)  // column by column: usually one, a value per output row
+      for (int64_t oy = r.oy_lo; oy < r.oy_hi; ++oy) row[oy * W + ox] = T(0);
+    for (int64_t ox = r.hi; ox < W; ++ox)
+      for (int64_t oy = r.oy_lo; oy < r.oy_hi; ++oy) row[oy * W + ox] = T(0);
+  });
+}
+
+// col2im of a same-width window: each row added onto its plane as one contiguous run. The run's
+// edge-column entries would land on a neighbouring row's pixels, so those pixels are kept and put
+// back after the add (exactly); a row with too many of them is added row by row.
 template <class T>
 void col2im_same_width(const Window2d& w, const T* cols, int64_t ld, T* image) {
   constexpr int64_t kMaxKept = 256;
   T kept[kMaxKept];
   int64_t kept_at[kMaxKept];
-  const int64_t ho = w.out_height(), W = w.width, plane = w.height * W;
-  for (int64_t c = 0; c < w.channels; ++c)
-    for (int64_t i = 0; i < w.kernel_h; ++i)
-      for (int64_t j = 0; j < w.kernel_w; ++j) {
-        const T* row = cols + ((c * w.kernel_h + i) * w.kernel_w + j) * ld;
-        T* out = image + c * plane;
-        const int64_t dy = i * w.dilation_h - w.pad_h, dx = j * w.dilation_w - w.pad_w;
-        const int64_t oy_lo = std::clamp<int64_t>(-dy, 0, ho), oy_hi = std::clamp<int64_t>(w.height - dy, oy_lo, ho);
-        int64_t lo, hi;
-        valid_range(j * w.dilation_w, 1, w.pad_w, W, W, lo, hi);
-        const int64_t shift = dy * W + dx;
-        if ((lo + W - hi) * (oy_hi - oy_lo) > kMaxKept) {
-          for (int64_t oy = oy_lo; oy < oy_hi; ++oy)
-            for (int64_t ox = lo; ox < hi; ++ox) out[oy * W + ox + shift] += row[oy * W + ox];
-          continue;
-        }
-        const int64_t first = std::max(oy_lo * W, -shift), last = std::min(oy_hi * W, plane - shift);
-        int64_t n = 0;
-        auto keep = [&](int64_t p) {
-          if (p >= first && p < last) kept_at[n] = p + shift, kept[n++] = out[p + shift];
-        };
-        for (int64_t oy = oy_lo; oy < oy_hi; ++oy) {
-          for (int64_t ox = 0; ox < lo; ++ox) keep(oy * W + ox);
-          for (int64_t ox = hi; ox < W; ++ox) keep(oy * W + ox);
-        }
-        accumulate(out + first + shift, row + first, last - first);
-        for (int64_t k = 0; k < n; ++k) out[kept_at[k]] = kept[k];
-      }
+  const int64_t W = w.width;
+  for_each_plane_run(w, cols, ld, image, [&](const T* row, T* out, const PlaneRun& r) {
+    if ((r.lo + W - r.hi) * (r.oy_hi - r.oy_lo) > kMaxKept) {
+      for (int64_t oy = r.oy_lo; oy < r.oy_hi; ++oy)
+        for (int64_t ox = r.lo; ox < r.hi; ++ox) out[oy * W + ox + r.shift] += row[oy * W + ox];
+      return;
+    }
+    int64_t n = 0;
+    auto keep = [&](int64_t p) {
+      if (p >= r.first && p < r.last) kept_at[n] = p + r.shift, kept[n++] = out[p + r.shift];
+    };
+    for (int64_t oy = r.oy_lo; oy < r.oy_hi; ++oy) {
+      for (int64_t ox = 0; ox < r.lo; ++ox) keep(oy * W + ox);
+      for (int64_t ox = r.hi; ox < W; ++ox) keep(oy * W + ox);
+    }
+    accumulate(out + r.first + r.shift, row + r.first, r.last - r.first);
+    for (int64_t k = 0; k < n; ++k) out[kept_at[k]] = kept[k];
+  });
 }
 }  // namespace detail
 
@@ -181,17 +194,12 @@ void col2im_same_width(const Window2d& w, const T* cols, int64_t ld, T* image) {
 template <class T>
 void im2col(const Window2d& w, const T* image, T* cols, int64_t ld) {
   const int64_t wo = w.out_width(), sx = w.stride_w;
-  if (w.stride_h == 1 && sx == 1 && wo == w.width) return detail::im2col_same_width(w, image, cols, ld);
-  if (wo < detail::kNarrowOutput) {
-    const int64_t L = w.out_height() * wo, positions = w.kernel_h * w.kernel_w, plane = w.height * w.width;
-    const int64_t* map = detail::window_map(w).data();
-    for (int64_t c = 0; c < w.channels; ++c)
-      for (int64_t p = 0; p < positions; ++p) {
-        T* row = cols + (c * positions + p) * ld;
-        const T* in = image + c * plane;
-        const int64_t* source = map + p * L;
-        for (int64_t l = 0; l < L; ++l) row[l] = source[l] >= 0 ? in[source[l]] : T(0);
-      }
+  if (detail::same_width(w)) return detail::im2col_same_width(w, image, cols, ld);
+  if (detail::narrow_output(w)) {
+    const int64_t L = w.out_height() * wo;
+    detail::for_each_mapped_row(w, cols, ld, image, [&](T* row, const T* in, const int64_t* source) {
+      for (int64_t l = 0; l < L; ++l) row[l] = source[l] >= 0 ? in[source[l]] : T(0);
+    });
     return;
   }
   // Plain loops, not std::copy / std::fill: the rows are 10-30 values long, too short for
@@ -211,18 +219,13 @@ void im2col(const Window2d& w, const T* image, T* cols, int64_t ld) {
 template <class T>
 void col2im(const Window2d& w, const T* cols, int64_t ld, T* image) {
   const int64_t sx = w.stride_w;
-  if (w.stride_h == 1 && sx == 1 && w.out_width() == w.width) return detail::col2im_same_width(w, cols, ld, image);
-  if (w.out_width() < detail::kNarrowOutput) {
-    const int64_t L = w.out_height() * w.out_width(), positions = w.kernel_h * w.kernel_w, plane = w.height * w.width;
-    const int64_t* map = detail::window_map(w).data();
-    for (int64_t c = 0; c < w.channels; ++c)
-      for (int64_t p = 0; p < positions; ++p) {
-        const T* row = cols + (c * positions + p) * ld;
-        T* out = image + c * plane;
-        const int64_t* source = map + p * L;
-        for (int64_t l = 0; l < L; ++l)
-          if (source[l] >= 0) out[source[l]] += row[l];
-      }
+  if (detail::same_width(w)) return detail::col2im_same_width(w, cols, ld, image);
+  if (detail::narrow_output(w)) {
+    const int64_t L = w.out_height() * w.out_width();
+    detail::for_each_mapped_row(w, cols, ld, image, [&](const T* row, T* out, const int64_t* source) {
+      for (int64_t l = 0; l < L; ++l)
+        if (source[l] >= 0) out[source[l]] += row[l];
+    });
     return;
   }
   detail::for_each_window_row(w, cols, ld, image, [&](const T* row, T* out, int64_t lo, int64_t hi) {
