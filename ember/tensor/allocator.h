@@ -29,6 +29,7 @@ void set_allocator_cache_limit(std::size_t bytes);
 
 namespace detail {
 /// A 64-byte-aligned block of at least nbytes (rounded up to 64; never null: throws bad_alloc).
+/// From 8 MiB up, 2 MiB-aligned, rounded up to 2 MiB and advised for transparent huge pages.
 void* allocate_block(std::size_t nbytes);
 /// Gives back a block from allocate_block(nbytes), with the same nbytes.
 void release_block(void* block, std::size_t nbytes);

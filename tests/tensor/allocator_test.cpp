@@ -58,6 +58,24 @@ TEST_F(Allocator, LimitBoundsTheCacheAndZeroTurnsItOff) {
   EXPECT_EQ(allocator_stats().cached_bytes, 0u);
 }
 
+TEST_F(Allocator, LargeBlocksAreAlignedAndRoundedToHugePages) {
+  empty_cache();
+  constexpr std::uintptr_t kTwoMiB = 2u << 20;
+  const void* first = nullptr;
+  {
+    const Tensor big = zeros({(8 << 20) / 4 + 1});  // just over 8 MiB: 10 MiB of 2 MiB pages
+    first = big.data_ptr();
+    EXPECT_EQ(reinterpret_cast<std::uintptr_t>(first) % kTwoMiB, 0u);
+    EXPECT_EQ(big.sum().item<float>(), 0.0f);
+  }
+  EXPECT_GE(allocator_stats().cached_bytes, 10u << 20);  // and the sum's 64-byte block
+  EXPECT_LT(allocator_stats().cached_bytes, (10u << 20) + 1024);
+  const Tensor same_pages = empty({(10 << 20) / 4});  // another size that rounds to the same block
+  EXPECT_EQ(same_pages.data_ptr(), first);
+  const Tensor below = empty({(8 << 20) / 4 - 16});  // under 8 MiB: an ordinary 64-byte-aligned block
+  EXPECT_EQ(reinterpret_cast<std::uintptr_t>(below.data_ptr()) % 64, 0u);
+}
+
 TEST_F(Allocator, EmptyCacheReleasesEverything) {
   { const Tensor a = empty({100}), b = empty({200}); }
   EXPECT_GT(allocator_stats().cached_bytes, 0u);
