@@ -32,6 +32,41 @@ def env_for(threads):
     return env
 
 
+# libtorch and PyTorch (Debian's builds) call the BLAS behind the libblas.so.3 alternative. Without
+# libopenblas-dev that is the netlib reference BLAS, whose GEMMs run 10-20x slower: every ratio
+# against the peers would then measure the wrong library.
+PEER_BLAS_PROBE = r"""
+import ctypes, os, torch
+# sgemm_ as libtorch_cpu resolves it (dlsym on its handle searches it and its dependencies in
+# load order), then the mapped file that holds that address.
+torch_cpu = os.path.join(os.path.dirname(torch.__file__), "lib", "libtorch_cpu.so")
+if not os.path.exists(torch_cpu):
+    torch_cpu = next(l.split()[-1] for l in open("/proc/self/maps") if "libtorch_cpu" in l)
+address = ctypes.cast(ctypes.CDLL(torch_cpu).sgemm_, ctypes.c_void_p).value
+for line in open("/proc/self/maps"):
+    span, path = line.split()[0], line.split()[-1]
+    low, high = (int(x, 16) for x in span.split("-"))
+    if low <= address < high:
+        break
+name = ""
+try:
+    get = ctypes.CDLL(path).openblas_get_corename
+    get.restype = ctypes.c_char_p
+    name = "OpenBLAS, core " + get().decode()
+except (AttributeError, OSError):
+    pass
+print(path + "\t" + name)
+"""
+
+
+def peer_blas():
+    """(path, description) of the BLAS that PyTorch's process loads; description is empty unless
+    it is OpenBLAS."""
+    out = subprocess.run(["/usr/bin/python3", "-c", PEER_BLAS_PROBE], capture_output=True, text=True, check=True)
+    path, _, name = out.stdout.strip().partition("\t")
+    return path, name
+
+
 def google_benchmark(binary, pattern, threads, reps):
     out = subprocess.run([binary, f"--benchmark_filter={pattern}", f"--benchmark_repetitions={reps}",
                           "--benchmark_report_aggregates_only=true", "--benchmark_format=json",
@@ -158,7 +193,15 @@ def main():
     p.add_argument("--only", choices=["bf16", "steps"],
                    help="print only this table (bf16: the bfloat16 GEMM against PyTorch's; steps: ResNet-20 and "
                         "BatchNorm CNN training steps in float32 and bf16 autocast against PyTorch's)")
+    p.add_argument("--allow-reference-blas", action="store_true",
+                   help="compare even when the peers load the netlib reference BLAS (their GEMMs then run 10-20x slower)")
     args = p.parse_args()
+    blas_path, blas_name = peer_blas()
+    print(f"peers' BLAS: {blas_path}" + (f" ({blas_name})" if blas_name else ""))
+    if not blas_name and not args.allow_reference_blas:
+        sys.exit(f"compare.py: PyTorch and libtorch load {blas_path}, not OpenBLAS, so their GEMMs would run 10-20x "
+                 "slower than they do for their users. Install libopenblas-dev (it becomes the libblas.so.3 "
+                 "alternative), or pass --allow-reference-blas to compare anyway.")
     ember_bench = os.path.join(args.build, "bench", "ember_bench")
     openblas_bench = os.path.join(args.build, "bench", "openblas_bench")
     libtorch_bench = os.path.join(args.build, "bench", "libtorch_bench")
