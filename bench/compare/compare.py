@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs ember and its peers on the same workloads in one run and prints medians and ratios.
 
-    python3 bench/compare/compare.py [--build build] [--threads 1 2] [--fashion DIR] [--reps 5] [--only bf16|steps]
+    python3 bench/compare/compare.py [--build build] [--threads 1 2] [--fashion DIR] [--reps 5] [--only bf16|steps|tensor-api]
 
 Peers: OpenBLAS (GEMM only, build/bench/openblas_bench, with OPENBLAS_CORETYPE and
 OPENBLAS_L2_SIZE unset so it picks its own kernel), PyTorch (/usr/bin/python3 with Debian's
@@ -142,6 +142,20 @@ def epoch_seconds_tensor_api(cmd, data, threads, reps):
     return warm_epoch_median(reps, one_run)
 
 
+def tensor_api_table(build, data, threads, reps):
+    """The tensor-API MLP epoch against libtorch's and PyTorch's; returns ember's."""
+    bench_dir = os.path.join(build, "bench")
+    e_api = epoch_seconds_tensor_api([os.path.join(bench_dir, "tensor_api_mlp_ember")], data, threads, reps)
+    l_bin = os.path.join(bench_dir, "tensor_api_mlp_libtorch")
+    l_api = epoch_seconds_tensor_api([l_bin], data, threads, reps) if os.path.exists(l_bin) else float("nan")
+    t_api = epoch_seconds_tensor_api(["/usr/bin/python3", os.path.join(HERE, "torch_tensor_api_mlp.py")],
+                                     data, threads, reps)
+    print(f"\n{'workload':34} {'ember':>9} {'torch':>9} {'libtorch':>9}  {'e/torch':>8} {'e/libtorch':>10}   (median time)")
+    print(f"{'tensor-API MLP epoch (s)':34} {e_api:9.3f} {t_api:9.3f} {l_api:9.3f}  {e_api / t_api:8.2f} "
+          f"{e_api / l_api:10.2f}")
+    return e_api
+
+
 def op_overhead_table(build, threads, reps):
     """The small ops of op_overhead.cpp, ember against libtorch (ns per op)."""
     ember = google_benchmark(os.path.join(build, "bench", "op_overhead_ember"), "BM_Op", threads, reps)
@@ -190,9 +204,10 @@ def main():
     p.add_argument("--fashion", default="/usr/share/datasets/fashion-mnist")
     p.add_argument("--reps", type=int, default=5, help="repetitions per benchmark (the median is shown)")
     p.add_argument("--models", nargs="+", choices=["mlp", "cnn"], default=["mlp", "cnn"], help="epochs to time")
-    p.add_argument("--only", choices=["bf16", "steps"],
+    p.add_argument("--only", choices=["bf16", "steps", "tensor-api"],
                    help="print only this table (bf16: the bfloat16 GEMM against PyTorch's; steps: ResNet-20 and "
-                        "BatchNorm CNN training steps in float32 and bf16 autocast against PyTorch's)")
+                        "BatchNorm CNN training steps in float32 and bf16 autocast against PyTorch's; tensor-api: the "
+                        "hand-written MLP loop's epoch against libtorch's and PyTorch's)")
     p.add_argument("--allow-reference-blas", action="store_true",
                    help="compare even when the peers load the netlib reference BLAS (their GEMMs then run 10-20x slower)")
     args = p.parse_args()
@@ -218,6 +233,9 @@ def main():
         if args.only == "steps":
             steps_table(google_benchmark(ember_bench, "BM_ResNet20Step|BM_BnCnnStep", t, args.reps),
                         torch_bench(t, "steps"))
+            continue
+        if args.only == "tensor-api":
+            tensor_api_table(args.build, args.fashion, t, args.reps)
             continue
         ember = google_benchmark(ember_bench, "BM_Gemm/auto|BM_GemmBf16|BM_Fc|BM_MlpStep/cache:1|BM_CnnStep|"
                                  "BM_ResNet20Step|BM_BnCnnStep", t, args.reps)
@@ -254,15 +272,7 @@ def main():
             continue
         op_overhead_table(args.build, t, args.reps)
         if "mlp" in args.models:
-            bench_dir = os.path.join(args.build, "bench")
-            e_api = epoch_seconds_tensor_api([os.path.join(bench_dir, "tensor_api_mlp_ember")], args.fashion, t, args.reps)
-            l_bin = os.path.join(bench_dir, "tensor_api_mlp_libtorch")
-            l_api = epoch_seconds_tensor_api([l_bin], args.fashion, t, args.reps) if os.path.exists(l_bin) else float("nan")
-            t_api = epoch_seconds_tensor_api(["/usr/bin/python3", os.path.join(HERE, "torch_tensor_api_mlp.py")],
-                                             args.fashion, t, args.reps)
-            print(f"\n{'workload':34} {'ember':>9} {'torch':>9} {'libtorch':>9}  {'e/torch':>8} {'e/libtorch':>10}   (median time)")
-            print(f"{'tensor-API MLP epoch (s)':34} {e_api:9.3f} {t_api:9.3f} {l_api:9.3f}  {e_api / t_api:8.2f} "
-                  f"{e_api / l_api:10.2f}")
+            e_api = tensor_api_table(args.build, args.fashion, t, args.reps)
         for model in args.models:
             e_epoch = epoch_seconds_ember(args.build, args.fashion, model, t, args.reps)
             t_epoch = epoch_seconds_torch(args.fashion, model, t, args.reps)
