@@ -132,28 +132,36 @@ def epoch_seconds_torch(data, model, threads, reps):
     return warm_epoch_median(reps, one_run)
 
 
-def epoch_seconds_tensor_api(cmd, data, threads, reps):
-    """The hand-written tensor-API MLP loop (tensor_api_mlp.cpp against ember or libtorch, or its
-    PyTorch twin), from the "epoch E seconds S" lines it prints."""
-    def one_run():
-        out = subprocess.run(cmd + [data, str(EPOCHS["mlp"]), str(threads)], env=env_for(threads), capture_output=True,
-                             text=True, check=True)
-        return [float(l.split()[3]) for l in out.stdout.splitlines() if l.startswith("epoch")]
-    return warm_epoch_median(reps, one_run)
+def tensor_api_run(cmd, data, threads):
+    """One training run of the hand-written tensor-API MLP loop (tensor_api_mlp.cpp against ember or
+    libtorch, or its PyTorch twin): its epochs' seconds, from the "epoch E seconds S" lines it prints."""
+    out = subprocess.run(cmd + [data, str(EPOCHS["mlp"]), str(threads)], env=env_for(threads), capture_output=True,
+                         text=True, check=True)
+    return [float(l.split()[3]) for l in out.stdout.splitlines() if l.startswith("epoch")]
 
 
 def tensor_api_table(build, data, threads, reps):
-    """The tensor-API MLP epoch against libtorch's and PyTorch's; returns ember's."""
+    """The tensor-API MLP epoch against libtorch's and PyTorch's; returns ember's. The three sides
+    take turns, one training run each per round, so that the machine's speed drifting over the
+    minutes this takes moves all three alike; the ratios are medians of each round's ratio."""
     bench_dir = os.path.join(build, "bench")
-    e_api = epoch_seconds_tensor_api([os.path.join(bench_dir, "tensor_api_mlp_ember")], data, threads, reps)
-    l_bin = os.path.join(bench_dir, "tensor_api_mlp_libtorch")
-    l_api = epoch_seconds_tensor_api([l_bin], data, threads, reps) if os.path.exists(l_bin) else float("nan")
-    t_api = epoch_seconds_tensor_api(["/usr/bin/python3", os.path.join(HERE, "torch_tensor_api_mlp.py")],
-                                     data, threads, reps)
+    sides = {"ember": [os.path.join(bench_dir, "tensor_api_mlp_ember")],
+             "torch": ["/usr/bin/python3", os.path.join(HERE, "torch_tensor_api_mlp.py")]}
+    if os.path.exists(os.path.join(bench_dir, "tensor_api_mlp_libtorch")):
+        sides["libtorch"] = [os.path.join(bench_dir, "tensor_api_mlp_libtorch")]
+    rounds = [{side: statistics.median(tensor_api_run(cmd, data, threads)[1:]) for side, cmd in sides.items()}
+              for _ in range(reps)]
+    median = {side: statistics.median(r[side] for r in rounds) for side in sides}
+    ratio = {side: statistics.median(r["ember"] / r[side] for r in rounds) for side in sides}
+    median.setdefault("libtorch", float("nan"))
+    ratio.setdefault("libtorch", float("nan"))
     print(f"\n{'workload':34} {'ember':>9} {'torch':>9} {'libtorch':>9}  {'e/torch':>8} {'e/libtorch':>10}   (median time)")
-    print(f"{'tensor-API MLP epoch (s)':34} {e_api:9.3f} {t_api:9.3f} {l_api:9.3f}  {e_api / t_api:8.2f} "
-          f"{e_api / l_api:10.2f}")
-    return e_api
+    print(f"{'tensor-API MLP epoch (s)':34} {median['ember']:9.3f} {median['torch']:9.3f} {median['libtorch']:9.3f}  "
+          f"{ratio['torch']:8.2f} {ratio['libtorch']:10.2f}", flush=True)
+    if reps > 1:
+        print(f"{'  e/libtorch per round':34} " + " ".join(f"{r['ember'] / r.get('libtorch', float('nan')):.2f}"
+                                                         for r in rounds), flush=True)
+    return median["ember"]
 
 
 def op_overhead_table(build, threads, reps):
