@@ -60,9 +60,10 @@ print(path + "\t" + name)
 
 
 def peer_blas():
-    """(path, description) of the BLAS that PyTorch's process loads; description is empty unless
-    it is OpenBLAS."""
-    out = subprocess.run(["/usr/bin/python3", "-c", PEER_BLAS_PROBE], capture_output=True, text=True, check=True)
+    """(path, description) of the BLAS that PyTorch's process loads, in the environment the peers
+    run in; description is empty unless it is OpenBLAS."""
+    out = subprocess.run(["/usr/bin/python3", "-c", PEER_BLAS_PROBE], env=env_for(1), capture_output=True, text=True,
+                         check=True)
     path, _, name = out.stdout.strip().partition("\t")
     return path, name
 

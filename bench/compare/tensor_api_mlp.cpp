@@ -5,8 +5,11 @@
 // (tensor_api_mlp_libtorch, with EMBER_PEER_LIBTORCH defined): only the namespace differs, which
 // is itself a check that ember's names follow libtorch's.
 //
-//   tensor_api_mlp_ember [fashion-mnist dir] [epochs] [threads]
+//   tensor_api_mlp_ember [fashion-mnist dir] [epochs] [threads] [phases]
 // prints one line per epoch: "epoch E seconds S loss L" (the epoch's wall time and mean loss).
+// With "phases", each epoch line is followed by where a step's time went, in microseconds:
+// "phases gather G forward F backward B step S" (index_select of the batch; the forward to the
+// loss; zero_grad and backward; the optimiser step), the same split on both sides.
 #include <zlib.h>
 
 #include <chrono>
@@ -41,6 +44,7 @@ int main(int argc, char** argv) {
   const std::string dir = argc > 1 ? argv[1] : "/usr/share/datasets/fashion-mnist";
   const int epochs = argc > 2 ? std::atoi(argv[2]) : 4;
   T::set_num_threads(argc > 3 ? std::atoi(argv[3]) : 1);
+  const bool phases = argc > 4 && std::string(argv[4]) == "phases";
   const int64_t batch = 64;
 
   // Pixels scaled to [0, 1] and standardised with the training set's mean and deviation.
@@ -65,18 +69,36 @@ int main(int argc, char** argv) {
     const T::Tensor perm = T::randperm(n, T::TensorOptions().dtype(T::kLong));
     double loss_sum = 0;
     int64_t steps = 0;
+    double phase_seconds[4] = {};  // gather, forward, backward, step
+    auto lap_start = std::chrono::steady_clock::now();
+    auto lap = [&](int phase) {  // adds the time since the last lap to `phase`, when asked to
+      if (!phases) return;
+      const auto now = std::chrono::steady_clock::now();
+      phase_seconds[phase] += std::chrono::duration<double>(now - lap_start).count();
+      lap_start = now;
+    };
     for (int64_t i = 0; i + batch <= n; i += batch, ++steps) {
+      lap(3);  // what is left of the last step (freeing its tensors) counts as its optimiser step
       const T::Tensor idx = perm.slice(0, i, i + batch);
       const T::Tensor xb = X.index_select(0, idx), yb = Y.index_select(0, idx);
+      lap(0);
       const T::Tensor h = T::relu(xb.matmul(w1.t()) + b1);
       const T::Tensor loss = T::cross_entropy_loss(h.matmul(w2.t()) + b2, yb);
+      lap(1);
       opt.zero_grad();
       loss.backward();
+      lap(2);
       opt.step();
       loss_sum += loss.item<double>();
     }
+    lap(3);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::printf("epoch %d seconds %.4f loss %.4f\n", epoch + 1, seconds, loss_sum / static_cast<double>(steps));
+    if (phases) {
+      const double us = 1e6 / static_cast<double>(steps);
+      std::printf("phases gather %.1f forward %.1f backward %.1f step %.1f\n", phase_seconds[0] * us,
+                  phase_seconds[1] * us, phase_seconds[2] * us, phase_seconds[3] * us);
+    }
   }
   return 0;
 }
