@@ -7,6 +7,7 @@
 
 #include "ember/autograd/function.h"
 #include "ember/autograd/grad_mode.h"
+#include "ember/kernels/exp.h"
 #include "ember/kernels/softmax.h"
 #include "ember/ops/activation.h"
 #include "ember/ops/creation.h"
@@ -118,12 +119,14 @@ Tensor cross_entropy_loss(const Tensor& logits, const Tensor& target, Reduction 
   return autograd::record(out, "CrossEntropyBackward", {logits},
                           [saved_log_probs, saved_target, reduction](const Tensor& g, const Needs&) {
                             const Tensor& tg = saved_target.unpack();
-                            Tensor grad = exp(saved_log_probs.unpack());  // softmax, a fresh contiguous tensor
+                            const Tensor& log_probs = saved_log_probs.unpack();  // contiguous: log_softmax's output
+                            Tensor grad = empty_like(log_probs);  // softmax - one_hot(target)
                             const int64_t classes = grad.size(-1), rows = tg.numel();
                             const int64_t* t = tg.data_ptr<int64_t>();
                             dispatch_floating(grad.dtype(), [&](auto tag) {
                               using T = typename decltype(tag)::type;
                               T* p = static_cast<T*>(grad.data_ptr());
+                              kernels::exp_run(static_cast<const T*>(log_probs.data_ptr()), p, grad.numel());
                               for (int64_t i = 0; i < rows; ++i) p[i * classes + t[i]] -= T(1);
                             });
                             if (reduction == Reduction::None) return Grads{grad * g.unsqueeze(-1)};
