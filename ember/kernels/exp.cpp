@@ -54,14 +54,11 @@ __attribute__((target("avx512f"))) double sum_exp_shifted_avx512(const float* x,
 
 void exp_run(const float* in, float* out, int64_t n) {
   if (cpu_has_avx512()) return exp_run_avx512(in, out, n);
-  for (int64_t i = 0; i < n; ++i) out[i] = std::exp(in[i]);
+  detail::exp_run_scalar(in, out, n);
 }
 
 double sum_exp_shifted(const float* x, int64_t n, float shift) {
-  if (cpu_has_avx512()) return sum_exp_shifted_avx512(x, n, shift);
-  double sum = 0;
-  for (int64_t i = 0; i < n; ++i) sum += std::exp(x[i] - shift);
-  return sum;
+  return cpu_has_avx512() ? sum_exp_shifted_avx512(x, n, shift) : detail::sum_exp_shifted_scalar(x, n, shift);
 }
 
 }  // namespace ember::kernels
