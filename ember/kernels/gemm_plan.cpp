@@ -6,14 +6,14 @@
 
 namespace ember::kernels {
 
+CacheSizes usable_caches(int64_t reported_l2, int64_t reported_l3) {
+  constexpr int64_t kTunedL2 = int64_t{1} << 20, kTunedL3 = int64_t{32} << 20;
+  return CacheSizes{reported_l2 > 0 ? reported_l2 : kTunedL2,
+                    reported_l3 > 0 ? std::min(reported_l3, kTunedL3) : kTunedL3};
+}
+
 const CacheSizes& cache_sizes() {
-  static const CacheSizes sizes = [] {
-    auto bytes = [](int name, int64_t fallback) {
-      const long b = sysconf(name);
-      return b > 0 ? static_cast<int64_t>(b) : fallback;
-    };
-    return CacheSizes{bytes(_SC_LEVEL2_CACHE_SIZE, int64_t{1} << 20), bytes(_SC_LEVEL3_CACHE_SIZE, int64_t{32} << 20)};
-  }();
+  static const CacheSizes sizes = usable_caches(sysconf(_SC_LEVEL2_CACHE_SIZE), sysconf(_SC_LEVEL3_CACHE_SIZE));
   return sizes;
 }
 

@@ -38,9 +38,14 @@ struct OutRef {
 struct CacheSizes {
   int64_t l2, l3;
 };
-/// This machine's, read once from the operating system (sysconf); where it does not say, the
-/// 1 MiB L2 and 32 MiB L3 of the Zen 4 and Zen 5 parts ember is tuned on.
+/// This machine's, read once from the operating system (sysconf) through usable_caches().
 const CacheSizes& cache_sizes();
+/// The sizes the plans may count on, from the reported ones (0 where the system does not say:
+/// then the 1 MiB L2 and 32 MiB L3 of the Zen 4 and Zen 5 parts ember is tuned on). The L3 counts
+/// for at most 32 MiB: a virtual machine is told its host's whole L3 (480 MiB on a 2-vCPU guest
+/// of an Intel Xeon host), which the host's other cores fill too, and planning on it kept 58 MB
+/// of ResNet-20's convolution columns "in cache" that went through memory.
+CacheSizes usable_caches(int64_t reported_l2, int64_t reported_l3);
 
 /// A tile shape a blocked kernel offers: MR x NR outputs, its speed on full tiles relative to the
 /// fastest, its K block, and how much of the L2 its packed A block (mc x kc) may take.

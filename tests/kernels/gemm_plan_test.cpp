@@ -124,6 +124,21 @@ TEST(GemmPlan, ThreadsOnlySplitTheWork) {
 TEST(GemmPlan, CacheSizesComeFromTheMachine) {
   EXPECT_GT(cache_sizes().l2, 0);
   EXPECT_GT(cache_sizes().l3, cache_sizes().l2);
+  EXPECT_LE(cache_sizes().l3, int64_t{32} << 20);
+}
+
+TEST(GemmPlan, UsableCachesTrustTheL2AndBoundTheL3) {
+  constexpr int64_t MiB = 1 << 20;
+  const CacheSizes zen = usable_caches(1 * MiB, 32 * MiB);
+  EXPECT_EQ(zen.l2, 1 * MiB);
+  EXPECT_EQ(zen.l3, 32 * MiB);
+  const CacheSizes guest = usable_caches(2 * MiB, 480 * MiB);  // a VM told its host's whole L3
+  EXPECT_EQ(guest.l2, 2 * MiB);
+  EXPECT_EQ(guest.l3, 32 * MiB);
+  EXPECT_EQ(usable_caches(512 * 1024, 8 * MiB).l3, 8 * MiB);  // a smaller L3 counts as it is
+  const CacheSizes unknown = usable_caches(0, -1);              // sysconf says 0 or -1 where it does not know
+  EXPECT_EQ(unknown.l2, 1 * MiB);
+  EXPECT_EQ(unknown.l3, 32 * MiB);
 }
 
 }  // namespace
