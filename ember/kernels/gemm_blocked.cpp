@@ -126,21 +126,29 @@ void gemm_blocked(const BlockedConfig<T>& cfg, const GemmPlan& plan, int64_t M, 
             const int64_t m = std::min(mr, mb - ip * mr);
             if (!plan.a_in_place || m < mr) pack_a_fn(A, ic + ip * mr, m, pc, kc, mr, packed_a + ip * mr * kc);
           }
-          // Tiles in (jr, ir) order: consecutive tiles share the B sliver in L1.
-          for (int64_t jp = 0; jp < b_panels; ++jp)
-            for (int64_t ip = 0; ip < a_panels; ++ip) {
-              const int64_t i = ic + ip * mr, j = jc + jp * nr;
-              T* c = C.at(i, j).data;
-              if (plan.b_in_place && j + nr <= N)
-                cfg.kernel_b_in_place(kc, packed_a + ip * mr * kc, B.at(pc, j).data, B.ld, c, C.ld, alpha, beta_block,
-                                      std::min(mr, M - i));
-              else if (plan.a_in_place && i + mr <= M)
-                cfg.kernel_in_place(kc, A.at(i, pc).data, A.trans ? 1 : A.ld, A.trans ? A.ld : 1,
-                                    packed_b + jp * nr * kc, c, C.ld, alpha, beta_block, std::min(nr, N - j));
-              else
-                cfg.kernel(kc, packed_a + ip * mr * kc, packed_b + jp * nr * kc, c, C.ld, alpha, beta_block,
-                           std::min(mr, M - i), std::min(nr, N - j));
-            }
+          auto tile = [&](int64_t ip, int64_t jp) {
+            const int64_t i = ic + ip * mr, j = jc + jp * nr;
+            T* c = C.at(i, j).data;
+            if (plan.b_in_place && j + nr <= N)
+              cfg.kernel_b_in_place(kc, packed_a + ip * mr * kc, B.at(pc, j).data, B.ld, c, C.ld, alpha, beta_block,
+                                    std::min(mr, M - i));
+            else if (plan.a_in_place && i + mr <= M)
+              cfg.kernel_in_place(kc, A.at(i, pc).data, A.trans ? 1 : A.ld, A.trans ? A.ld : 1,
+                                  packed_b + jp * nr * kc, c, C.ld, alpha, beta_block, std::min(nr, N - j));
+            else
+              cfg.kernel(kc, packed_a + ip * mr * kc, packed_b + jp * nr * kc, c, C.ld, alpha, beta_block,
+                         std::min(mr, M - i), std::min(nr, N - j));
+          };
+          // Tiles in (jr, ir) order, where consecutive tiles share the B sliver in L1; but with A
+          // read in place, in (ir, jr) order, so that each A sliver comes from memory once and
+          // serves its (at most a_in_place_panels) B panels from cache.
+          if (plan.a_in_place) {
+            for (int64_t ip = 0; ip < a_panels; ++ip)
+              for (int64_t jp = 0; jp < b_panels; ++jp) tile(ip, jp);
+          } else {
+            for (int64_t jp = 0; jp < b_panels; ++jp)
+              for (int64_t ip = 0; ip < a_panels; ++ip) tile(ip, jp);
+          }
         }
 #pragma omp barrier
       }
