@@ -38,9 +38,13 @@ void micro_tile(int64_t kc, const T* a, int64_t a_row, int64_t a_step, const T* 
     for (int64_t v = 0; v < NV; ++v) acc[i][v] = V::zero();
   for (int64_t k = 0; k < kc; ++k, a += a_step, b += b_step) {
     // A read in place and transposed (the fc layer's weight gradient x^T @ g) takes each step's
-    // values from a new row of A, lda apart: they are fetched 32 steps ahead (measured in
-    // bench/results/2026-12-04_gemm_plan.txt).
-    if constexpr (MR_A == 0) _mm_prefetch(reinterpret_cast<const char*>(a + 32 * a_step), _MM_HINT_T0);
+    // values from a new row of A, lda apart: they are fetched 32 steps ahead, the first and the
+    // last of the R values, which lie on two cache lines whenever the sliver straddles one
+    // (bench/results/2026-12-04_gemm_plan.txt, 2026-12-06_intel_guest_l3.txt).
+    if constexpr (MR_A == 0) {
+      _mm_prefetch(reinterpret_cast<const char*>(a + 32 * a_step), _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char*>(a + 32 * a_step + (R - 1) * a_row), _MM_HINT_T0);
+    }
     typename V::type bv[NV];
     for (int64_t v = 0; v < NV; ++v) bv[v] = V::load(b + v * L);
 #pragma GCC unroll 16
