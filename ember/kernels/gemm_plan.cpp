@@ -75,7 +75,7 @@ GemmPlan plan_blocked(const GemmShape& s, std::span<const TileShape> tiles, int 
   const TileShape& t = tiles[plan.tile];
   // The product as computed: C, or C^T with the operands swapped.
   const int64_t rows = plan.c_transposed ? N : M, cols = plan.c_transposed ? M : N;
-  const bool b_trans = plan.c_transposed ? !s.trans_a : s.trans_b;
+  const bool a_trans = plan.c_transposed ? !s.trans_b : s.trans_a, b_trans = plan.c_transposed ? !s.trans_a : s.trans_b;
   plan.fit = tile_fit(t, rows, cols);
   const int64_t mc_fit =
       static_cast<int64_t>(t.a_block_l2_share * static_cast<double>(caches.l2)) / (t.kc * e) / t.mr * t.mr;
@@ -90,9 +90,12 @@ GemmPlan plan_blocked(const GemmShape& s, std::span<const TileShape> tiles, int 
       t.reads_in_place && !plan.a_in_place && !b_trans && (rows + t.mr - 1) / t.mr <= tuning.b_in_place_panels;
   // With A in place nothing asks for B's sliver to stay in L1 beside a packed A block, and longer
   // K blocks mean fewer passes over C: K blocks grow until B's packed block fills its L2 share.
+  // Not for a transposed A, whose every step is a new row of A, lda apart and usually on a new
+  // page: longer blocks touch more pages than the TLB holds (784 x 50 x 50000 with A transposed,
+  // on a 2 MiB L2: kc = 2000 ran at 75-79 GFLOP/s, the tile's 1024 at 82-85).
   const int64_t in_place_kc =
       static_cast<int64_t>(tuning.in_place_b_block_l2_share * static_cast<double>(caches.l2)) / (plan.nc * e);
-  const int64_t kc = plan.a_in_place ? std::max(t.kc, in_place_kc) : t.kc;
+  const int64_t kc = plan.a_in_place && !a_trans ? std::max(t.kc, in_place_kc) : t.kc;
   // Equal K blocks (784 = 4 x 196, not 3 x 256 + 16): a thin last block would pay a full pass
   // over C for little work.
   const int64_t k_blocks = (K + kc - 1) / kc;

@@ -62,6 +62,12 @@ TEST(GemmPlan, TallSkinnyProductsReadAInPlaceWithLongKBlocks) {
   EXPECT_TRUE(p.a_in_place);
   EXPECT_FALSE(p.b_in_place);
   EXPECT_EQ(p.kc, 784);  // one K block: B's packed block (784 x 64) is far below a quarter of the L2
+  // Long K: the blocks grow with the L2 while A is read by rows, not when it is transposed.
+  const CacheSizes l2_2mib{2 << 20, 32 << 20};
+  EXPECT_EQ(plan(784, 50, 50000, false, false, 1, l2_2mib).kc, 2000);  // 25 blocks of B's 64 columns in 512 KiB
+  const GemmPlan t = plan(784, 50, 50000, true, false, 1, l2_2mib);
+  EXPECT_TRUE(t.a_in_place);
+  EXPECT_EQ(t.kc, 1021);  // the tile's 1024, evened out over 49 blocks
 }
 
 TEST(GemmPlan, CTransposedWhenItsTilesFitClearlyBetter) {
