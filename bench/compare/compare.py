@@ -244,6 +244,9 @@ def main():
                         torch_bench(t, "steps"))
             continue
         if args.only == "tensor-api":
+            if not os.path.isfile(os.path.join(args.fashion, "train-images-idx3-ubyte.gz")):
+                sys.exit(f"compare.py: --only tensor-api trains on Fashion-MNIST, not found in {args.fashion} "
+                         "(install dataset-fashion-mnist, or pass --fashion DIR)")
             tensor_api_table(args.build, args.fashion, t, args.reps)
             continue
         ember = google_benchmark(ember_bench, "BM_Gemm/auto|BM_GemmBf16|BM_Fc|BM_MlpStep/cache:1|BM_CnnStep|"
