@@ -10,7 +10,7 @@
 namespace ember::bench {
 
 double measured_peak_gflops();
-double measured_bf16_peak_gflops();
+double bf16_peak_gflops();  // peak.cpp: AMX's or vdpbf16ps's
 
 namespace {
 
@@ -41,7 +41,7 @@ void BM_Conv3x3(benchmark::State& state) {
   const double flops = 2.0 * 128 * channels * channels * 9 * side * side;
   state.counters["GFLOPS"] = benchmark::Counter(flops * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
   static const double float32_peak = kernels::cpu_has_avx512() ? measured_peak_gflops() : 0;
-  static const double bf16_peak = kernels::cpu_has_avx512_bf16() ? measured_bf16_peak_gflops() : 0;
+  const double bf16_peak = bf16_peak_gflops();
   const double peak = dtype == kBFloat16 ? bf16_peak : float32_peak;
   if (peak > 0)
     state.counters["pct_peak"] = benchmark::Counter(flops * 1e-9 * 100 / (peak * get_num_threads()),

@@ -7,6 +7,8 @@
 
 #include <chrono>
 
+#include "ember/kernels/gemm_bf16.h"
+
 namespace ember::bench {
 
 double measured_peak_gflops() {
@@ -47,6 +49,17 @@ double measured_bf16_peak_gflops() {
   for (int i = 0; i < 24; ++i) sink += _mm512_reduce_add_ps(acc[i]);
   benchmark::DoNotOptimize(sink);
   return kIters * 24.0 * 64.0 / seconds / 1e9;
+}
+
+double measured_amx_peak_gflops();  // peak_amx.cpp
+
+// What pct_peak measures bfloat16 products against: AMX's peak where gemm_bf16 runs on AMX
+// tiles, vdpbf16ps's elsewhere (0 without either).
+double bf16_peak_gflops() {
+  static const double peak = kernels::cpu_has_amx_bf16()      ? measured_amx_peak_gflops()
+                             : kernels::cpu_has_avx512_bf16() ? measured_bf16_peak_gflops()
+                                                              : 0;
+  return peak;
 }
 
 }  // namespace ember::bench

@@ -14,6 +14,9 @@ bool cpu_has_avx512_bf16() {
 
 namespace {
 
+// Smaller products stay on the AVX512_BF16 kernel, whose packing pads less.
+constexpr int64_t kAmxMinMacs = int64_t{1} << 15;
+
 // op(X) (rows x cols) widened into a row-major float32 matrix.
 std::vector<float> widen(const BFloat16* X, int64_t ld, bool trans, int64_t rows, int64_t cols) {
   std::vector<float> out(static_cast<std::size_t>(rows * cols));
@@ -28,6 +31,10 @@ void gemm_bf16(int64_t M, int64_t N, int64_t K, const BFloat16* A, int64_t lda, 
                int64_t ldb, bool trans_b, float* C, int64_t ldc, float alpha, float beta) {
   if (M <= 0 || N <= 0) return;
   const GemmKernel forced = gemm_kernel();
+  if (forced == GemmKernel::Auto && M * N * K >= kAmxMinMacs && cpu_has_amx_bf16()) {
+    detail::gemm_bf16_amx(M, N, K, A, lda, trans_a, B, ldb, trans_b, C, ldc, alpha, beta);
+    return;
+  }
   if (cpu_has_avx512_bf16() && (forced == GemmKernel::Auto || forced == GemmKernel::Avx512)) {
     detail::gemm_bf16_avx512(M, N, K, A, lda, trans_a, B, ldb, trans_b, C, ldc, alpha, beta);
     return;

@@ -17,10 +17,33 @@ bool cpu_has_avx512_bf16();
 void gemm_bf16(int64_t M, int64_t N, int64_t K, const BFloat16* A, int64_t lda, bool trans_a, const BFloat16* B,
                int64_t ldb, bool trans_b, float* C, int64_t ldc, float alpha = 1, float beta = 0);
 
+/// Whether this CPU has AMX tiles with bfloat16 products and the kernel lets this process use
+/// them (asked once, with arch_prctl, on the first call).
+bool cpu_has_amx_bf16();
+
 namespace detail {
 // The AVX512_BF16 path (gemm_bf16_avx512.cpp); only called after cpu_has_avx512_bf16().
 void gemm_bf16_avx512(int64_t M, int64_t N, int64_t K, const BFloat16* A, int64_t lda, bool trans_a,
                       const BFloat16* B, int64_t ldb, bool trans_b, float* C, int64_t ldc, float alpha, float beta);
+// The AMX path (gemm_bf16_amx.cpp); only called after cpu_has_amx_bf16().
+void gemm_bf16_amx(int64_t M, int64_t N, int64_t K, const BFloat16* A, int64_t lda, bool trans_a,
+                   const BFloat16* B, int64_t ldb, bool trans_b, float* C, int64_t ldc, float alpha, float beta);
+
+// One operand as the packers read it: element (r, c) of op(X) at data[r * ld + c], or at
+// data[c * ld + r] when trans.
+struct PairOperand {
+  const uint16_t* data;
+  int64_t ld;
+  bool trans;
+};
+// Lines [l0, l0 + lines) x k [k0, k0 + kc) of X, where a line is a row of op(A) or a column of
+// op(B), into panels of `width` lines, as pairs of consecutive k in 32-bit words: panel p, pair q,
+// line l at out[(p * pairs + q) * width + l], pairs = ceil(kc / 2). X stores a line's k values
+// adjacently (pairs_adjacent: A as it is, B transposed) or a k's lines adjacently (A transposed,
+// B as it is). Lines past the end and an odd k's partner are zeros. (gemm_bf16_avx512.cpp; it
+// needs AVX-512F.)
+void pack_pairs(const PairOperand& X, bool pairs_adjacent, int64_t l0, int64_t lines, int64_t k0, int64_t kc,
+                int64_t width, uint32_t* out);
 }  // namespace detail
 
 }  // namespace ember::kernels

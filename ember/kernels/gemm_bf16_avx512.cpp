@@ -29,13 +29,7 @@ constexpr int64_t kNC = 1536;  // columns per B block: 1.5 MiB packed, shared by
 // Below this many multiply-adds, one thread: waking the second costs more.
 constexpr int64_t kParallelMacs = int64_t{1} << 20;
 
-// One operand as the kernel reads it: element (r, c) of op(X) at data[r * ld + c], or at
-// data[c * ld + r] when trans.
-struct Operand {
-  const uint16_t* data;
-  int64_t ld;
-  bool trans;
-};
+using Operand = PairOperand;
 
 // out[i] = low[i] | high[i] << 16 for i < n (high null: zero partners), zeros up to `width`: one
 // pair step of a panel whose pairs are two rows of the stored matrix, side by side.
@@ -107,27 +101,6 @@ void gather_panel(const uint16_t* lines, int64_t ld, int64_t n, int64_t kc, int6
       for (int64_t i = 0; i < 16; ++i) _mm512_mask_storeu_epi32(out + (q + i) * width + l0, lanes, r[i]);
     }
   for (; q < pairs; ++q) gather_pairs(lines + 2 * q, ld, n, 2 * q + 1 == kc, width, out + q * width);
-}
-
-// Lines [l0, l0 + lines) x k [k0, k0 + kc) of X, where a line is a row of op(A) or a column of
-// op(B), into panels of `width` lines: panel p, pair q, line l at out[(p * pairs + q) * width + l].
-// X stores a line's k values adjacently (pairs_adjacent: A as it is, B transposed) or a k's
-// lines adjacently (A transposed, B as it is). Lines past the end and an odd k's partner are zeros.
-void pack(const Operand& X, bool pairs_adjacent, int64_t l0, int64_t lines, int64_t k0, int64_t kc, int64_t width,
-          uint32_t* out) {
-  const int64_t pairs = (kc + 1) / 2;
-  for (int64_t p = 0; p * width < lines; ++p, out += pairs * width) {
-    const int64_t first = l0 + p * width, n = std::min(width, lines - p * width);
-    if (pairs_adjacent) {
-      gather_panel(X.data + first * X.ld + k0, X.ld, n, kc, width, out);
-      continue;
-    }
-    for (int64_t q = 0; q < pairs; ++q) {
-      const int64_t k = k0 + 2 * q;
-      interleave(X.data + k * X.ld + first, 2 * q + 1 == kc ? nullptr : X.data + (k + 1) * X.ld + first, n, width,
-                 out + q * width);
-    }
-  }
 }
 
 // A buffer of at least n words for this thread, kept between calls (packing buffers are reused,
@@ -203,14 +176,14 @@ void blocked_product(int64_t M, int64_t N, int64_t K, const Operand& A, const Op
       const int64_t kc = std::min(k_step, K - pc), pairs = (kc + 1) / 2;
       const int64_t b_panels = (nc + kNR - 1) / kNR;
       parallel_for(0, b_panels, grain == 1 ? 1 : b_panels, [&](int64_t lo, int64_t hi) {
-        pack(B, B.trans, jc + lo * kNR, std::min(nc, hi * kNR) - lo * kNR, pc, kc, kNR, b_block + lo * pairs * kNR);
+        pack_pairs(B, B.trans, jc + lo * kNR, std::min(nc, hi * kNR) - lo * kNR, pc, kc, kNR, b_block + lo * pairs * kNR);
       });
       parallel_for(0, m_panels, grain, [&](int64_t lo, int64_t hi) {
         thread_local std::vector<uint32_t> a_buffer;
         uint32_t* a_block = scratch(a_buffer, pairs * kMC);
         for (int64_t ic = lo * kMR; ic < std::min(M, hi * kMR); ic += kMC) {
           const int64_t mc = std::min({kMC, M - ic, hi * kMR - ic});
-          pack(A, !A.trans, ic, mc, pc, kc, kMR, a_block);
+          pack_pairs(A, !A.trans, ic, mc, pc, kc, kMR, a_block);
           for (int64_t jr = 0; jr < nc; jr += kNR)
             for (int64_t ir = 0; ir < mc; ir += kMR)
               micro_kernel<Tile>(pairs, a_block + (ir / kMR) * pairs * kMR, b_block + (jr / kNR) * pairs * kNR,
@@ -230,6 +203,23 @@ double useful_share(int64_t M, int64_t N) {
 }
 
 }  // namespace
+
+void pack_pairs(const PairOperand& X, bool pairs_adjacent, int64_t l0, int64_t lines, int64_t k0, int64_t kc, int64_t width,
+          uint32_t* out) {
+  const int64_t pairs = (kc + 1) / 2;
+  for (int64_t p = 0; p * width < lines; ++p, out += pairs * width) {
+    const int64_t first = l0 + p * width, n = std::min(width, lines - p * width);
+    if (pairs_adjacent) {
+      gather_panel(X.data + first * X.ld + k0, X.ld, n, kc, width, out);
+      continue;
+    }
+    for (int64_t q = 0; q < pairs; ++q) {
+      const int64_t k = k0 + 2 * q;
+      interleave(X.data + k * X.ld + first, 2 * q + 1 == kc ? nullptr : X.data + (k + 1) * X.ld + first, n, width,
+                 out + q * width);
+    }
+  }
+}
 
 void gemm_bf16_avx512(int64_t M, int64_t N, int64_t K, const BFloat16* A_data, int64_t lda, bool trans_a,
                       const BFloat16* B_data, int64_t ldb, bool trans_b, float* C, int64_t ldc, float alpha,

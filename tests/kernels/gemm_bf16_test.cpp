@@ -1,7 +1,8 @@
 // The bfloat16 GEMM (kernels/gemm_bf16.h) against a float64 triple loop on the same bfloat16
 // values, at and around its tile and block edges (12 x 32 and 8 x 48 tiles, 96-row A blocks, 512-k and
 // 1536-column B blocks; odd K needs a zero partner), with transposed operands, leading dimensions
-// wider than the matrix and alpha / beta; on the AVX512_BF16 path and on the float32 fallback.
+// wider than the matrix and alpha / beta; on the AMX path, the AVX512_BF16 path and the float32
+// fallback.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -27,7 +28,10 @@ std::vector<BFloat16> random_bf16(int64_t n, std::mt19937& rng) {
   return v;
 }
 
-void check(GemmKernel kernel, const Case& c, float alpha, float beta) {
+// Which entry point runs the product: gemm_bf16() under a forced kernel, or the AMX path itself.
+enum class Path { Dispatch, Amx };
+
+void check(GemmKernel kernel, const Case& c, float alpha, float beta, Path path = Path::Dispatch) {
   std::mt19937 rng(static_cast<unsigned>(c.M * 131 + c.N * 17 + c.K));
   const int64_t a_rows = c.trans_a ? c.K : c.M, a_cols = c.trans_a ? c.M : c.K;
   const int64_t b_rows = c.trans_b ? c.N : c.K, b_cols = c.trans_b ? c.K : c.N;
@@ -38,7 +42,11 @@ void check(GemmKernel kernel, const Case& c, float alpha, float beta) {
   const std::vector<float> before = C;
 
   kernels::set_gemm_kernel(kernel);
-  kernels::gemm_bf16(c.M, c.N, c.K, A.data(), lda, c.trans_a, B.data(), ldb, c.trans_b, C.data(), ldc, alpha, beta);
+  if (path == Path::Amx)
+    kernels::detail::gemm_bf16_amx(c.M, c.N, c.K, A.data(), lda, c.trans_a, B.data(), ldb, c.trans_b, C.data(), ldc,
+                                   alpha, beta);
+  else
+    kernels::gemm_bf16(c.M, c.N, c.K, A.data(), lda, c.trans_a, B.data(), ldb, c.trans_b, C.data(), ldc, alpha, beta);
   kernels::set_gemm_kernel(GemmKernel::Auto);
 
   for (int64_t m = 0; m < c.M; ++m)
@@ -79,7 +87,22 @@ const std::vector<Case>& cases() {
 
 TEST(GemmBf16, MatchesTheFloat64LoopOnTheAvx512Bf16Path) {
   if (!kernels::cpu_has_avx512_bf16()) GTEST_SKIP() << "this CPU has no AVX512_BF16; the fallback test covers it";
-  for (const Case& c : cases()) check(GemmKernel::Auto, c, 1.0f, 0.0f);
+  for (const Case& c : cases()) check(GemmKernel::Avx512, c, 1.0f, 0.0f);  // Avx512: vdpbf16ps, never AMX
+}
+
+// The AMX path on every case, small ones included (gemm_bf16 sends those to AVX512_BF16), and at
+// its own edges: 32-row blocks, 16-column panels in pairs, 32-k steps, 128-row A blocks, 512-column
+// B blocks and 1024-k blocks.
+TEST(GemmBf16, MatchesTheFloat64LoopOnTheAmxPath) {
+  if (!kernels::cpu_has_amx_bf16()) GTEST_SKIP() << "this CPU (or its kernel) offers no AMX tiles; the AVX512_BF16 and fallback tests cover gemm_bf16 here";
+  for (const Case& c : cases()) check(GemmKernel::Auto, c, 1.0f, 0.0f, Path::Amx);
+  for (const Case& c : std::vector<Case>{{32, 32, 32, false, false, 0},  {33, 17, 31, true, false, 2},
+                                         {31, 48, 64, false, true, 1},   {129, 513, 1025, false, false, 0},
+                                         {160, 40, 2049, true, true, 3}, {1, 600, 100, false, false, 0}})
+    check(GemmKernel::Auto, c, 1.0f, 0.0f, Path::Amx);
+  check(GemmKernel::Auto, {45, 70, 1100, false, false, 1}, 0.5f, 1.0f, Path::Amx);  // beta over two K blocks
+  check(GemmKernel::Auto, {13, 33, 9, true, true, 0}, -2.0f, 0.25f, Path::Amx);
+  check(GemmKernel::Auto, {5, 6, 0, false, false, 0}, 1.0f, 0.5f, Path::Amx);  // K = 0: C = beta * C
 }
 
 TEST(GemmBf16, MatchesTheFloat64LoopOnTheFloat32Fallback) {
