@@ -1,7 +1,10 @@
 // The bfloat16 GEMM: C (M x N, float32) = alpha * op(A) @ op(B) + beta * C, with A and B in
 // bfloat16 and every product summed in float32 (the layout and flags of gemm.h).
-// On CPUs with AVX512_BF16 each vdpbf16ps instruction multiplies pairs of bfloat16 values along K
-// and adds both products into float32 lanes: 64 flops per instruction, twice a float32 FMA's.
+// On CPUs with AMX (gemm_bf16_amx.cpp) each tdpbf16ps multiplies a 16 x 32 tile of A by a 32 x 16
+// tile of B into a 16 x 16 float32 tile: products of at least 2^15 multiply-adds run there under
+// GemmKernel::Auto. On CPUs with AVX512_BF16 each vdpbf16ps instruction multiplies pairs of
+// bfloat16 values along K and adds both products into float32 lanes: 64 flops per instruction,
+// twice a float32 FMA's (on Zen 4 and 5; about one on the Intel cores that have AMX).
 // Elsewhere (or when set_gemm_kernel() forces a rung other than Auto or Avx512) the operands are
 // widened to float32 and multiplied by the float32 GEMM: the same sums, products exact in both.
 #pragma once
