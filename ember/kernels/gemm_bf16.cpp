@@ -1,5 +1,9 @@
 #include "ember/kernels/gemm_bf16.h"
 
+#include <cpuid.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <cstddef>
 #include <vector>
 
@@ -9,6 +13,23 @@ namespace ember::kernels {
 
 bool cpu_has_avx512_bf16() {
   static const bool has = __builtin_cpu_supports("avx512f") != 0 && __builtin_cpu_supports("avx512bf16") != 0;
+  return has;
+}
+
+bool cpu_has_amx_bf16() {
+  static const bool has = [] {
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !((c >> 27) & 1)) return false;  // OSXSAVE: xgetbv works
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d) || !((d >> 22) & 1) || !((d >> 24) & 1))
+      return false;  // AMX-BF16 and AMX-TILE
+    // The operating system must save the tile state (XCR0 bits 17 and 18) and let this process
+    // use it: Linux asks for that once per process (ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA).
+    unsigned lo = 0, hi = 0;
+    __asm__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    if (((lo >> 17) & 3) != 3) return false;
+    constexpr long kArchReqXcompPerm = 0x1023, kXfeatureXtiledata = 18;
+    return syscall(SYS_arch_prctl, kArchReqXcompPerm, kXfeatureXtiledata) == 0;
+  }();
   return has;
 }
 

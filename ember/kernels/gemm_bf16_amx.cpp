@@ -1,7 +1,8 @@
 // The bfloat16 GEMM on AMX tiles (Intel Sapphire Rapids and later): eight tile registers of 16
 // rows x 64 bytes, and tdpbf16ps, which multiplies a 16 x 32 bfloat16 tile of A by a 32 x 16 tile
 // of B into a 16 x 16 float32 tile of C (16,384 flops per instruction, against vdpbf16ps's 64).
-// The only file compiled with -mamx-tile -mamx-bf16, and only called after cpu_has_amx_bf16().
+// The only file compiled with -mamx-tile -mamx-bf16, and only called after cpu_has_amx_bf16()
+// (gemm_bf16.cpp, compiled without them, so that the check runs on any x86-64).
 //
 // Tiles: C in tiles 0-3 as a 32 x 32 block, A's two 16-row tiles in 4-5, B's two 16-column tiles
 // in 6-7; each 32-k step loads four tiles and issues four products.
@@ -12,11 +13,8 @@
 // 16 and panels to an even count with zeros. The padding is multiplied like the rest and never
 // stored.
 #include <immintrin.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cpuid.h>
 #include <cstdint>
 #include <cstring>
 #include <vector>
@@ -24,29 +22,7 @@
 #include "ember/core/parallel.h"
 #include "ember/kernels/gemm_bf16.h"
 
-namespace ember::kernels {
-
-bool cpu_has_amx_bf16() {
-  static const bool has = [] {
-    unsigned a = 0, b = 0, c = 0, d = 0;
-    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return false;
-    const bool amx_bf16 = (d >> 22) & 1, amx_tile = (d >> 24) & 1, osxsave = [] {
-      unsigned a1 = 0, b1 = 0, c1 = 0, d1 = 0;
-      return __get_cpuid(1, &a1, &b1, &c1, &d1) && ((c1 >> 27) & 1);
-    }();
-    if (!amx_bf16 || !amx_tile || !osxsave) return false;
-    // The operating system must save the tile state (XCR0 bits 17 and 18) and let this process
-    // use it: Linux asks for that once per process (ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA).
-    unsigned lo = 0, hi = 0;
-    __asm__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-    if (((lo >> 17) & 3) != 3) return false;
-    constexpr long kArchReqXcompPerm = 0x1023, kXfeatureXtiledata = 18;
-    return syscall(SYS_arch_prctl, kArchReqXcompPerm, kXfeatureXtiledata) == 0;
-  }();
-  return has;
-}
-
-namespace detail {
+namespace ember::kernels::detail {
 
 namespace {
 
@@ -148,7 +124,8 @@ void gemm_bf16_amx(int64_t M, int64_t N, int64_t K, const BFloat16* A_data, int6
   const int64_t kc_max = round_up(k_step, 32);
   thread_local std::vector<uint32_t> b_buffer;
   const int64_t nc_max = round_up(std::min(N, kNC), 32);
-  if (static_cast<int64_t>(b_buffer.size()) < kc_max / 2 * nc_max) b_buffer.resize(static_cast<size_t>(kc_max / 2 * nc_max));
+  if (static_cast<int64_t>(b_buffer.size()) < kc_max / 2 * nc_max)
+    b_buffer.resize(static_cast<size_t>(kc_max / 2 * nc_max));
   uint32_t* b_block = b_buffer.data();
   const int64_t m_blocks = (M + 31) / 32;
   const int64_t grain = M * N * K >= kParallelMacs ? 1 : m_blocks;
@@ -190,6 +167,4 @@ void gemm_bf16_amx(int64_t M, int64_t N, int64_t K, const BFloat16* A_data, int6
   }
 }
 
-}  // namespace detail
-
-}  // namespace ember::kernels
+}  // namespace ember::kernels::detail

@@ -29,8 +29,6 @@ constexpr int64_t kNC = 1536;  // columns per B block: 1.5 MiB packed, shared by
 // Below this many multiply-adds, one thread: waking the second costs more.
 constexpr int64_t kParallelMacs = int64_t{1} << 20;
 
-using Operand = PairOperand;
-
 // out[i] = low[i] | high[i] << 16 for i < n (high null: zero partners), zeros up to `width`: one
 // pair step of a panel whose pairs are two rows of the stored matrix, side by side.
 void interleave(const uint16_t* low, const uint16_t* high, int64_t n, int64_t width, uint32_t* out) {
@@ -159,8 +157,8 @@ void micro_kernel(int64_t pairs, const uint32_t* a, const uint32_t* b, float* c,
 }
 
 template <class Tile>
-void blocked_product(int64_t M, int64_t N, int64_t K, const Operand& A, const Operand& B, float* C, int64_t ldc,
-                     float alpha, float beta) {
+void blocked_product(int64_t M, int64_t N, int64_t K, const PairOperand& A, const PairOperand& B, float* C,
+                     int64_t ldc, float alpha, float beta) {
   constexpr int64_t kMR = Tile::kMR, kNR = Tile::kNR;
   thread_local std::vector<uint32_t> b_buffer;
   const int64_t m_panels = (M + kMR - 1) / kMR;
@@ -176,7 +174,8 @@ void blocked_product(int64_t M, int64_t N, int64_t K, const Operand& A, const Op
       const int64_t kc = std::min(k_step, K - pc), pairs = (kc + 1) / 2;
       const int64_t b_panels = (nc + kNR - 1) / kNR;
       parallel_for(0, b_panels, grain == 1 ? 1 : b_panels, [&](int64_t lo, int64_t hi) {
-        pack_pairs(B, B.trans, jc + lo * kNR, std::min(nc, hi * kNR) - lo * kNR, pc, kc, kNR, b_block + lo * pairs * kNR);
+        pack_pairs(B, B.trans, jc + lo * kNR, std::min(nc, hi * kNR) - lo * kNR, pc, kc, kNR,
+                   b_block + lo * pairs * kNR);
       });
       parallel_for(0, m_panels, grain, [&](int64_t lo, int64_t hi) {
         thread_local std::vector<uint32_t> a_buffer;
@@ -204,8 +203,9 @@ double useful_share(int64_t M, int64_t N) {
 
 }  // namespace
 
-void pack_pairs(const PairOperand& X, bool pairs_adjacent, int64_t l0, int64_t lines, int64_t k0, int64_t kc, int64_t width,
-          uint32_t* out) {
+// (gemm_bf16.h says what it packs; the AMX kernel packs B with it too.)
+void pack_pairs(const PairOperand& X, bool pairs_adjacent, int64_t l0, int64_t lines, int64_t k0, int64_t kc,
+                int64_t width, uint32_t* out) {
   const int64_t pairs = (kc + 1) / 2;
   for (int64_t p = 0; p * width < lines; ++p, out += pairs * width) {
     const int64_t first = l0 + p * width, n = std::min(width, lines - p * width);
@@ -229,8 +229,8 @@ void gemm_bf16_avx512(int64_t M, int64_t N, int64_t K, const BFloat16* A_data, i
       for (int64_t n = 0; n < N; ++n) C[m * ldc + n] = beta == 0 ? 0.0f : beta * C[m * ldc + n];
     return;
   }
-  const Operand A{reinterpret_cast<const uint16_t*>(A_data), lda, trans_a};
-  const Operand B{reinterpret_cast<const uint16_t*>(B_data), ldb, trans_b};
+  const PairOperand A{reinterpret_cast<const uint16_t*>(A_data), lda, trans_a};
+  const PairOperand B{reinterpret_cast<const uint16_t*>(B_data), ldb, trans_b};
   if (useful_share<Tile8x48>(M, N) > useful_share<Tile12x32>(M, N))
     blocked_product<Tile8x48>(M, N, K, A, B, C, ldc, alpha, beta);
   else

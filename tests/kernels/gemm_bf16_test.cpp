@@ -94,7 +94,8 @@ TEST(GemmBf16, MatchesTheFloat64LoopOnTheAvx512Bf16Path) {
 // its own edges: 32-row blocks, 16-column panels in pairs, 32-k steps, 128-row A blocks, 512-column
 // B blocks and 1024-k blocks.
 TEST(GemmBf16, MatchesTheFloat64LoopOnTheAmxPath) {
-  if (!kernels::cpu_has_amx_bf16()) GTEST_SKIP() << "this CPU (or its kernel) offers no AMX tiles; the AVX512_BF16 and fallback tests cover gemm_bf16 here";
+  if (!kernels::cpu_has_amx_bf16())
+    GTEST_SKIP() << "this CPU (or its kernel) offers no AMX tiles; the AVX512_BF16 and fallback tests cover gemm_bf16";
   for (const Case& c : cases()) check(GemmKernel::Auto, c, 1.0f, 0.0f, Path::Amx);
   for (const Case& c : std::vector<Case>{{32, 32, 32, false, false, 0},  {33, 17, 31, true, false, 2},
                                          {31, 48, 64, false, true, 1},   {129, 513, 1025, false, false, 0},
