@@ -51,6 +51,11 @@ std::vector<float> widen(const BFloat16* X, int64_t ld, bool trans, int64_t rows
 void gemm_bf16(int64_t M, int64_t N, int64_t K, const BFloat16* A, int64_t lda, bool trans_a, const BFloat16* B,
                int64_t ldb, bool trans_b, float* C, int64_t ldc, float alpha, float beta) {
   if (M <= 0 || N <= 0) return;
+  if (K <= 0) {  // no products: C = beta * C (beta == 0: C is write-only)
+    for (int64_t m = 0; m < M; ++m)
+      for (int64_t n = 0; n < N; ++n) C[m * ldc + n] = beta == 0 ? 0.0f : beta * C[m * ldc + n];
+    return;
+  }
   const GemmKernel forced = gemm_kernel();
   if (forced == GemmKernel::Auto && M * N * K >= kAmxMinMacs && cpu_has_amx_bf16()) {
     detail::gemm_bf16_amx(M, N, K, A, lda, trans_a, B, ldb, trans_b, C, ldc, alpha, beta);

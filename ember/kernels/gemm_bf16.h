@@ -25,6 +25,7 @@ void gemm_bf16(int64_t M, int64_t N, int64_t K, const BFloat16* A, int64_t lda, 
 bool cpu_has_amx_bf16();
 
 namespace detail {
+// The kernels below take M, N, K > 0 (gemm_bf16 handles empty products).
 // The AVX512_BF16 path (gemm_bf16_avx512.cpp); only called after cpu_has_avx512_bf16().
 void gemm_bf16_avx512(int64_t M, int64_t N, int64_t K, const BFloat16* A, int64_t lda, bool trans_a,
                       const BFloat16* B, int64_t ldb, bool trans_b, float* C, int64_t ldc, float alpha, float beta);

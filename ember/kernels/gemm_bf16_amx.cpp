@@ -112,11 +112,6 @@ void block_32x32(int64_t steps, const uint16_t* a, int64_t a_stride, const uint3
 void gemm_bf16_amx(int64_t M, int64_t N, int64_t K, const BFloat16* A_data, int64_t lda, bool trans_a,
                    const BFloat16* B_data, int64_t ldb, bool trans_b, float* C, int64_t ldc, float alpha,
                    float beta) {
-  if (K <= 0) {  // no products: C = beta * C (beta == 0: C is write-only)
-    for (int64_t m = 0; m < M; ++m)
-      for (int64_t n = 0; n < N; ++n) C[m * ldc + n] = beta == 0 ? 0.0f : beta * C[m * ldc + n];
-    return;
-  }
   const PairOperand A{reinterpret_cast<const uint16_t*>(A_data), lda, trans_a};
   const PairOperand B{reinterpret_cast<const uint16_t*>(B_data), ldb, trans_b};
   // K in equal blocks of at most kKC (1152 as 576 + 576), each padded to 32.

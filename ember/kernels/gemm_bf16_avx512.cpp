@@ -224,11 +224,6 @@ void pack_pairs(const PairOperand& X, bool pairs_adjacent, int64_t l0, int64_t l
 void gemm_bf16_avx512(int64_t M, int64_t N, int64_t K, const BFloat16* A_data, int64_t lda, bool trans_a,
                       const BFloat16* B_data, int64_t ldb, bool trans_b, float* C, int64_t ldc, float alpha,
                       float beta) {
-  if (K <= 0) {  // no products: C = beta * C (beta == 0: C is write-only)
-    for (int64_t m = 0; m < M; ++m)
-      for (int64_t n = 0; n < N; ++n) C[m * ldc + n] = beta == 0 ? 0.0f : beta * C[m * ldc + n];
-    return;
-  }
   const PairOperand A{reinterpret_cast<const uint16_t*>(A_data), lda, trans_a};
   const PairOperand B{reinterpret_cast<const uint16_t*>(B_data), ldb, trans_b};
   if (useful_share<Tile8x48>(M, N) > useful_share<Tile12x32>(M, N))
