@@ -8,16 +8,12 @@
 #include <chrono>
 #include <cstdint>
 
+#include "ember/kernels/gemm_bf16.h"
+
 namespace ember::bench {
 
 double measured_amx_peak_gflops() {
-  struct alignas(64) {
-    uint8_t palette = 1, start_row = 0;
-    uint8_t reserved[14] = {};
-    uint16_t bytes_per_row[16] = {64, 64, 64, 64, 64, 64, 64, 64};
-    uint8_t rows[16] = {16, 16, 16, 16, 16, 16, 16, 16};
-  } config;
-  _tile_loadconfig(&config);
+  kernels::detail::configure_amx_tiles();  // the kernel's own tile shapes: 16 rows of 64 bytes
   alignas(64) static uint16_t ones[16 * 32];
   for (auto& x : ones) x = 0x3F80;  // 1.0
   _tile_zero(0);

@@ -9,7 +9,9 @@
 // widened to float32 and multiplied by the float32 GEMM: the same sums, products exact in both.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "ember/core/reduced_float.h"
 
@@ -48,6 +50,17 @@ struct PairOperand {
 // needs AVX-512F.)
 void pack_pairs(const PairOperand& X, bool pairs_adjacent, int64_t l0, int64_t lines, int64_t k0, int64_t kc,
                 int64_t width, uint32_t* out);
+// Loads the AMX tile configuration both the AMX kernel and its peak benchmark use: palette 1,
+// tiles 0-7 each 16 rows of 64 bytes (gemm_bf16_amx.cpp; only after cpu_has_amx_bf16()).
+void configure_amx_tiles();
+
+// A buffer of at least n elements, kept between calls by its (thread_local) owner: packing
+// buffers are reused, not zeroed and faulted in again for every product.
+template <class T>
+T* scratch(std::vector<T>& buffer, int64_t n) {
+  if (static_cast<int64_t>(buffer.size()) < n) buffer.resize(static_cast<std::size_t>(n));
+  return buffer.data();
+}
 }  // namespace detail
 
 }  // namespace ember::kernels

@@ -38,20 +38,6 @@ constexpr int64_t kParallelMacs = int64_t{1} << 24;
 
 int64_t round_up(int64_t n, int64_t step) { return (n + step - 1) / step * step; }
 
-// The tile configuration (palette 1): all eight tiles 16 rows of 64 bytes.
-struct alignas(64) TileConfig {
-  uint8_t palette = 1, start_row = 0;
-  uint8_t reserved[14] = {};
-  uint16_t bytes_per_row[16] = {};
-  uint8_t rows[16] = {};
-};
-
-void configure_tiles() {
-  TileConfig config;
-  for (int t = 0; t < 8; ++t) config.bytes_per_row[t] = 64, config.rows[t] = 16;
-  _tile_loadconfig(&config);
-}
-
 // Rows [r0, r0 + rows) x k [k0, k0 + kc) of op(A), row-major with `stride` bf16 per row; rows up
 // to a multiple of 32 and k up to `stride` are zeros.
 void pack_rows(const PairOperand& A, int64_t r0, int64_t rows, int64_t k0, int64_t kc, int64_t stride,
@@ -111,6 +97,19 @@ void block_32x32(int64_t steps, const uint16_t* a, int64_t a_stride, const uint3
 
 }  // namespace
 
+void configure_amx_tiles() {
+  // A constant in memory: built on the stack, GCC dropped the stores that ldtilecfg reads (the
+  // intrinsic does not tell it that the memory is read), and ldtilecfg faulted on the garbage.
+  struct alignas(64) TileConfig {
+    uint8_t palette, start_row;
+    uint8_t reserved[14];
+    uint16_t bytes_per_row[16];
+    uint8_t rows[16];
+  };
+  static constexpr TileConfig kConfig{1, 0, {}, {64, 64, 64, 64, 64, 64, 64, 64}, {16, 16, 16, 16, 16, 16, 16, 16}};
+  _tile_loadconfig(&kConfig);
+}
+
 void gemm_bf16_amx(int64_t M, int64_t N, int64_t K, const BFloat16* A_data, int64_t lda, bool trans_a,
                    const BFloat16* B_data, int64_t ldb, bool trans_b, float* C, int64_t ldc, float alpha,
                    float beta) {
@@ -120,10 +119,7 @@ void gemm_bf16_amx(int64_t M, int64_t N, int64_t K, const BFloat16* A_data, int6
   const int64_t k_blocks = (K + kKC - 1) / kKC, k_step = round_up((K + k_blocks - 1) / k_blocks, 2);
   const int64_t kc_max = round_up(k_step, 32);
   thread_local std::vector<uint32_t> b_buffer;
-  const int64_t nc_max = round_up(std::min(N, kNC), 32);
-  if (static_cast<int64_t>(b_buffer.size()) < kc_max / 2 * nc_max)
-    b_buffer.resize(static_cast<size_t>(kc_max / 2 * nc_max));
-  uint32_t* b_block = b_buffer.data();
+  uint32_t* b_block = scratch(b_buffer, kc_max / 2 * round_up(std::min(N, kNC), 32));
   const int64_t m_blocks = (M + 31) / 32;
   const int64_t grain = M * N * K >= kParallelMacs ? 1 : m_blocks;
   for (int64_t jc = 0; jc < N; jc += kNC) {
@@ -143,10 +139,9 @@ void gemm_bf16_amx(int64_t M, int64_t N, int64_t K, const BFloat16* A_data, int6
         }
       });
       parallel_for(0, m_blocks, grain, [&](int64_t lo, int64_t hi) {
-        configure_tiles();
+        configure_amx_tiles();
         thread_local std::vector<uint16_t> a_buffer;
-        if (static_cast<int64_t>(a_buffer.size()) < kMC * kc_max) a_buffer.resize(static_cast<size_t>(kMC * kc_max));
-        uint16_t* a_block = a_buffer.data();
+        uint16_t* a_block = scratch(a_buffer, kMC * kc_max);
         alignas(64) float acc[32 * 32];
         for (int64_t ic = lo * 32; ic < std::min(M, hi * 32); ic += kMC) {
           const int64_t mc = std::min({kMC, M - ic, hi * 32 - ic});

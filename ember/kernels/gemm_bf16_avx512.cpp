@@ -101,13 +101,6 @@ void gather_panel(const uint16_t* lines, int64_t ld, int64_t n, int64_t kc, int6
   for (; q < pairs; ++q) gather_pairs(lines + 2 * q, ld, n, 2 * q + 1 == kc, width, out + q * width);
 }
 
-// A buffer of at least n words for this thread, kept between calls (packing buffers are reused,
-// not zeroed and faulted in again for every product).
-uint32_t* scratch(std::vector<uint32_t>& buffer, int64_t n) {
-  if (static_cast<int64_t>(buffer.size()) < n) buffer.resize(static_cast<size_t>(n));
-  return buffer.data();
-}
-
 // The two tile shapes, both 24 accumulators: per pair step, MR broadcasts and NV loads feed
 // MR x NV vdpbf16ps. 8 x 48 fits the products whose M is a multiple of 8 but not of 12 (a
 // convolution's 16, 32 or 64 output channels: 16 rows on 12-row tiles compute 24).
